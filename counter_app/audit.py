@@ -1,0 +1,99 @@
+"""The append-only event log, each event chained to the previous one by hash.
+
+Write events only through `append`, inside the transaction that makes the change; the
+store's writers are serialised (BEGIN IMMEDIATE), so reading the last event and adding the
+next one cannot interleave with another writer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from counter_app.canonical import dumps, sha256
+from counter_app.clock import aware
+from counter_app.store.models import Event
+
+GENESIS = "0" * 64
+
+
+def event_hash(event: Event) -> str:
+    body = {
+        "seq": event.seq,
+        "at": aware(event.at).isoformat(timespec="microseconds"),
+        "actor": event.actor,
+        "subject": event.subject,
+        "dossier_id": event.dossier_id,
+        "kind": event.kind,
+        "from": event.from_status,
+        "to": event.to_status,
+        "details": event.details,
+        "prev": event.prev_hash,
+    }
+    return sha256(dumps(body))
+
+
+def append(
+    session: Session,
+    *,
+    at: datetime,
+    actor: str,
+    subject: str,
+    kind: str,
+    dossier_id: int | None = None,
+    from_status: int | None = None,
+    to_status: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> Event:
+    last = session.exec(select(Event).order_by(col(Event.seq).desc()).limit(1)).first()
+    event = Event(
+        seq=(last.seq + 1) if last else 1,
+        at=aware(at),
+        actor=actor,
+        subject=subject,
+        dossier_id=dossier_id,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        details=dict(details or {}),
+        prev_hash=last.hash if last else GENESIS,
+        hash="",
+    )
+    event.hash = event_hash(event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    checked: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_seq is None
+
+
+def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
+    """Walk the whole log; name the first event whose hash, link or number is wrong."""
+    expected_prev, expected_seq, checked = GENESIS, 1, 0
+    while True:
+        rows = session.exec(
+            select(Event).where(Event.seq >= expected_seq).order_by(col(Event.seq)).limit(batch)
+        ).all()
+        if not rows:
+            return ChainReport(checked)
+        for event in rows:
+            if event.seq != expected_seq:
+                return ChainReport(checked, expected_seq, f"event {expected_seq} is missing (next is {event.seq})")
+            if event.prev_hash != expected_prev:
+                return ChainReport(checked, event.seq, "link to the previous event does not match")
+            if event_hash(event) != event.hash:
+                return ChainReport(checked, event.seq, "content does not match its hash")
+            expected_prev, expected_seq, checked = event.hash, event.seq + 1, checked + 1
+        session.expunge_all()

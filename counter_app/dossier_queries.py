@@ -1,0 +1,61 @@
+"""Reading dossiers into the views the screens use."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from counter_app import search
+from counter_app.dossier_actions import get_dossier
+from counter_app.lifecycle import Status, allowed_actions
+from counter_app.store.models import Dossier, DossierDocument, DossierFee, Event
+from counter_app.views import DocumentView, DossierDetail, DossierSummary, EventView, FeeView
+
+
+def _overdue(d: Dossier, at: datetime) -> bool:
+    return d.due_at is not None and d.due_at < at and Status(d.status) not in (Status.RESULT_READY,) \
+        and not Status(d.status).terminal
+
+
+def summary(d: Dossier, at: datetime) -> DossierSummary:
+    return DossierSummary(
+        code=d.code, status=d.status, status_label=Status(d.status).label_vi, procedure_code=d.procedure_code,
+        procedure_name=d.procedure_name, applicant_name=d.applicant_name, phone=d.phone,
+        received_at=d.received_at, due_at=d.due_at, overdue=_overdue(d, at),
+    )
+
+
+def detail(session: Session, code: str, at: datetime) -> DossierDetail:
+    d = get_dossier(session, code)
+    docs = session.exec(select(DossierDocument).where(DossierDocument.dossier_id == d.id)
+                        .order_by(col(DossierDocument.id))).all()
+    fees = session.exec(select(DossierFee).where(DossierFee.dossier_id == d.id).order_by(col(DossierFee.id))).all()
+    events = session.exec(select(Event).where(Event.dossier_id == d.id).order_by(col(Event.seq))).all()
+    return DossierDetail(
+        **summary(d, at).model_dump(),
+        procedure_key=d.procedure_key, catalog_version=d.catalog_version, channel=d.channel,
+        applicant_type=d.applicant_type, representative=d.representative, id_number=d.id_number,
+        birth_date=d.birth_date, email=d.email, address=d.address, summary=d.summary, sets=d.sets,
+        original_due_at=d.original_due_at, returned_at=d.returned_at, returned_to=d.returned_to,
+        returned_id_checked=d.returned_id_checked, result_delivery=d.result_delivery,
+        handling_agency=d.handling_agency, clerk=d.clerk, counter_no=d.counter_no,
+        register_book=d.register_book, register_row=d.register_row,
+        documents=[DocumentView(**x.model_dump()) for x in docs],
+        fees=[FeeView(**x.model_dump()) for x in fees],
+        events=[EventView(**x.model_dump()) for x in events],
+        allowed_actions=[a.value for a in allowed_actions(Status(d.status))],
+    )
+
+
+def recent(session: Session, at: datetime, limit: int = 50) -> list[DossierSummary]:
+    rows = session.exec(select(Dossier).order_by(col(Dossier.id).desc()).limit(limit)).all()
+    return [summary(d, at) for d in rows]
+
+
+def find(session: Session, query: str, at: datetime, limit: int = 50) -> list[DossierSummary]:
+    ids = search.search_ids(session, query, limit=limit)
+    if not ids:
+        return []
+    rows = {d.id: d for d in session.exec(select(Dossier).where(col(Dossier.id).in_(ids))).all()}
+    return [summary(rows[i], at) for i in ids if i in rows]

@@ -1,0 +1,41 @@
+"""Errors the services raise: a Vietnamese message for the clerk, an English one for the log."""
+
+from __future__ import annotations
+
+
+class OfficeError(Exception):
+    """Base of every error the office core reports to a person.
+
+    `message_vi` is shown to the clerk; `str(err)` (English) goes to the log.
+    """
+
+    def __init__(self, log_message: str, message_vi: str) -> None:
+        super().__init__(log_message)
+        self.message_vi = message_vi
+
+
+class NotFound(OfficeError):
+    """A dossier, procedure, ward or other record does not exist."""
+
+
+class InvalidInput(OfficeError):
+    """A value typed or scanned by a person is not acceptable."""
+
+
+class InvalidTransition(OfficeError):
+    """A dossier action that its current status does not allow."""
+
+
+class DuplicateSubmission(OfficeError):
+    """The same intake form was submitted twice; `code` names the dossier made the first time."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(
+            f"intake form already submitted as dossier {code}",
+            f"Biểu mẫu này đã được lưu thành hồ sơ {code}; không tạo hồ sơ trùng.",
+        )
+        self.code = code
+
+
+class ConfigError(OfficeError):
+    """The office is not set up, or its settings are wrong."""

@@ -1,0 +1,65 @@
+"""Typed events the office announces after a change is committed (DESIGN.md, Screens).
+
+Listeners are called on the thread that made the change; the `ui` package re-emits them on
+the GUI thread. A failing listener is logged and never breaks the change or other listeners.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OfficeEvent:
+    """Base of every event."""
+
+
+@dataclass(frozen=True)
+class DossierChanged(OfficeEvent):
+    code: str
+    status: int
+    action: str
+
+
+@dataclass(frozen=True)
+class CatalogChanged(OfficeEvent):
+    version: str
+
+
+@dataclass(frozen=True)
+class OfficeChanged(OfficeEvent):
+    """Identity, hours, calendar, lanes or counters changed."""
+
+
+Listener = Callable[[OfficeEvent], None]
+
+
+class EventBus:
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+        self._lock = threading.Lock()
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        with self._lock:
+            self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return unsubscribe
+
+    def publish(self, event: OfficeEvent) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(event)
+            except Exception:
+                log.exception("listener %r failed on %r", listener, event)

@@ -1,0 +1,189 @@
+"""The in-process `Office`: services over the local store (the embedded one-PC hub)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from counter_app import audit, catalog, dossier_actions, dossier_queries, intake, office_setup
+from counter_app.audit import ChainReport
+from counter_app.clock import aware, now
+from counter_app.errors import OfficeError
+from counter_app.events import CatalogChanged, DossierChanged, EventBus, Listener
+from counter_app.store import Store
+from counter_app.store.models import CatalogVersion, Dossier, Procedure
+from counter_app.textfold import fold
+from counter_app.views import (
+    DocumentIn,
+    DossierDetail,
+    DossierSummary,
+    IntakeForm,
+    OfficeInfo,
+    ProcedureInfo,
+)
+from counter_app.workcal import due_at
+
+log = logging.getLogger(__name__)
+
+
+def _procedure_info(proc: Procedure, version: str) -> ProcedureInfo:
+    time = catalog.procedure_time(proc)
+    return ProcedureInfo(
+        key=proc.key, code=proc.code, name=proc.name, field=proc.field, lane=proc.lane,
+        time_kind=proc.time_kind, time_days=proc.time_days, time_label=time.label_vi(),
+        handled_by=proc.handled_by, handling_agency=proc.handling_agency, fees=proc.fees,
+        documents=proc.documents, results=proc.results, unconfirmed=proc.unconfirmed, catalog_version=version,
+    )
+
+
+class LocalOffice:
+    """Implements `counter_app.office.Office` in this process.
+
+    `clock` gives the time of each action (tests pin it); every write runs in one store
+    transaction and announces its event only after the commit.
+    """
+
+    def __init__(self, store: Store, *, clock: Callable[[], datetime] = now) -> None:
+        self.store = store
+        self.clock = clock
+        self.bus = EventBus()
+
+    # --- helpers
+    def _now(self) -> datetime:
+        return aware(self.clock())
+
+    def _dossier_write(self, code: str, action: str, fn: Callable[[Session, datetime], Dossier]) -> DossierDetail:
+        at = self._now()
+        try:
+            with self.store.write() as session:
+                dossier = fn(session, at)
+                dossier_code, status = dossier.code, dossier.status
+        except OfficeError as exc:
+            log.warning("%s %s refused: %s", action, code, exc)
+            raise
+        self.bus.publish(DossierChanged(dossier_code, status, action))
+        return self.dossier(dossier_code)
+
+    # --- the office and its catalog
+    def info(self) -> OfficeInfo:
+        with self.store.read() as s:
+            office = office_setup.get_office(s)
+            version = catalog.active_version(s)
+            return OfficeInfo(
+                ward_code=office.ward_code, ward_name=office.ward_name, province_name=office.province_name,
+                agency_code=office.agency_code, name=office.name, parent_name=office.parent_name,
+                address=office.address, phone=office.phone, email=office.email, hours=office.hours,
+                same_day_cutoff=office.same_day_cutoff, catalog_version=version.version if version else None,
+                lanes=[lane.model_dump(exclude={"id"}) for lane in office_setup.lanes(s)],
+                counters=[c.model_dump(exclude={"id"}) for c in office_setup.counters(s)],
+            )
+
+    def procedures(self, query: str = "") -> list[ProcedureInfo]:
+        """Active procedures, grouped by field; `query` matches name or code without accents."""
+        with self.store.read() as s:
+            version = catalog.active_version(s)
+            rows = s.exec(select(Procedure).where(col(Procedure.active))
+                          .order_by(col(Procedure.lane), col(Procedure.field), col(Procedure.id))).all()
+        words = fold(query).split()
+        hits = [p for p in rows if all(w in fold(f"{p.code} {p.name} {p.field}") for w in words)]
+        return [_procedure_info(p, version.version if version else "") for p in hits]
+
+    def procedure(self, key: str) -> ProcedureInfo:
+        with self.store.read() as s:
+            proc = catalog.active_procedure(s, key)
+            version = s.get(CatalogVersion, proc.catalog_version_id)
+            return _procedure_info(proc, version.version if version else "")
+
+    def preview_due(self, procedure: str, received_at: datetime | None = None) -> datetime:
+        with self.store.read() as s:
+            proc = catalog.active_procedure(s, procedure)
+            calendar = office_setup.load_calendar(s)
+        return due_at(received_at or self._now(), catalog.procedure_time(proc), calendar)
+
+    def import_catalog(self, path: Path, *, actor: str) -> str:
+        spec = catalog.load_catalog_file(path)
+        with self.store.write() as s:
+            catalog.import_catalog(s, spec, actor=actor)
+        self.bus.publish(CatalogChanged(spec.version))
+        return spec.version
+
+    # --- dossiers
+    def receive(self, form: IntakeForm, *, actor: str) -> DossierDetail:
+        def run(s: Session, at: datetime) -> Dossier:
+            return intake.receive(s, form, actor=actor, at=at, calendar=office_setup.load_calendar(s))
+
+        return self._dossier_write(form.submission_id, "receive", run)
+
+    def _act(self, code: str, action: str, fn: Callable[..., Dossier], **kwargs: Any) -> DossierDetail:
+        return self._dossier_write(code, action, lambda s, at: fn(s, code, at=at, **kwargs))
+
+    def _act_cal(self, code: str, action: str, fn: Callable[..., Dossier], **kwargs: Any) -> DossierDetail:
+        return self._dossier_write(
+            code, action, lambda s, at: fn(s, code, at=at, calendar=office_setup.load_calendar(s), **kwargs)
+        )
+
+    def request_supplement(self, code: str, *, missing: list[DocumentIn], reason: str, actor: str) -> DossierDetail:
+        return self._act(code, "request_supplement", dossier_actions.request_supplement,
+                         missing=missing, reason=reason, actor=actor)
+
+    def receive_supplement(self, code: str, *, actor: str, note: str = "") -> DossierDetail:
+        return self._act_cal(code, "receive_supplement", dossier_actions.receive_supplement, actor=actor, note=note)
+
+    def refuse(self, code: str, *, reason: str, actor: str) -> DossierDetail:
+        return self._act(code, "refuse", dossier_actions.refuse, reason=reason, actor=actor)
+
+    def start_processing(self, code: str, *, actor: str, note: str = "") -> DossierDetail:
+        return self._act(code, "start_processing", dossier_actions.start_processing, actor=actor, note=note)
+
+    def hand_over(self, code: str, *, agency: str, actor: str, note: str = "") -> DossierDetail:
+        return self._act(code, "hand_over", dossier_actions.hand_over, agency=agency, actor=actor, note=note)
+
+    def request_fees(self, code: str, *, reason: str, actor: str) -> DossierDetail:
+        return self._act(code, "request_fees", dossier_actions.request_fees, reason=reason, actor=actor)
+
+    def fees_paid(self, code: str, *, receipt_no: str, actor: str) -> DossierDetail:
+        return self._act(code, "fees_paid", dossier_actions.fees_paid, receipt_no=receipt_no, actor=actor)
+
+    def result_ready(self, code: str, *, actor: str, results: list[str] | None = None) -> DossierDetail:
+        return self._act(code, "result_ready", dossier_actions.result_ready, actor=actor, results=results)
+
+    def return_result(
+        self, code: str, *, to_whom: str, id_checked: bool, actor: str, id_number: str = ""
+    ) -> DossierDetail:
+        return self._act(code, "return_result", dossier_actions.return_result, to_whom=to_whom,
+                         id_checked=id_checked, actor=actor, id_number=id_number)
+
+    def withdraw(self, code: str, *, reason: str, actor: str) -> DossierDetail:
+        return self._act(code, "withdraw", dossier_actions.withdraw, reason=reason, actor=actor)
+
+    def stop(self, code: str, *, reason: str, actor: str) -> DossierDetail:
+        return self._act(code, "stop", dossier_actions.stop, reason=reason, actor=actor)
+
+    def reschedule(self, code: str, *, reason: str, new_due: datetime, actor: str) -> DossierDetail:
+        return self._act_cal(code, "reschedule", dossier_actions.reschedule, reason=reason, new_due=new_due,
+                             actor=actor)
+
+    def dossier(self, code: str) -> DossierDetail:
+        with self.store.read() as s:
+            return dossier_queries.detail(s, code, self._now())
+
+    def search(self, query: str, *, limit: int = 50) -> list[DossierSummary]:
+        with self.store.read() as s:
+            return dossier_queries.find(s, query, self._now(), limit)
+
+    def recent(self, *, limit: int = 50) -> list[DossierSummary]:
+        with self.store.read() as s:
+            return dossier_queries.recent(s, self._now(), limit)
+
+    # --- audit and events
+    def verify_log(self) -> ChainReport:
+        with self.store.read() as s:
+            return audit.verify_chain(s)
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        return self.bus.subscribe(listener)

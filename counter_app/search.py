@@ -1,0 +1,57 @@
+"""Accent- and case-insensitive dossier search with SQLite FTS5, newest first."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from counter_app.search_text import dossier_search_text
+from counter_app.store.models import Dossier
+from counter_app.textfold import tokens
+
+_CODE_LIKE = re.compile(r"[0-9A-Za-z]+[.\-][0-9A-Za-z.\-]*")
+_DELETE = text("DELETE FROM dossier_search WHERE rowid = :id")
+_INSERT = text("INSERT INTO dossier_search(rowid, body) VALUES (:id, :body)")
+
+
+def index_dossier(session: Session, dossier: Dossier) -> None:
+    """(Re)write the dossier's search entry; call in the transaction that changed it."""
+    body = dossier_search_text(
+        code=dossier.code, applicant_name=dossier.applicant_name, representative=dossier.representative,
+        id_number=dossier.id_number, phone=dossier.phone, address=dossier.address,
+    )
+    session.execute(_DELETE, {"id": dossier.id})
+    session.execute(_INSERT, {"id": dossier.id, "body": body})
+
+
+def fts_query(query: str) -> str | None:
+    """`Nguyễn Văn Đ` → `"nguyen"* AND "van"* AND "d"*`: every word, each as a prefix."""
+    words = tokens(query)
+    if not words:
+        return None
+    return " AND ".join(f'"{w}"*' for w in words)
+
+
+def search_ids(session: Session, query: str, *, limit: int = 50) -> list[int]:
+    """Ids of the dossiers matching every word of `query` (newest first), or whose code starts with it."""
+    ids: list[int] = []
+    raw = query.strip()
+    if _CODE_LIKE.fullmatch(raw):
+        prefix = raw.upper()
+        rows = session.execute(
+            text("SELECT id FROM dossier WHERE code >= :lo AND code < :hi ORDER BY code DESC LIMIT :n"),
+            {"lo": prefix, "hi": prefix + "\uffff", "n": limit},
+        )
+        ids.extend(r[0] for r in rows)
+    compact = re.sub(r"[\s.\-]", "", raw)
+    match = fts_query(compact if compact.isdigit() and len(compact) >= 6 else raw)  # a phone typed 0912.345.678
+    if match is not None and len(ids) < limit:
+        rows = session.execute(
+            text("SELECT rowid FROM dossier_search WHERE dossier_search MATCH :q ORDER BY rowid DESC LIMIT :n"),
+            {"q": match, "n": limit},
+        )
+        seen = set(ids)
+        ids.extend(r[0] for r in rows if r[0] not in seen)
+    return ids[:limit]

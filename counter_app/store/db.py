@@ -1,0 +1,145 @@
+"""Opening the office's SQLite file: pragmas, migrations, read and write sessions."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from platformdirs import user_data_path
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+from sqlmodel import Session
+
+from counter_app.clock import now
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 15_000
+
+
+def default_db_path() -> Path:
+    """Where a one-PC office keeps its store when no setting says otherwise."""
+    return user_data_path("counter-app", appauthor=False) / "office.sqlite3"
+
+
+def _make_engine(path: Path, *, immediate: bool) -> Engine:
+    """An engine whose transactions are real SQLite transactions.
+
+    pysqlite's own transaction handling is switched off (isolation_level=None) so that we
+    emit BEGIN ourselves: writers take the write lock at BEGIN (IMMEDIATE), which makes
+    read-then-write sequences such as "next dossier number" safe across threads and
+    processes, and a busy writer waits (busy timeout) instead of failing half-way.
+    """
+    engine = create_engine(
+        f"sqlite:///{path}",
+        poolclass=QueuePool,
+        pool_size=4,
+        max_overflow=8,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    begin_sql = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        conn.exec_driver_sql(begin_sql)
+
+    return engine
+
+
+def _alembic_config(path: Path) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", f"sqlite:///{path}")
+    return cfg
+
+
+class Store:
+    """The office store. Open it with `Store.open(path)`; it migrates the file to the newest schema."""
+
+    def __init__(self, path: Path, write_engine: Engine, read_engine: Engine) -> None:
+        self.path = path
+        self._write = write_engine
+        self._read = read_engine
+
+    @classmethod
+    def open(cls, path: Path | str, *, backup_before_upgrade: bool = True) -> Store:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_engine = _make_engine(path, immediate=True)
+        read_engine = _make_engine(path, immediate=False)
+        store = cls(path, write_engine, read_engine)
+        store.migrate(backup_before_upgrade=backup_before_upgrade)
+        return store
+
+    def schema_revision(self) -> str | None:
+        with self._read.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def migrate(self, *, backup_before_upgrade: bool = True) -> None:
+        """Bring the file to the newest schema; an older file is copied aside first."""
+        cfg = _alembic_config(self.path)
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        current = self.schema_revision()
+        if current == head:
+            return
+        if current is not None and backup_before_upgrade:
+            self._backup(f"before-{head}-from-{current}")
+        log.info("migrating %s from %s to %s", self.path, current, head)
+        with self._write.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def _backup(self, label: str) -> Path:
+        target = self.path.with_name(f"{self.path.stem}.{now():%Y%m%d-%H%M%S}.{label}.bak")
+        src = sqlite3.connect(self.path)
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+            src.close()
+        log.info("backed up %s to %s before upgrading", self.path, target)
+        return target
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one IMMEDIATE transaction, committed on success, rolled back on any error."""
+        with Session(self._write, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; in WAL mode it never waits for a writer.
+
+        Closing (not rolling back) keeps the loaded rows usable after the block.
+        """
+        with Session(self._read, expire_on_commit=False) as session:
+            yield session
+
+    def close(self) -> None:
+        self._write.dispose()
+        self._read.dispose()

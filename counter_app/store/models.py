@@ -1,0 +1,230 @@
+"""SQLModel tables of the office store.
+
+The schema is owned by the Alembic migrations in `migrations/versions/`; a test checks that
+these classes and the migrated database agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from counter_app.store.types import AwareDateTime
+
+
+def _dt(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(AwareDateTime(), nullable=nullable, index=index))
+
+
+def _json(default: Any) -> Any:
+    return Field(default_factory=lambda: default.copy(), sa_column=Column(JSON, nullable=False))
+
+
+class OfficeRow(SQLModel, table=True):
+    """The one office this store belongs to (id is always 1)."""
+
+    __tablename__ = "office"
+
+    id: int = Field(default=1, primary_key=True)
+    ward_code: int
+    ward_name: str
+    province_code: int
+    province_name: str
+    agency_code: str
+    name: str  # as printed on slips, e.g. "UBND PHƯỜNG CỬA NAM"
+    parent_name: str = ""  # the line above the name on forms
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    hours: list = _json([])  # [[weekday, "08:00", "12:00"], ...]
+    same_day_cutoff: str = "15:00"
+    created_at: datetime = _dt()
+
+
+class Lane(SQLModel, table=True):
+    """A queue lane (service group) with its ticket prefix and the procedure fields it takes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    prefix: str = Field(unique=True, max_length=2)
+    name: str
+    groups: list = _json([])  # lane groups (procedure.lane) it takes
+    sort: int = 0
+
+
+class Counter(SQLModel, table=True):
+    """A counter (quầy) and the ordered lanes it serves."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True)
+    name: str
+    lanes: list = _json([])
+    active: bool = True
+
+
+class CalendarDay(SQLModel, table=True):
+    """An office's own exception to the national calendar: an extra day off or a make-up working day."""
+
+    __tablename__ = "calendar_day"
+
+    day: date = Field(primary_key=True)
+    kind: str  # "off" or "work"
+    note: str = ""
+
+
+class CatalogVersion(SQLModel, table=True):
+    __tablename__ = "catalog_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    version: str = Field(unique=True)
+    issued: str = ""
+    source: str = ""
+    imported_at: datetime = _dt()
+    procedure_count: int = 0
+
+
+class Procedure(SQLModel, table=True):
+    """One procedure as a given catalog version describes it; old versions are kept for old dossiers."""
+
+    __table_args__ = (UniqueConstraint("catalog_version_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    catalog_version_id: int = Field(foreign_key="catalog_version.id", index=True)
+    key: str = Field(index=True)  # stable across versions, also when the national code is unknown
+    code: str = ""  # national procedure database code; empty when unconfirmed
+    name: str
+    field: str
+    lane: str
+    time_kind: str  # "same_day" or "working_days"
+    time_days: int = 0
+    handled_by: str = "commune"  # "commune" or "transfer" (liên thông)
+    handling_agency: str = ""
+    fees: list = _json([])
+    documents: list = _json([])
+    results: list = _json([])
+    unconfirmed: list = _json([])
+    active: bool = True
+
+
+class Dossier(SQLModel, table=True):
+    """A dossier (hồ sơ): the applicant's request, its documents, times and status."""
+
+    __table_args__ = (
+        Index("ix_dossier_status_due", "status", "due_at"),
+        Index("ix_dossier_received", "received_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    submission_id: str = Field(unique=True)
+    procedure_id: int = Field(foreign_key="procedure.id", index=True)
+    procedure_key: str
+    procedure_code: str = ""
+    procedure_name: str
+    catalog_version: str
+    channel: int = 1  # 1 in person, 2 online, 3 public post
+    applicant_type: int = 1  # 1 citizen, 2 enterprise, 3 state agency, 4 other organisation
+    applicant_name: str
+    representative: str = ""  # the person acting for an organisation
+    id_number: str = Field(default="", index=True)
+    birth_date: date | None = None
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    summary: str = ""  # trích yếu
+    sets: int = 1
+    status: int
+    supplement_from: int | None = None  # status to return to when a supplement arrives
+    received_at: datetime = _dt()
+    due_at: datetime | None = _dt(nullable=True)
+    original_due_at: datetime | None = _dt(nullable=True)
+    returned_at: datetime | None = _dt(nullable=True)
+    returned_to: str = ""
+    returned_id_checked: bool = False
+    result_delivery: str = "counter"  # "counter" or "post"
+    post_tracking: str = ""
+    handling_agency: str = ""
+    clerk: str
+    counter_no: int | None = None
+    register_book: str
+    register_row: int
+    updated_at: datetime = _dt()
+
+
+class DossierDocument(SQLModel, table=True):
+    """A paper of a dossier: submitted at intake, missing (asked in a supplement), or a result."""
+
+    __tablename__ = "dossier_document"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True)
+    role: str = "submitted"  # "submitted", "missing", "result"
+    name: str
+    originals: int = 0
+    certified: int = 0
+    copies: int = 0
+    mandatory: bool = False
+    provided: bool = True
+
+
+class DossierFee(SQLModel, table=True):
+    """A fee or charge of a dossier; payment fields are filled when it is paid."""
+
+    __tablename__ = "dossier_fee"
+
+    id: int | None = Field(default=None, primary_key=True)
+    dossier_id: int = Field(foreign_key="dossier.id", index=True)
+    name: str
+    unit_amount: int
+    quantity: int = 1
+    amount: int
+    paid: bool = False
+    method: str = ""  # "cash", "transfer", ...
+    receipt_no: str = ""
+    paid_at: datetime | None = _dt(nullable=True)
+
+
+class Event(SQLModel, table=True):
+    """Append-only history; each row is chained to the previous one by `prev_hash`."""
+
+    seq: int = Field(primary_key=True)  # assigned by the audit module, gapless
+    at: datetime = _dt()
+    actor: str
+    subject: str  # "dossier:<code>", "office", "catalog", "ticket:<id>"
+    dossier_id: int | None = Field(default=None, foreign_key="dossier.id", index=True)
+    kind: str
+    from_status: int | None = None
+    to_status: int | None = None
+    details: dict = _json({})
+    prev_hash: str
+    hash: str
+
+
+class Outbox(SQLModel, table=True):
+    """An operation the city must receive, written in the same transaction as its change."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    op_id: str = Field(unique=True)
+    dossier_id: int | None = Field(default=None, foreign_key="dossier.id", index=True)
+    event_seq: int = Field(foreign_key="event.seq")
+    kind: str
+    payload: str  # canonical JSON, frozen once queued
+    sha256: str
+    state: str = Field(default="pending", index=True)  # pending, sent, rejected
+    attempts: int = 0
+    next_try_at: datetime | None = _dt(nullable=True)
+    last_error: str = ""
+    created_at: datetime = _dt()
+    acked_at: datetime | None = _dt(nullable=True)
+
+
+class SequenceCounter(SQLModel, table=True):
+    """Running numbers (dossier codes per day, register rows per year); they only ever go up."""
+
+    __tablename__ = "sequence_counter"
+
+    name: str = Field(primary_key=True)
+    key: str = Field(primary_key=True)
+    value: int = 0

@@ -1,0 +1,30 @@
+"""Column types: timezone-aware datetimes stored as ISO 8601 text with their offset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.types import TypeDecorator
+
+from counter_app.clock import TZ, aware
+
+
+class AwareDateTime(TypeDecorator[datetime]):
+    """Stores `2026-11-22T09:15:00.123456+07:00`; always converted to Vietnam time first.
+
+    Every stored value has the same offset, so text order is time order and indexes work.
+    """
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> str | None:  # noqa: ARG002
+        if value is None:
+            return None
+        return aware(value).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: str | None, dialect) -> datetime | None:  # noqa: ARG002
+        if value is None:
+            return None
+        return datetime.fromisoformat(value).astimezone(TZ)

@@ -1,0 +1,151 @@
+"""What crosses the `Office` interface: forms coming in, views going out (plain pydantic data)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class DocumentIn(BaseModel):
+    """A paper of the dossier; `provided=False` marks it missing (for a supplement request)."""
+
+    name: str
+    originals: int = Field(ge=0, default=1)
+    certified: int = Field(ge=0, default=0)
+    copies: int = Field(ge=0, default=0)
+    mandatory: bool = False
+    provided: bool = True
+
+
+class ApplicantIn(BaseModel):
+    type: int = Field(ge=1, le=4, default=1)  # 1 citizen, 2 enterprise, 3 state agency, 4 other organisation
+    name: str = ""
+    representative: str = ""
+    id_number: str = ""
+    birth_date: date | None = None
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+class IntakeForm(BaseModel):
+    """One intake at the counter. `submission_id` is made once per form so a double submit is caught."""
+
+    submission_id: str
+    procedure: str  # catalog key or national code
+    applicant: ApplicantIn
+    documents: list[DocumentIn] | None = None  # None: every document of the catalog, all provided
+    fee_quantities: dict[str, int] = {}
+    channel: int = Field(ge=1, le=3, default=1)
+    sets: int = Field(ge=1, default=1)
+    summary: str = ""
+    result_delivery: Literal["counter", "post"] = "counter"
+    counter_no: int | None = None
+    outcome: Literal["receive", "supplement", "refuse"] = "receive"
+    reason: str = ""
+
+
+class DocumentView(BaseModel):
+    role: str
+    name: str
+    originals: int
+    certified: int
+    copies: int
+    mandatory: bool
+    provided: bool
+
+
+class FeeView(BaseModel):
+    name: str
+    unit_amount: int
+    quantity: int
+    amount: int
+    paid: bool
+
+
+class EventView(BaseModel):
+    seq: int
+    at: datetime
+    actor: str
+    kind: str
+    from_status: int | None
+    to_status: int | None
+    details: dict
+
+
+class DossierSummary(BaseModel):
+    code: str
+    status: int
+    status_label: str
+    procedure_code: str
+    procedure_name: str
+    applicant_name: str
+    phone: str
+    received_at: datetime
+    due_at: datetime | None
+    overdue: bool
+
+
+class DossierDetail(DossierSummary):
+    procedure_key: str
+    catalog_version: str
+    channel: int
+    applicant_type: int
+    representative: str
+    id_number: str
+    birth_date: date | None
+    email: str
+    address: str
+    summary: str
+    sets: int
+    original_due_at: datetime | None
+    returned_at: datetime | None
+    returned_to: str
+    returned_id_checked: bool
+    result_delivery: str
+    handling_agency: str
+    clerk: str
+    counter_no: int | None
+    register_book: str
+    register_row: int
+    documents: list[DocumentView]
+    fees: list[FeeView]
+    events: list[EventView]
+    allowed_actions: list[str]
+
+
+class ProcedureInfo(BaseModel):
+    key: str
+    code: str
+    name: str
+    field: str
+    lane: str
+    time_kind: str
+    time_days: int
+    time_label: str
+    handled_by: str
+    handling_agency: str
+    fees: list[dict]
+    documents: list[dict]
+    results: list[str]
+    unconfirmed: list[str]
+    catalog_version: str
+
+
+class OfficeInfo(BaseModel):
+    ward_code: int
+    ward_name: str
+    province_name: str
+    agency_code: str
+    name: str
+    parent_name: str
+    address: str
+    phone: str
+    email: str
+    hours: list[list]
+    same_day_cutoff: str
+    catalog_version: str | None
+    lanes: list[dict]
+    counters: list[dict]

@@ -112,7 +112,9 @@ def parse_catalog(text: str, origin: str = "catalog") -> CatalogFile:
     try:
         return CatalogFile.model_validate(json.loads(text))
     except json.JSONDecodeError as exc:
-        raise InvalidInput(f"{origin}: not JSON ({exc})", f"Tệp danh mục “{origin}” không đúng định dạng JSON.") from None
+        raise InvalidInput(
+            f"{origin}: not JSON ({exc})", f"Tệp danh mục “{origin}” không đúng định dạng JSON."
+        ) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

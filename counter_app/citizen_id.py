@@ -49,7 +49,9 @@ def _date(text: str, what_en: str, what_vi: str) -> date:
     try:
         return date(int(text[4:]), int(text[2:4]), int(text[:2]))
     except ValueError:
-        raise CitizenIdError(f"{what_en} {text!r} is not a real date", f"{what_vi} “{text}” không phải ngày có thật.") from None
+        raise CitizenIdError(
+            f"{what_en} {text!r} is not a real date", f"{what_vi} “{text}” không phải ngày có thật."
+        ) from None
 
 
 def _sex(text: str) -> str:

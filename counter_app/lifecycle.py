@@ -5,7 +5,7 @@ This is the only place that decides whether an action is allowed from a status.
 
 from __future__ import annotations
 
-from enum import Enum, IntEnum
+from enum import IntEnum, StrEnum
 
 from counter_app.errors import InvalidTransition
 
@@ -48,7 +48,7 @@ TERMINAL = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.R
 OPEN = frozenset(Status) - TERMINAL - {Status.REGISTERED_ONLINE}
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     RECEIVE = "receive"
     REFUSE = "refuse"
     REQUEST_SUPPLEMENT = "request_supplement"

@@ -19,12 +19,12 @@ class AwareDateTime(TypeDecorator[datetime]):
     impl = String(32)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> str | None:  # noqa: ARG002
+    def process_bind_param(self, value: datetime | None, dialect) -> str | None:
         if value is None:
             return None
         return aware(value).isoformat(timespec="microseconds")
 
-    def process_result_value(self, value: str | None, dialect) -> datetime | None:  # noqa: ARG002
+    def process_result_value(self, value: str | None, dialect) -> datetime | None:
         if value is None:
             return None
         return datetime.fromisoformat(value).astimezone(TZ)

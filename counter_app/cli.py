@@ -1,0 +1,180 @@
+"""`counter-app`: the composition root. It opens the store and wires screens, printers and sync.
+
+The only module of the core allowed to import `ui` (lazily, for the GUI command).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from counter_app import catalog, office_setup
+from counter_app.clock import aware, now
+from counter_app.errors import OfficeError
+from counter_app.settings import Settings, load_settings
+from counter_app.store import Store
+from counter_app.workcal import OfficeHours
+
+log = logging.getLogger("counter_app")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="counter-app", description="One-stop counter application (office core).")
+    p.add_argument("--db", type=Path, help="office database file (overrides settings and COUNTER_APP_DB)")
+    p.add_argument("--settings", type=Path, help="settings.toml to read")
+    p.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("gui", help="start the clerk application (the default)")
+
+    demo = sub.add_parser("demo", help="create the demo office (Phường Cửa Nam) with catalog and dossiers")
+    demo.add_argument("--if-empty", action="store_true", help="do nothing if the store already has an office")
+    demo.add_argument("--days", type=int, default=28, help="weeks of history to make, in days (default 28)")
+
+    sub.add_parser("verify-log", help="verify the hash chain of the event log; exit 1 if broken")
+
+    cat = sub.add_parser("catalog", help="procedure catalog")
+    cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
+    imp = cat_sub.add_parser("import", help="import a newer catalog file (JSON)")
+    imp.add_argument("file", type=Path)
+    cat_sub.add_parser("list", help="list the active procedures")
+
+    office = sub.add_parser("office", help="the office's identity and calendar")
+    office_sub = office.add_subparsers(dest="office_command", metavar="ACTION", required=True)
+    setup = office_sub.add_parser("setup", help="set the ward and agency code (and load the bundled catalog)")
+    setup.add_argument("--ward", type=int, required=True, help="ward/commune code from vietnam-provinces")
+    setup.add_argument("--agency-code", required=True, help="mã định danh, e.g. 000.17.22.H56")
+    setup.add_argument("--name", default="", help="name as printed on slips")
+    setup.add_argument("--address", default="")
+    setup.add_argument("--phone", default="")
+    setup.add_argument("--email", default="")
+    setup.add_argument("--counters", type=int, default=3)
+    setup.add_argument("--saturday-morning", action="store_true", help="open 08:00-12:00 on Saturdays")
+    office_sub.add_parser("show", help="print the office's identity")
+    cal = office_sub.add_parser("calendar", help="add an office day off or make-up working day")
+    cal.add_argument("day", type=date.fromisoformat, help="YYYY-MM-DD")
+    cal.add_argument("kind", choices=("off", "work", "national"), help="national = remove the exception")
+    cal.add_argument("--note", default="")
+
+    due = sub.add_parser("due", help="compute the appointment time of a procedure")
+    due.add_argument("procedure", help="catalog key or national code")
+    due.add_argument("--at", type=datetime.fromisoformat, help="received at (ISO, default now)")
+    return p
+
+
+def _open(settings: Settings) -> Store:
+    log.info("office store: %s", settings.db_path)
+    return Store.open(settings.db_path)
+
+
+def _cmd_gui(settings: Settings) -> int:
+    from counter_app.local_office import LocalOffice
+    from ui.app import run_clerk_app  # composition root: the one place the core reaches the screens
+
+    return run_clerk_app(LocalOffice(_open(settings)))
+
+
+def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from counter_app.demo import create_demo
+
+    report = create_demo(_open(settings), days=args.days, if_empty=args.if_empty)
+    if report.created:
+        print(f"demo office created in {settings.db_path} with {report.dossiers} dossiers")
+    else:
+        print(f"{settings.db_path} already has an office; left as it is")
+    return 0
+
+
+def _cmd_verify(settings: Settings) -> int:
+    store = _open(settings)
+    with store.read() as s:
+        from counter_app.audit import verify_chain
+
+        report = verify_chain(s)
+    if report.ok:
+        print(f"event log intact: {report.checked} events")
+        return 0
+    print(f"event log BROKEN at event {report.broken_seq}: {report.reason} ({report.checked} events before it intact)")
+    return 1
+
+
+def _cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
+    from counter_app.local_office import LocalOffice
+
+    office = LocalOffice(_open(settings))
+    if args.catalog_command == "import":
+        version = office.import_catalog(args.file, actor="admin")
+        print(f"catalog {version} imported and active")
+        return 0
+    for p in office.procedures():
+        flag = " (chưa xác nhận: " + ", ".join(p.unconfirmed) + ")" if p.unconfirmed else ""
+        print(f"{p.code or '-':9} {p.lane:20} {p.time_label:18} {p.name}{flag}")
+    return 0
+
+
+def _cmd_office(settings: Settings, args: argparse.Namespace) -> int:
+    store = _open(settings)
+    if args.office_command == "setup":
+        with store.write() as s:
+            office_setup.setup_office(
+                s, ward_code=args.ward, agency_code=args.agency_code, actor="admin", name=args.name,
+                address=args.address, phone=args.phone, email=args.email, counters=args.counters,
+                hours=OfficeHours.default(saturday_morning=args.saturday_morning),
+            )
+            if catalog.active_version(s) is None:
+                catalog.import_catalog(s, catalog.bundled_catalog(), actor="admin")
+    elif args.office_command == "calendar":
+        with store.write() as s:
+            office_setup.get_office(s)
+            office_setup.set_calendar_day(s, args.day, args.kind, args.note, actor="admin")
+    from counter_app.local_office import LocalOffice
+
+    info = LocalOffice(store).info()
+    print(f"{info.name} — {info.ward_name}, {info.province_name} (mã {info.ward_code})")
+    print(f"agency code {info.agency_code}; catalog {info.catalog_version}; {len(info.counters)} counters")
+    return 0
+
+
+def _cmd_due(settings: Settings, args: argparse.Namespace) -> int:
+    from counter_app.local_office import LocalOffice
+
+    office = LocalOffice(_open(settings))
+    at = aware(args.at.replace(tzinfo=args.at.tzinfo or now().tzinfo)) if args.at else now()
+    proc = office.procedure(args.procedure)
+    print(f"{proc.name} ({proc.time_label}): received {at:%d/%m/%Y %H:%M}, due "
+          f"{office.preview_due(args.procedure, at):%d/%m/%Y %H:%M}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        settings = load_settings(args.settings, db_override=args.db)
+        command = args.command or "gui"
+        if command == "gui":
+            return _cmd_gui(settings)
+        if command == "demo":
+            return _cmd_demo(settings, args)
+        if command == "verify-log":
+            return _cmd_verify(settings)
+        if command == "catalog":
+            return _cmd_catalog(settings, args)
+        if command == "office":
+            return _cmd_office(settings, args)
+        return _cmd_due(settings, args)
+    except OfficeError as exc:
+        log.error("%s", exc)
+        print(exc.message_vi, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The demo office: Phường Cửa Nam (Hà Nội), the bundled catalog, and a few weeks of dossiers.
+
+Everything goes through the real services with past times, so the demo data obeys the
+same rules (codes, due times, events, outbox) as real work.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlmodel import col, select
+
+from counter_app import catalog, dossier_actions, intake, office_setup
+from counter_app.clock import TZ, now
+from counter_app.errors import OfficeError
+from counter_app.lifecycle import Status
+from counter_app.store import Store
+from counter_app.store.models import OfficeRow, Procedure
+from counter_app.views import ApplicantIn, DocumentIn, IntakeForm
+from counter_app.workcal import WorkCalendar
+
+DEMO_WARD_CODE = 73  # Phường Cửa Nam, Thành phố Hà Nội
+DEMO_AGENCY_CODE = "000.00.73.H26"  # a demo value, not an official code
+DEMO_CLERKS = ("canbo1", "canbo2", "canbo3")
+
+SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh")
+MIDDLE_M = ("Văn", "Đức", "Quang", "Minh", "Hữu", "Xuân", "Thanh", "Công")
+MIDDLE_F = ("Thị", "Thu", "Ngọc", "Thanh", "Minh", "Hồng", "Phương", "Diệu")
+GIVEN_M = ("Đức", "Hùng", "Dũng", "Long", "Tuấn", "Quân", "Sơn", "Phong", "Khánh", "Đạt", "Hiếu", "Tùng")
+GIVEN_F = ("Hương", "Lan", "Mai", "Hà", "Linh", "Trang", "Thảo", "Ngân", "Yến", "Đào", "Huyền", "Nhung")
+STREETS = ("Hàng Bông", "Lý Thường Kiệt", "Trần Hưng Đạo", "Quán Sứ", "Hai Bà Trưng", "Phan Bội Châu",
+           "Thợ Nhuộm", "Hàng Bài", "Lê Duẩn", "Điện Biên Phủ", "Nguyễn Du", "Trần Quốc Toản", "Hàng Trống")
+# Certification and civil status dominate a ward's counter.
+WEIGHTS = {"ct.ban-sao": 30, "ct.chu-ky": 10, "ht.khai-sinh": 8, "ht.ban-sao-trich-luc": 6, "ht.ket-hon": 4,
+           "ht.khai-tu": 3, "ht.xac-nhan-hon-nhan": 6, "cutru.tam-tru": 6, "cutru.thuong-tru": 4,
+           "kd.dang-ky-hkd": 3, "xd.cap-gpxd": 2, "dd.dang-ky-bien-dong": 2, "xh.xac-dinh-khuyet-tat": 1}
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    created: bool
+    dossiers: int
+
+
+def _person(rng: random.Random) -> ApplicantIn:
+    female = rng.random() < 0.5
+    name = " ".join((rng.choice(SURNAMES), rng.choice(MIDDLE_F if female else MIDDLE_M),
+                     rng.choice(GIVEN_F if female else GIVEN_M)))
+    birth = date(rng.randint(1950, 2005), rng.randint(1, 12), rng.randint(1, 28))
+    century = (birth.year // 100 - 19) * 2 + (1 if female else 0)
+    id_number = f"001{century}{birth.year % 100:02d}{rng.randint(0, 999_999):06d}"
+    phone = f"0{rng.choice('3579')}{rng.randint(0, 99_999_999):08d}"
+    address = f"Số {rng.randint(1, 120)} {rng.choice(STREETS)}, Phường Cửa Nam, Thành phố Hà Nội"
+    return ApplicantIn(name=name, id_number=id_number, birth_date=birth, phone=phone, address=address)
+
+
+def _working_moments(calendar: WorkCalendar, start: date, end: date, rng: random.Random, per_day: tuple[int, int]):
+    day = start
+    while day <= end:
+        for open_at, close_at in calendar.intervals(day):
+            span = int((close_at - open_at).total_seconds())
+            for _ in range(rng.randint(*per_day) // 2):
+                yield open_at + timedelta(seconds=rng.randint(0, span - 60))
+        day += timedelta(days=1)
+
+
+def _progress(session, code: str, received: datetime, due: datetime | None, today: datetime,
+              rng: random.Random, calendar: WorkCalendar, clerk: str) -> None:
+    """Move a demo dossier along as a real one would have been by now."""
+    step = received + timedelta(minutes=rng.randint(20, 180))
+    if step >= today:
+        return
+    roll = rng.random()
+    if roll < 0.03:
+        dossier_actions.withdraw(session, code, reason="Công dân xin rút để bổ sung thông tin", actor=clerk, at=step)
+        return
+    dossier_actions.start_processing(session, code, actor=clerk, at=step)
+    if due is None:
+        return
+    finish = due - timedelta(hours=rng.uniform(0.5, 20))
+    if roll < 0.08:  # late: apology with a new date, some still open
+        finish = due + timedelta(days=rng.randint(1, 4))
+        new_due = datetime.combine(calendar.next_working_day(finish.date()), time(17), TZ)
+        if due - timedelta(hours=2) < today:
+            dossier_actions.reschedule(session, code, reason="Cần xác minh thêm với cơ quan liên quan",
+                                       new_due=new_due, actor=clerk, at=due - timedelta(hours=2), calendar=calendar)
+    finish = max(finish, step + timedelta(minutes=5))
+    if finish >= today or roll < 0.12:  # some are still being processed (a few overdue)
+        return
+    dossier_actions.result_ready(session, code, actor=clerk, at=finish)
+    back = finish + timedelta(hours=rng.uniform(1, 72))
+    if back < today and rng.random() < 0.9:
+        dossier_actions.return_result(session, code, to_whom="Người nộp hồ sơ", id_checked=True,
+                                      actor=clerk, at=back)
+
+
+def create_demo(store: Store, *, days: int = 28, per_day: tuple[int, int] = (10, 24), seed: int = 2025,
+                if_empty: bool = False) -> DemoReport:
+    """Set up the demo office and fill it with dossiers received over the last `days` days."""
+    with store.read() as s:
+        exists = s.get(OfficeRow, 1) is not None
+    if exists and if_empty:
+        return DemoReport(False, 0)
+    rng = random.Random(seed)
+    with store.write() as s:
+        office_setup.setup_office(s, ward_code=DEMO_WARD_CODE, agency_code=DEMO_AGENCY_CODE, actor="admin",
+                                  address="Số 1 Hàng Bông, Phường Cửa Nam, Thành phố Hà Nội",
+                                  phone="02438250000", counters=5)
+        if catalog.active_version(s) is None:
+            catalog.import_catalog(s, catalog.bundled_catalog(), actor="admin")
+        calendar = office_setup.load_calendar(s)
+        procs = {p.key: p for p in s.exec(select(Procedure).where(col(Procedure.active))).all()}
+    keys = [k for k in WEIGHTS if k in procs]
+    today = now()
+    count = 0
+    start = today.date() - timedelta(days=days)
+    for at in _working_moments(calendar, start, today.date(), rng, per_day):
+        if at >= today:
+            continue
+        key = rng.choices(keys, weights=[WEIGHTS[k] for k in keys])[0]
+        proc = procs[key]
+        clerk = rng.choice(DEMO_CLERKS)
+        outcome = "receive" if rng.random() > 0.05 else rng.choice(("supplement", "refuse"))
+        docs = [DocumentIn(**d, provided=not (outcome == "supplement" and d["mandatory"])) for d in proc.documents]
+        if outcome == "supplement" and all(d.provided for d in docs):
+            outcome = "receive"
+        form = IntakeForm(
+            submission_id=str(uuid.UUID(int=rng.getrandbits(128))), procedure=key, applicant=_person(rng),
+            documents=docs, counter_no=DEMO_CLERKS.index(clerk) + 1, outcome=outcome,
+            reason={"receive": "", "supplement": "Thiếu giấy tờ bắt buộc",
+                    "refuse": "Hồ sơ không thuộc thẩm quyền giải quyết"}[outcome],
+        )
+        try:
+            with store.write() as s:
+                dossier = intake.receive(s, form, actor=clerk, at=at, calendar=calendar)
+                if dossier.status == Status.RECEIVED:
+                    _progress(s, dossier.code, at, dossier.due_at, today, rng, calendar, clerk)
+        except OfficeError:  # the demo never stops on one bad draw; the transaction rolled back
+            continue
+        count += 1
+    return DemoReport(True, count)

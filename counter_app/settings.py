@@ -1,0 +1,49 @@
+"""Settings of one installation (not of the office, which lives in the store).
+
+Read from `settings.toml` in the platform's config folder (or the file named by
+`COUNTER_APP_SETTINGS`); `COUNTER_APP_DB` and the `--db` option override the database path.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from platformdirs import user_config_path
+
+from counter_app.errors import ConfigError
+from counter_app.store.db import default_db_path
+
+log = logging.getLogger(__name__)
+
+
+def default_settings_path() -> Path:
+    return user_config_path("counter-app", appauthor=False) / "settings.toml"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = field(default_factory=default_db_path)
+    hub_url: str = ""  # empty: the embedded one-PC hub
+    log_level: str = "INFO"
+
+
+def load_settings(path: Path | None = None, *, db_override: Path | None = None) -> Settings:
+    env_path = os.environ.get("COUNTER_APP_SETTINGS")
+    path = path or (Path(env_path) if env_path else default_settings_path())
+    data: dict = {}
+    if path.exists():
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read settings {path}: {exc}",
+                              f"Không đọc được tệp cấu hình “{path}”: {exc}") from None
+    unknown = set(data) - {"db_path", "hub_url", "log_level"}
+    if unknown:
+        log.warning("ignoring unknown settings in %s: %s", path, sorted(unknown))
+    db = db_override or (Path(os.environ["COUNTER_APP_DB"]) if os.environ.get("COUNTER_APP_DB") else None)
+    db = db or (Path(data["db_path"]).expanduser() if data.get("db_path") else default_db_path())
+    return Settings(db_path=db, hub_url=str(data.get("hub_url", "")), log_level=str(data.get("log_level", "INFO")))

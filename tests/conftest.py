@@ -1,0 +1,68 @@
+"""Shared fixtures: a fresh office store in a temporary folder, with a clock the test controls."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from counter_app import catalog, office_setup
+from counter_app.clock import TZ
+from counter_app.local_office import LocalOffice
+from counter_app.store import Store
+from counter_app.views import ApplicantIn, IntakeForm
+
+AGENCY = "000.00.73.H26"
+
+
+class Clock:
+    """A settable clock for `LocalOffice`."""
+
+    def __init__(self, at: datetime) -> None:
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def set(self, *args: int) -> None:
+        self.at = datetime(*args, tzinfo=TZ)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "office.sqlite3"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    s = Store.open(db_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def ready_store(store: Store) -> Store:
+    """A store with the Cửa Nam office and the bundled catalog."""
+    with store.write() as s:
+        office_setup.setup_office(s, ward_code=73, agency_code=AGENCY, actor="admin")
+        catalog.import_catalog(s, catalog.bundled_catalog(), actor="admin")
+    return store
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 11, 23, 9, 30, tzinfo=TZ))  # a Monday morning
+
+
+@pytest.fixture
+def office(ready_store: Store, clock: Clock) -> LocalOffice:
+    return LocalOffice(ready_store, clock=clock)
+
+
+def make_form(procedure: str = "1.004222", **applicant: object) -> IntakeForm:
+    data = {"name": "Nguyễn Văn Đức", "id_number": "001090012345", "phone": "0912345678",
+            "address": "Số 12 Hàng Bông, Phường Cửa Nam, Thành phố Hà Nội"}
+    data.update(applicant)
+    return IntakeForm(submission_id=str(uuid.uuid4()), procedure=procedure, applicant=ApplicantIn(**data))

@@ -1,0 +1,73 @@
+import json
+import sqlite3
+
+from sqlmodel import col, select
+
+from counter_app.canonical import sha256
+from counter_app.store.models import Event, Outbox
+from tests.conftest import make_form
+
+
+def _walk(office):
+    d = office.receive(make_form(), actor="canbo1")
+    office.start_processing(d.code, actor="canbo1")
+    office.result_ready(d.code, actor="canbo1")
+    return d.code
+
+
+def test_every_city_event_has_one_outbox_op_with_a_matching_hash(office):
+    code = _walk(office)
+    with office.store.read() as s:
+        events = s.exec(select(Event).where(Event.subject == f"dossier:{code}").order_by(col(Event.seq))).all()
+        ops = s.exec(select(Outbox).order_by(col(Outbox.id))).all()
+    assert [o.event_seq for o in ops] == [e.seq for e in events]
+    assert [o.kind for o in ops] == ["receive", "start_processing", "result_ready"]
+    for op in ops:
+        assert op.sha256 == sha256(op.payload)
+        body = json.loads(op.payload)
+        assert body["op_id"] == op.op_id and body["dossier_code"] == code and op.state == "pending"
+    assert json.loads(ops[0].payload)["dossier"]["applicant_name"] == "Nguyễn Văn Đức"
+    assert [json.loads(o.payload)["to"] for o in ops] == [2, 4, 9]
+
+
+def test_refused_transition_writes_nothing(office):
+    code = _walk(office)
+    with office.store.read() as s:
+        before = (len(s.exec(select(Event)).all()), len(s.exec(select(Outbox)).all()))
+    try:
+        office.start_processing(code, actor="canbo1")
+    except Exception as exc:
+        assert "Đã xử lý xong" in exc.message_vi
+    with office.store.read() as s:
+        assert (len(s.exec(select(Event)).all()), len(s.exec(select(Outbox)).all())) == before
+
+
+def _tamper(path, sql, *args):
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA foreign_keys=OFF")
+    con.execute(sql, args)
+    con.commit()
+    con.close()
+
+
+def test_chain_verifies_and_names_the_first_tampered_event(office):
+    _walk(office)
+    report = office.verify_log()
+    assert report.ok and report.checked == 5  # office setup, catalog import, three dossier events
+    _tamper(office.store.path, "UPDATE event SET actor = 'someone else' WHERE seq = 4")
+    report = office.verify_log()
+    assert (report.broken_seq, report.checked) == (4, 3)
+    assert "hash" in report.reason
+
+
+def test_chain_names_a_deleted_event(office):
+    _walk(office)
+    _tamper(office.store.path, "DELETE FROM event WHERE seq = 3")
+    report = office.verify_log()
+    assert report.broken_seq == 3 and "missing" in report.reason
+
+
+def test_chain_detects_a_rewritten_hash(office):
+    _walk(office)
+    _tamper(office.store.path, "UPDATE event SET details = '{\"x\": 1}', hash = ? WHERE seq = 2", "0" * 64)
+    assert office.verify_log().broken_seq == 2

@@ -1,0 +1,149 @@
+import multiprocessing
+import re
+import sqlite3
+import threading
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, text
+from sqlmodel import select
+
+from counter_app.clock import TZ
+from counter_app.errors import DuplicateSubmission, InvalidInput, NotFound
+from counter_app.local_office import LocalOffice
+from counter_app.store import Store
+from counter_app.store.models import Dossier, Event, Outbox
+from tests.conftest import AGENCY, make_form
+
+
+def counts(store):
+    with store.read() as s:
+        return tuple(s.exec(select(func.count()).select_from(t)).one() for t in (Dossier, Event, Outbox))
+
+
+def test_code_register_and_due(office):
+    d = office.receive(make_form(), actor="canbo1")
+    assert re.fullmatch(rf"{re.escape(AGENCY)}-261123-0001", d.code)
+    assert (d.register_book, d.register_row) == ("2026", 1)
+    assert d.due_at == datetime(2026, 12, 3, 9, 30, tzinfo=TZ)  # 7 working days, 24/11 off
+    assert d.phone == "0912345678" and d.clerk == "canbo1"
+    assert [f.amount for f in d.fees] == [20000]
+
+
+def test_numbers_restart_daily_and_are_never_reused(office, clock):
+    first = office.receive(make_form(), actor="a").code
+    second = office.receive(make_form(), actor="a").code
+    clock.set(2026, 11, 25, 8, 5)
+    third = office.receive(make_form(), actor="a").code
+    assert (first[-4:], second[-4:], third[-11:]) == ("0001", "0002", "261125-0001")
+    # Even if the newest dossier of the day vanished from the table, its number is not given again.
+    con = sqlite3.connect(office.store.path)
+    con.execute("PRAGMA foreign_keys=OFF")
+    con.execute("DELETE FROM dossier WHERE code = ?", (second,))
+    con.commit()
+    con.close()
+    clock.set(2026, 11, 23, 16, 0)
+    assert office.receive(make_form(), actor="a").code.endswith("261123-0003")
+
+
+def test_fee_quantity(office):
+    form = make_form("ct.ban-sao")
+    form.fee_quantities = {"Phí chứng thực bản sao": 5}
+    d = office.receive(form, actor="a")
+    assert [(f.unit_amount, f.quantity, f.amount) for f in d.fees] == [(2000, 5, 10000)]
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ({"name": ""}, "họ tên"),
+        ({"id_number": ""}, "giấy tờ tùy thân"),
+        ({"id_number": "12345"}, "12 chữ số"),
+        ({"address": " "}, "địa chỉ"),
+        ({"phone": "12345"}, "Số điện thoại"),
+        ({"email": "not-an-email"}, "thư điện tử"),
+    ],
+)
+def test_bad_input_is_refused_and_nothing_is_written(office, change, fragment):
+    before = counts(office.store)
+    with pytest.raises(InvalidInput) as err:
+        office.receive(make_form(**change), actor="a")
+    assert fragment in err.value.message_vi
+    assert counts(office.store) == before
+
+
+def test_unknown_procedure(office):
+    before = counts(office.store)
+    with pytest.raises(NotFound) as err:
+        office.receive(make_form("9.999999"), actor="a")
+    assert "9.999999" in err.value.message_vi
+    assert counts(office.store) == before
+
+
+def test_duplicate_submission_names_the_first_dossier(office):
+    form = make_form()
+    d = office.receive(form, actor="a")
+    before = counts(office.store)
+    with pytest.raises(DuplicateSubmission) as err:
+        office.receive(form, actor="a")
+    assert err.value.code == d.code and d.code in err.value.message_vi
+    assert counts(office.store) == before
+
+
+def test_failure_after_the_dossier_row_rolls_everything_back(office, monkeypatch):
+    import counter_app.outbox as outbox_mod
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(outbox_mod, "enqueue", broken)
+    before = counts(office.store)
+    with pytest.raises(RuntimeError):
+        office.receive(make_form(), actor="a")
+    assert counts(office.store) == before
+    with office.store.read() as s:
+        assert s.execute(text("SELECT count(*) FROM dossier_search")).scalar() == 0
+
+
+def test_two_clerks_at_the_same_instant_in_threads(office):
+    codes: list[str] = []
+    errors: list[Exception] = []
+    barrier = threading.Barrier(8)
+
+    def clerk(n: int) -> None:
+        barrier.wait()
+        try:
+            for _ in range(5):
+                codes.append(office.receive(make_form(), actor=f"canbo{n}").code)
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=clerk, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(int(c[-4:]) for c in codes) == list(range(1, 41))
+    assert office.verify_log().ok
+
+
+def _receive_in_process(path: str, n: int, start, out) -> None:
+    office = LocalOffice(Store.open(path), clock=lambda: datetime(2026, 11, 23, 9, 30, tzinfo=TZ))
+    start.wait()
+    out.put([office.receive(make_form(), actor=f"p{n}").code for _ in range(5)])
+
+
+def test_two_clerks_at_the_same_instant_in_processes(office):
+    ctx = multiprocessing.get_context("spawn")
+    start, out = ctx.Event(), ctx.Queue()
+    procs = [ctx.Process(target=_receive_in_process, args=(str(office.store.path), n, start, out)) for n in range(4)]
+    for p in procs:
+        p.start()
+    start.set()
+    codes = [c for _ in procs for c in out.get(timeout=60)]
+    for p in procs:
+        p.join(timeout=60)
+        assert p.exitcode == 0
+    assert sorted(int(c[-4:]) for c in codes) == list(range(1, 21))
+    assert office.verify_log().ok

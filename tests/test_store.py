@@ -1,0 +1,69 @@
+import sqlite3
+from datetime import datetime
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, text
+from sqlmodel import SQLModel
+
+from counter_app.clock import TZ
+from counter_app.local_office import LocalOffice
+from counter_app.store import Store
+from counter_app.store.db import _alembic_config
+from counter_app.store.types import AwareDateTime
+
+
+def test_pragmas_are_in_force(store):
+    with store.read() as s:
+        assert s.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert s.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert s.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+
+
+def test_models_and_migrations_agree(store):
+    engine = create_engine(f"sqlite:///{store.path}")
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"include_name": lambda name, *_: not str(name).startswith("dossier_search")})
+        diffs = compare_metadata(ctx, SQLModel.metadata)
+    assert diffs == []
+
+
+def test_aware_datetimes_round_trip_and_naive_is_refused():
+    col = AwareDateTime()
+    stored = col.process_bind_param(datetime(2026, 11, 23, 2, 0, tzinfo=__import__("datetime").timezone.utc), None)
+    assert stored == "2026-11-23T09:00:00.000000+07:00"
+    assert col.process_result_value(stored, None) == datetime(2026, 11, 23, 9, tzinfo=TZ)
+    with pytest.raises(ValueError):
+        col.process_bind_param(datetime(2026, 11, 23, 9), None)
+
+
+def test_a_database_made_by_the_first_migration_is_upgraded_in_place(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    cfg = _alembic_config(path)
+    command.upgrade(cfg, "0001")
+    # The office as release 0001 would have written it, with one dossier.
+    con = sqlite3.connect(path)
+    con.executescript(open(__file__.replace("test_store.py", "data/office_0001.sql"), encoding="utf-8").read())
+    con.commit()
+    con.close()
+
+    store = Store.open(path)
+    assert store.schema_revision() == "0002"
+    backups = list(tmp_path.glob("old.*.bak"))
+    assert len(backups) == 1
+    office = LocalOffice(store)
+    found = office.search("tran thi huong")
+    assert [d.code for d in found] == ["000.00.73.H26-250601-0001"]
+    assert office.dossier("000.00.73.H26-250601-0001").received_at == datetime(2025, 6, 1, 9, 15, tzinfo=TZ)
+    assert office.verify_log().ok
+    store.close()
+
+
+def test_reopening_at_head_makes_no_backup(tmp_path):
+    path = tmp_path / "o.sqlite3"
+    Store.open(path).close()
+    Store.open(path).close()
+    assert list(tmp_path.glob("*.bak")) == []

@@ -1,0 +1,115 @@
+"""The clerk application's start and its first window: looking dossiers up.
+
+The full desk (sign-in, intake form, actions) comes with the clerk's-desk issue; this window
+already works on the real `Office`: the office header, accent-insensitive search and the
+latest dossiers with overdue ones marked.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.errors import OfficeError
+from counter_app.office import Office
+from counter_app.views import DossierSummary, OfficeInfo
+from ui.format import fmt_datetime
+from ui.worker import Runner
+
+log = logging.getLogger(__name__)
+
+COLUMNS = ("Mã hồ sơ", "Người nộp", "Thủ tục", "Trạng thái", "Tiếp nhận", "Hẹn trả")
+OVERDUE_BG = QColor("#fde2e1")
+
+
+def _error_text(exc: Exception) -> str:
+    return exc.message_vi if isinstance(exc, OfficeError) else "Đã có lỗi không mong muốn; chi tiết đã được ghi vào nhật ký."
+
+
+class LookupWindow(QMainWindow):
+    """Office header, a search box, and the matching dossiers."""
+
+    def __init__(self, office: Office, info: OfficeInfo) -> None:
+        super().__init__()
+        self.office = office
+        self.runner = Runner(self)
+        self.setWindowTitle(f"Một cửa — {info.name}")
+        self.resize(1100, 680)
+
+        header = QLabel(f"<b>{info.name}</b><br>{info.address} · Mã cơ quan {info.agency_code}")
+        header.setTextFormat(Qt.TextFormat.RichText)
+        self.search_box = QLineEdit(placeholderText="Tìm theo mã hồ sơ, họ tên, số căn cước, điện thoại, địa chỉ…")
+        self.search_box.setClearButtonEnabled(True)
+        self.search_box.setToolTip("Tìm hồ sơ (Ctrl+F). Gõ không dấu cũng được: “nguyen van duc”.")
+        self.status = QLabel()
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        for widget in (header, self.search_box, self.table, self.status):
+            layout.addWidget(widget)
+        self.setCentralWidget(body)
+
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.refresh)
+        self.search_box.textChanged.connect(lambda _text: self._debounce.start())
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search_box.setFocus)
+        self.refresh()
+
+    def refresh(self) -> None:
+        query = self.search_box.text().strip()
+        self.status.setText("Đang tải…")
+        fetch = (lambda: self.office.search(query, limit=200)) if query else (lambda: self.office.recent(limit=200))
+        self.runner.run(fetch, self._show, self._failed)
+
+    def _show(self, rows: list[DossierSummary]) -> None:
+        self.table.setRowCount(len(rows))
+        for r, d in enumerate(rows):
+            cells = (d.code, d.applicant_name, d.procedure_name, d.status_label,
+                     fmt_datetime(d.received_at), fmt_datetime(d.due_at))
+            for c, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                if d.overdue:
+                    item.setBackground(QBrush(OVERDUE_BG))
+                    item.setToolTip("Hồ sơ đã quá hạn hẹn trả")
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnToContents(0)
+        overdue = sum(d.overdue for d in rows)
+        self.status.setText(f"{len(rows)} hồ sơ" + (f" · {overdue} quá hạn" if overdue else ""))
+
+    def _failed(self, exc: Exception) -> None:
+        self.status.setText(_error_text(exc))
+
+
+def run_clerk_app(office: Office) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Một cửa")
+    try:
+        info = office.info()
+    except OfficeError as exc:
+        log.error("cannot start: %s", exc)
+        QMessageBox.critical(None, "Chưa thể mở phần mềm", exc.message_vi)
+        return 2
+    window = LookupWindow(office, info)
+    window.show()
+    return app.exec()

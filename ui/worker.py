@@ -1,0 +1,53 @@
+"""Run office calls off the GUI thread and deliver the result (or the error) back on it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class _Relay(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
+        super().__init__()
+        self.fn, self.relay = fn, relay
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # delivered to the screen, which shows it in Vietnamese
+            log.warning("background office call failed: %s", exc)
+            self.relay.failed.emit(exc)
+        else:
+            self.relay.done.emit(result)
+
+
+class Runner(QObject):
+    """Owns the relays so their signals reach slots on the GUI thread (queued connections)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)  # one reader at a time keeps results in order
+        self._relays: set[_Relay] = set()
+
+    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[Exception], None]) -> None:
+        relay = _Relay()
+        self._relays.add(relay)
+        relay.done.connect(on_done)
+        relay.failed.connect(on_error)
+        relay.done.connect(lambda _=None, r=relay: self._relays.discard(r))
+        relay.failed.connect(lambda _=None, r=relay: self._relays.discard(r))
+        self._pool.start(_Job(fn, relay))
+
+    def wait(self, msecs: int = 5000) -> bool:
+        return self._pool.waitForDone(msecs)

@@ -1,5 +1,6 @@
 import sqlite3
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from alembic import command
@@ -26,7 +27,8 @@ def test_pragmas_are_in_force(store):
 def test_models_and_migrations_agree(store):
     engine = create_engine(f"sqlite:///{store.path}")
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"include_name": lambda name, *_: not str(name).startswith("dossier_search")})
+        not_fts = {"include_name": lambda name, *_: not str(name).startswith("dossier_search")}
+        ctx = MigrationContext.configure(conn, opts=not_fts)
         diffs = compare_metadata(ctx, SQLModel.metadata)
     assert diffs == []
 
@@ -46,7 +48,7 @@ def test_a_database_made_by_the_first_migration_is_upgraded_in_place(tmp_path):
     command.upgrade(cfg, "0001")
     # The office as release 0001 would have written it, with one dossier.
     con = sqlite3.connect(path)
-    con.executescript(open(__file__.replace("test_store.py", "data/office_0001.sql"), encoding="utf-8").read())
+    con.executescript((Path(__file__).parent / "data" / "office_0001.sql").read_text(encoding="utf-8"))
     con.commit()
     con.close()
 

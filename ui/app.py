@@ -37,8 +37,11 @@ COLUMNS = ("Mã hồ sơ", "Người nộp", "Thủ tục", "Trạng thái", "Ti
 OVERDUE_BG = QColor("#fde2e1")
 
 
+UNEXPECTED = "Đã có lỗi không mong muốn; chi tiết đã được ghi vào nhật ký."
+
+
 def _error_text(exc: Exception) -> str:
-    return exc.message_vi if isinstance(exc, OfficeError) else "Đã có lỗi không mong muốn; chi tiết đã được ghi vào nhật ký."
+    return exc.message_vi if isinstance(exc, OfficeError) else UNEXPECTED
 
 
 class LookupWindow(QMainWindow):
@@ -62,6 +65,7 @@ class LookupWindow(QMainWindow):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
 
         body = QWidget()
@@ -93,7 +97,8 @@ class LookupWindow(QMainWindow):
                     item.setBackground(QBrush(OVERDUE_BG))
                     item.setToolTip("Hồ sơ đã quá hạn hẹn trả")
                 self.table.setItem(r, c, item)
-        self.table.resizeColumnToContents(0)
+        for column in (0, 1, 3, 4, 5):
+            self.table.resizeColumnToContents(column)
         overdue = sum(d.overdue for d in rows)
         self.status.setText(f"{len(rows)} hồ sơ" + (f" · {overdue} quá hạn" if overdue else ""))
 

@@ -1,0 +1,156 @@
+"""Search over 500,000 dossiers (FTS5, folded) against a plain LIKE scan, and the store's size.
+
+Goals (issue 2): search p95 under 30 ms; a 500,000-dossier database under 1.5 GB.
+
+Building 500,000 dossiers through the service would take a long time, so the store is built
+by copying the rows the real service writes for one dossier (dossier, documents, fee, four
+events and their outbox ops with real payloads) with a different applicant, code and times
+for each copy. It is cached in benchmarks/.cache/ and rebuilt with --rebuild.
+Run: .venv/bin/python benchmarks/bench_search.py [--rebuild] [N]
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import text
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import figures, fresh_office
+
+from counter_app.demo import _person
+from counter_app.local_office import LocalOffice
+from counter_app.search import search_ids
+from counter_app.search_text import dossier_search_text
+from counter_app.store import Store
+from counter_app.textfold import fold
+from counter_app.views import IntakeForm
+
+CACHE = Path(__file__).resolve().parent / ".cache"
+START = date(2023, 11, 1)
+
+
+def _template(store: Store) -> None:
+    office = LocalOffice(store)
+    rng = random.Random(1)
+    d = office.receive(IntakeForm(submission_id="template", procedure="ct.ban-sao", applicant=_person(rng)), actor="b")
+    office.start_processing(d.code, actor="b")
+    office.result_ready(d.code, actor="b")
+    office.return_result(d.code, to_whom=d.applicant_name, id_checked=True, actor="b")
+
+
+def build(path: Path, n: int) -> None:
+    store = fresh_office(path)
+    _template(store)
+    store.close()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA synchronous=OFF")
+    cols = {t: [r[1] for r in con.execute(f"PRAGMA table_info({t})")] for t in
+            ("dossier", "dossier_document", "dossier_fee", "event", "outbox")}
+    dossier = dict(zip(cols["dossier"], con.execute("SELECT * FROM dossier").fetchone(), strict=True))
+    docs = [dict(zip(cols["dossier_document"], r, strict=True)) for r in con.execute("SELECT * FROM dossier_document")]
+    fees = [dict(zip(cols["dossier_fee"], r, strict=True)) for r in con.execute("SELECT * FROM dossier_fee")]
+    events = [dict(zip(cols["event"], r, strict=True)) for r in con.execute("SELECT * FROM event WHERE dossier_id = 1")]
+    ops = [dict(zip(cols["outbox"], r, strict=True)) for r in con.execute("SELECT * FROM outbox")]
+    seq = con.execute("SELECT max(seq) FROM event").fetchone()[0]
+    rng = random.Random(2025)
+    days = 3 * 365
+    per_day: dict[date, int] = {}
+
+    def insert(table: str, rows: list[dict]) -> None:
+        names = cols[table]
+        con.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                        [tuple(r[c] for c in names) for r in rows])
+
+    batch: dict[str, list[dict]] = {t: [] for t in cols}
+    search_rows = []
+    for i in range(2, n + 2):
+        person = _person(rng)
+        day = START + timedelta(days=i * days // n)
+        per_day[day] = per_day.get(day, 0) + 1
+        code = f"000.00.73.H26-{day:%y%m%d}-{per_day[day]:04d}"
+        row = dict(dossier, id=i, code=code, submission_id=str(uuid.UUID(int=i)), applicant_name=person.name,
+                   id_number=person.id_number, phone=person.phone, address=person.address, register_row=i)
+        batch["dossier"].append(row)
+        batch["dossier_document"] += [dict(d, id=None, dossier_id=i) for d in docs]
+        batch["dossier_fee"] += [dict(f, id=None, dossier_id=i) for f in fees]
+        for e, op in zip(events, ops, strict=True):
+            seq += 1
+            batch["event"].append(dict(e, seq=seq, dossier_id=i, subject=f"dossier:{code}",
+                                       details=e["details"].replace(dossier["applicant_name"], person.name)))
+            batch["outbox"].append(dict(op, id=None, op_id=str(uuid.uuid4()), dossier_id=i, event_seq=seq,
+                                        payload=op["payload"].replace(dossier["applicant_name"], person.name)
+                                        .replace(dossier["code"], code)))
+        search_rows.append((i, dossier_search_text(code=code, applicant_name=person.name, representative="",
+                                                   id_number=person.id_number, phone=person.phone,
+                                                   address=person.address)))
+        if len(batch["dossier"]) >= 20_000 or i == n + 1:
+            for table in ("dossier", "dossier_document", "dossier_fee", "event", "outbox"):
+                insert(table, batch[table])
+                batch[table] = []
+            con.executemany("INSERT INTO dossier_search(rowid, body) VALUES (?, ?)", search_rows)
+            search_rows = []
+            con.commit()
+            print(f"  built {i - 1:,} dossiers", flush=True)
+    con.execute("INSERT INTO dossier_search(dossier_search) VALUES ('optimize')")
+    con.commit()
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    n = int(args[0]) if args else 500_000
+    path = CACHE / f"search-{n}.sqlite3"
+    CACHE.mkdir(exist_ok=True)
+    if "--rebuild" in sys.argv or not path.exists():
+        t0 = time.perf_counter()
+        build(path, n)
+        print(f"built {n:,} dossiers in {time.perf_counter() - t0:.0f} s")
+    store = Store.open(path)
+    with store.read() as s:
+        count = s.execute(text("SELECT count(*) FROM dossier")).scalar()
+    size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+    print(f"store: {count:,} dossiers, {size / 2**30:.2f} GiB on disk ({size / count:.0f} bytes per dossier)")
+    con = sqlite3.connect(path)
+    try:
+        parts = con.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 6").fetchall()
+        print("  largest: " + ", ".join(f"{name} {b / count:.0f} B/dossier" for name, b in parts))
+    except sqlite3.OperationalError:  # SQLite built without dbstat
+        pass
+    con.close()
+
+    rng = random.Random(99)
+    queries = []
+    for _ in range(100):
+        p = _person(rng)
+        words = fold(p.name).split()
+        queries += [" ".join(words), words[-1], p.phone[:6], p.id_number[:8], "hang bong " + words[-1]]
+    fts, like = [], []
+    con = sqlite3.connect(path)
+    for q in queries:
+        t0 = time.perf_counter()
+        with store.read() as s:
+            search_ids(s, q, limit=50)
+        fts.append((time.perf_counter() - t0) * 1000)
+    for q in queries[:25]:  # a LIKE scan reads every row: a few are enough
+        t0 = time.perf_counter()
+        con.execute("SELECT id FROM dossier WHERE applicant_name LIKE ? OR phone LIKE ? OR id_number LIKE ? "
+                    "OR address LIKE ? ORDER BY id DESC LIMIT 50", (f"%{q}%",) * 4).fetchall()
+        like.append((time.perf_counter() - t0) * 1000)
+    con.close()
+    print(figures("search (FTS5, folded, newest 50)", fts))
+    print(figures("plain LIKE scan (accented text, so it misses unaccented queries)", like))
+    print(f"median ratio LIKE / FTS5: {sorted(like)[len(like) // 2] / sorted(fts)[len(fts) // 2]:.0f}x")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from counter_app.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "counter_app.cli", *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    result = run("--db", str(path), "demo", "--days", "10")
+    assert result.returncode == 0, result.stderr
+    assert "demo office created" in result.stdout
+    return path
+
+
+def test_demo_makes_a_consistent_office(demo_db):
+    con = sqlite3.connect(demo_db)
+    dossiers = con.execute("SELECT count(*) FROM dossier").fetchone()[0]
+    statuses = {r[0] for r in con.execute("SELECT DISTINCT status FROM dossier")}
+    con.close()
+    assert dossiers >= 50
+    assert {2, 4, 9, 10} & statuses and 10 in statuses
+    result = run("--db", str(demo_db), "verify-log")
+    assert result.returncode == 0 and "intact" in result.stdout
+
+
+def test_demo_if_empty_leaves_an_existing_office_alone(demo_db):
+    result = run("--db", str(demo_db), "demo", "--if-empty")
+    assert result.returncode == 0 and "left as it is" in result.stdout
+
+
+def test_verify_log_fails_on_tampering(tmp_path, demo_db):
+    copy = tmp_path / "copy.sqlite3"
+    src, dst = sqlite3.connect(demo_db), sqlite3.connect(copy)
+    src.backup(dst)
+    dst.execute("UPDATE event SET actor = 'x' WHERE seq = 10")
+    dst.commit()
+    src.close()
+    dst.close()
+    result = run("--db", str(copy), "verify-log")
+    assert result.returncode == 1 and "BROKEN at event 10" in result.stdout
+
+
+def test_unknown_ward_exits_with_a_vietnamese_message(tmp_path, capsys):
+    db = str(tmp_path / "x.sqlite3")
+    code = main(["--db", db, "office", "setup", "--ward", "99999", "--agency-code", "000.1.2.H3"])
+    assert code == 2
+    assert "Mã phường/xã “99999” không có trong danh mục" in capsys.readouterr().err
+
+
+def test_office_setup_catalog_and_due(tmp_path, capsys):
+    db = str(tmp_path / "o.sqlite3")
+    assert main(["--db", db, "office", "setup", "--ward", "73", "--agency-code", "000.00.73.H26"]) == 0
+    assert "Phường Cửa Nam" in capsys.readouterr().out
+    assert main(["--db", db, "catalog", "list"]) == 0
+    assert "1.001193" in capsys.readouterr().out
+    assert main(["--db", db, "due", "1.004194", "--at", "2026-11-23T16:00:00+07:00"]) == 0
+    assert "due 27/11/2026 16:00" in capsys.readouterr().out
+    assert main(["--db", db, "office", "calendar", "2026-11-27", "off", "--note", "Nghỉ bù"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db, "due", "1.004194", "--at", "2026-11-23T16:00:00+07:00"]) == 0
+    assert "due 30/11/2026 16:00" in capsys.readouterr().out
+
+
+def test_help_everywhere():
+    for args in ([], ["demo"], ["catalog"], ["catalog", "import"], ["office"], ["office", "setup"], ["verify-log"]):
+        result = run(*args, "--help")
+        assert result.returncode == 0 and "usage: counter-app" in result.stdout

@@ -1,0 +1,55 @@
+import pytest
+
+from counter_app.textfold import fold
+from tests.conftest import make_form
+
+
+@pytest.fixture
+def filled(office):
+    people = [
+        ("Nguyễn Văn Đức", "001090012345", "0912345678", "Số 12 Hàng Bông"),
+        ("Đặng Thị Hương", "001190054321", "0987000111", "Số 5 Quán Sứ"),
+        ("Nguyễn Thị Duyên", "001195011111", "0333444555", "Số 8 Lý Thường Kiệt"),
+    ]
+    codes = {}
+    for name, id_number, phone, address in people:
+        codes[name] = office.receive(make_form(name=name, id_number=id_number, phone=phone, address=address),
+                                     actor="a").code
+    return codes
+
+
+def test_fold():
+    assert fold("Nguyễn Văn Đức") == "nguyen van duc"
+    assert fold("ĐẶNG") == "dang"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("nguyen van duc", ["Nguyễn Văn Đức"]),
+        ("NGUYEN", ["Nguyễn Thị Duyên", "Nguyễn Văn Đức"]),
+        ("dang thi", ["Đặng Thị Hương"]),
+        ("Đặng", ["Đặng Thị Hương"]),
+        ("duc", ["Nguyễn Văn Đức"]),
+        ("0987000111", ["Đặng Thị Hương"]),
+        ("0987.000.111", ["Đặng Thị Hương"]),
+        ("001195", ["Nguyễn Thị Duyên"]),
+        ("ly thuong kiet", ["Nguyễn Thị Duyên"]),
+        ("tran", []),
+    ],
+)
+def test_search_fields(office, filled, query, expected):
+    names = {code: name for name, code in filled.items()}
+    assert [names[d.code] for d in office.search(query)] == expected
+
+
+def test_code_prefix_and_number(office, filled):
+    code = filled["Đặng Thị Hương"]
+    assert [d.code for d in office.search(code)] == [code]
+    assert len(office.search(code[:16])) == 3  # agency and date: all three, newest first
+    assert [d.code for d in office.search("0002")] == [code]
+
+
+def test_empty_query(office, filled):
+    assert office.search("  ") == []
+    assert office.search("***") == []

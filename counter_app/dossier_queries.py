@@ -14,8 +14,9 @@ from counter_app.views import DocumentView, DossierDetail, DossierSummary, Event
 
 
 def _overdue(d: Dossier, at: datetime) -> bool:
-    return d.due_at is not None and d.due_at < at and Status(d.status) not in (Status.RESULT_READY,) \
-        and not Status(d.status).terminal
+    """Past its due time with no result yet (a ready result waiting for pickup is not late)."""
+    status = Status(d.status)
+    return d.due_at is not None and d.due_at < at and status is not Status.RESULT_READY and not status.terminal
 
 
 def summary(d: Dossier, at: datetime) -> DossierSummary:

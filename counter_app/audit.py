@@ -7,20 +7,22 @@ next one cannot interleave with another writer.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from counter_app.canonical import dumps, sha256
+from counter_app.canonical import dumps
 from counter_app.clock import aware
 from counter_app.store.models import Event
 
-GENESIS = "0" * 64
+GENESIS = bytes(32)
 
 
-def event_hash(event: Event) -> str:
+def event_hash(event: Event) -> bytes:
+    """The sha256 digest of the event's content and the previous digest (in hex, as first defined)."""
     body = {
         "seq": event.seq,
         "at": aware(event.at).isoformat(timespec="microseconds"),
@@ -31,9 +33,9 @@ def event_hash(event: Event) -> str:
         "from": event.from_status,
         "to": event.to_status,
         "details": event.details,
-        "prev": event.prev_hash,
+        "prev": event.prev_hash.hex(),
     }
-    return sha256(dumps(body))
+    return hashlib.sha256(dumps(body).encode("utf-8")).digest()
 
 
 def append(
@@ -60,7 +62,7 @@ def append(
         to_status=to_status,
         details=dict(details or {}),
         prev_hash=last.hash if last else GENESIS,
-        hash="",
+        hash=b"",
     )
     event.hash = event_hash(event)
     session.add(event)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import delete
+from sqlmodel import Session, col
 
 from counter_app.canonical import dumps, sha256
 from counter_app.store.models import Event, Outbox
@@ -27,3 +29,16 @@ def enqueue(session: Session, *, event: Event, kind: str, body: dict[str, Any]) 
     )
     session.add(row)
     return row
+
+
+def prune_acked(session: Session, *, acked_before: datetime) -> int:
+    """Delete ops the city acknowledged before `acked_before`; returns how many went.
+
+    An acknowledged op is stored at the city and will never be sent again; the event log keeps
+    the office's own history. Keeping a few weeks of acknowledged ops lets a supervisor see what
+    went up recently; keeping them for years would triple the store.
+    """
+    result = session.execute(
+        delete(Outbox).where(col(Outbox.state) == "acked", col(Outbox.acked_at) < acked_before)
+    )
+    return result.rowcount or 0

@@ -71,3 +71,33 @@ def test_chain_detects_a_rewritten_hash(office):
     _walk(office)
     _tamper(office.store.path, "UPDATE event SET details = '{\"x\": 1}', hash = ? WHERE seq = 2", "0" * 64)
     assert office.verify_log().broken_seq == 2
+
+
+def test_prune_removes_only_ops_the_city_acknowledged_long_enough_ago(office, clock):
+    from datetime import timedelta
+
+    from counter_app import outbox
+
+    _walk(office)
+    _walk(office)
+    with office.store.write() as s:
+        ops = s.exec(select(Outbox).order_by(col(Outbox.id))).all()
+        ops[0].state, ops[0].acked_at = "acked", clock.at - timedelta(days=40)
+        ops[1].state, ops[1].acked_at = "acked", clock.at - timedelta(days=5)
+        ops[2].state = "rejected"
+        s.add_all(ops[:3])
+    with office.store.write() as s:
+        assert outbox.prune_acked(s, acked_before=clock.at - timedelta(days=30)) == 1
+    with office.store.read() as s:
+        left = s.exec(select(Outbox).order_by(col(Outbox.id))).all()
+    assert [o.id for o in left] == [o.id for o in ops[1:]]
+    assert office.verify_log().ok  # the event log keeps the history the op carried
+
+
+def test_json_columns_keep_vietnamese_readable_in_the_file(office):
+    form = make_form().model_copy(update={"outcome": "refuse", "reason": "Không thuộc thẩm quyền của phường"})
+    office.receive(form, actor="canbo1")
+    con = sqlite3.connect(office.store.path)
+    raw = [r[0] for r in con.execute("SELECT details FROM event WHERE kind = 'dossier.refuse'")]
+    con.close()
+    assert raw and "Không thuộc thẩm quyền" in raw[0] and "\\u" not in raw[0]

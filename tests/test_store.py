@@ -53,15 +53,24 @@ def test_a_database_made_by_the_first_migration_is_upgraded_in_place(tmp_path):
     con.close()
 
     store = Store.open(path)
-    assert store.schema_revision() == "0002"
+    assert store.schema_revision() == "0003"
     backups = list(tmp_path.glob("old.*.bak"))
     assert len(backups) == 1
     office = LocalOffice(store)
     found = office.search("tran thi huong")
     assert [d.code for d in found] == ["000.00.73.H26-250601-0001"]
     assert office.dossier("000.00.73.H26-250601-0001").received_at == datetime(2025, 6, 1, 9, 15, tzinfo=TZ)
-    assert office.verify_log().ok
+    assert office.verify_log().ok  # the hex hashes of 0001 became blobs and still chain
     store.close()
+    con = sqlite3.connect(path)
+    assert {(type(h), len(h)) for (h,) in con.execute("SELECT hash FROM event")} == {(bytes, 32)}
+    con.close()
+
+    command.downgrade(_alembic_config(path), "0002")
+    con = sqlite3.connect(path)
+    hashes = [h for (h,) in con.execute("SELECT hash FROM event")]
+    con.close()
+    assert hashes and all(isinstance(h, str) and len(h) == 64 for h in hashes)
 
 
 def test_reopening_at_head_makes_no_backup(tmp_path):

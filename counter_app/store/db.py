@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 from collections.abc import Iterator
@@ -44,6 +45,8 @@ def _make_engine(path: Path, *, immediate: bool) -> Engine:
         pool_size=4,
         max_overflow=8,
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        # JSON columns keep Vietnamese as UTF-8: readable in the file and half the size of \u escapes.
+        json_serializer=lambda obj: json.dumps(obj, ensure_ascii=False),
     )
 
     @event.listens_for(engine, "connect")
@@ -104,9 +107,20 @@ class Store:
         if current is not None and backup_before_upgrade:
             self._backup(f"before-{head}-from-{current}")
         log.info("migrating %s from %s to %s", self.path, current, head)
-        with self._write.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
+        with self._write.connect() as conn:
+            # SQLite's own recipe for rebuilding tables: foreign keys off outside the transaction,
+            # checked by hand before commit, back on before the connection returns to the pool.
+            raw = conn.connection.dbapi_connection
+            raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                with conn.begin():
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise RuntimeError(f"migration to {head} left broken foreign keys: {broken[:5]}")
+            finally:
+                raw.execute("PRAGMA foreign_keys=ON")
 
     def _backup(self, label: str) -> Path:
         target = self.path.with_name(f"{self.path.stem}.{now():%Y%m%d-%H%M%S}.{label}.bak")

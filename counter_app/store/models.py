@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from counter_app.store.types import AwareDateTime
@@ -198,8 +198,8 @@ class Event(SQLModel, table=True):
     from_status: int | None = None
     to_status: int | None = None
     details: dict = _json({})
-    prev_hash: str
-    hash: str
+    prev_hash: bytes = Field(sa_column=Column(LargeBinary(32), nullable=False))  # sha256 digest
+    hash: bytes = Field(sa_column=Column(LargeBinary(32), nullable=False))
 
 
 class Outbox(SQLModel, table=True):
@@ -212,7 +212,7 @@ class Outbox(SQLModel, table=True):
     kind: str
     payload: str  # canonical JSON, frozen once queued
     sha256: str
-    state: str = Field(default="pending", index=True)  # pending, sent, rejected
+    state: str = Field(default="pending", index=True)  # pending, acked (the city has stored it), rejected
     attempts: int = 0
     next_try_at: datetime | None = _dt(nullable=True)
     last_error: str = ""

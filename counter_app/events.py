@@ -32,6 +32,16 @@ class CatalogChanged(OfficeEvent):
 
 
 @dataclass(frozen=True)
+class QueueChanged(OfficeEvent):
+    """A ticket was issued, called, recalled, served, finished, moved or closed."""
+
+    label: str
+    state: str
+    step: str
+    counter_no: int | None = None
+
+
+@dataclass(frozen=True)
 class OfficeChanged(OfficeEvent):
     """Identity, hours, calendar, lanes or counters changed."""
 

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from counter_app import audit, catalog, dossier_actions, dossier_queries, intake, office_setup
+from counter_app import (
+    audit,
+    catalog,
+    dossier_actions,
+    dossier_queries,
+    intake,
+    office_setup,
+    queue_figures,
+    queue_service,
+)
 from counter_app.audit import ChainReport
 from counter_app.clock import aware, now
 from counter_app.errors import OfficeError
-from counter_app.events import CatalogChanged, DossierChanged, EventBus, Listener
+from counter_app.events import CatalogChanged, DossierChanged, EventBus, Listener, QueueChanged
+from counter_app.queue_views import CallView, CounterQueue, QueueStatus, TicketView
 from counter_app.store import Store
-from counter_app.store.models import CatalogVersion, Dossier, Procedure
+from counter_app.store.models import CatalogVersion, Dossier, Procedure, Ticket
 from counter_app.textfold import fold
 from counter_app.views import (
     DocumentIn,
@@ -179,6 +189,88 @@ class LocalOffice:
     def recent(self, *, limit: int = 50) -> list[DossierSummary]:
         with self.store.read() as s:
             return dossier_queries.recent(s, self._now(), limit)
+
+    # --- the queue
+    def _queue_write(self, step: str, fn: Callable[[Session, datetime], Ticket | None]) -> TicketView | None:
+        at = self._now()
+        try:
+            with self.store.write() as session:
+                ticket = fn(session, at)
+                view = queue_figures.ticket_view(session, ticket) if ticket is not None else None
+        except OfficeError as exc:
+            log.warning("queue %s refused: %s", step, exc)
+            raise
+        if view is not None:
+            self.bus.publish(QueueChanged(view.label, view.state, step, view.counter_no))
+        return view
+
+    def issue_ticket(
+        self, *, lane: str = "", procedure: str = "", priority: str = "", source: str = "kiosk"
+    ) -> TicketView:
+        return self._queue_write("issue", lambda s, at: queue_service.issue(
+            s, at, lane=lane, procedure=procedure, priority=priority, source=source, actor=source))
+
+    def call_next(self, counter_no: int, *, actor: str) -> TicketView | None:
+        return self._queue_write("call", lambda s, at: queue_service.call_next(s, at, counter_no, actor))
+
+    def call_ticket(self, counter_no: int, label: str, *, actor: str) -> TicketView:
+        return self._queue_write("call", lambda s, at: queue_service.call_ticket(s, at, counter_no, label, actor))
+
+    def recall(self, counter_no: int, *, actor: str) -> TicketView:
+        return self._queue_write("recall", lambda s, at: queue_service.recall(s, at, counter_no, actor))
+
+    def start_serving(self, counter_no: int, *, actor: str) -> TicketView:
+        return self._queue_write("serve", lambda s, at: queue_service.start_serving(s, at, counter_no, actor))
+
+    def finish_ticket(self, counter_no: int, *, actor: str, dossier_codes: list[str] | None = None) -> TicketView:
+        return self._queue_write("finish", lambda s, at: queue_service.finish(
+            s, at, counter_no, actor, list(dossier_codes or [])))
+
+    def no_show(self, counter_no: int, *, actor: str) -> TicketView:
+        return self._queue_write("no_show", lambda s, at: queue_service.no_show(s, at, counter_no, actor))
+
+    def transfer_ticket(
+        self, counter_no: int, *, actor: str, to_lane: str = "", to_counter: int | None = None
+    ) -> TicketView:
+        return self._queue_write("transfer", lambda s, at: queue_service.transfer(
+            s, at, counter_no, actor, to_lane=to_lane, to_counter=to_counter))
+
+    def hold_ticket(self, counter_no: int, *, actor: str) -> TicketView:
+        return self._queue_write("hold", lambda s, at: queue_service.hold(s, at, counter_no, actor))
+
+    def set_counter_open(self, counter_no: int, is_open: bool, *, actor: str) -> None:
+        with self.store.write() as s:
+            queue_service.set_counter_open(s, self._now(), counter_no, is_open, actor)
+        self.bus.publish(QueueChanged("", "", "open" if is_open else "close", counter_no))
+
+    def close_queue_day(self, *, actor: str) -> int:
+        """Close today's open tickets (and any left from earlier days) as not served."""
+        at = self._now()
+        with self.store.write() as s:
+            closed = queue_service.close_open_tickets(
+                s, at, before=at.date() + timedelta(days=1), actor=actor, reason="closed by staff")
+        self.bus.publish(QueueChanged("", "", "close_day"))
+        return closed
+
+    def ticket(self, label: str) -> TicketView:
+        with self.store.read() as s:
+            return queue_figures.ticket_view(s, queue_service.ticket_by_label(s, self._now().date(), label))
+
+    def queue_status(self) -> QueueStatus:
+        with self.store.read() as s:
+            return queue_figures.queue_status(s, self._now().date())
+
+    def counter_queue(self, counter_no: int) -> CounterQueue:
+        with self.store.read() as s:
+            return queue_figures.counter_queue(s, self._now().date(), counter_no)
+
+    def calls_since(self, after_id: int, *, limit: int = 50) -> list[CallView]:
+        with self.store.read() as s:
+            return queue_figures.calls_since(s, after_id, limit)
+
+    def tickets_of_day(self, day: date | None = None) -> list[TicketView]:
+        with self.store.read() as s:
+            return queue_figures.tickets_of_day(s, day or self._now().date())
 
     # --- audit and events
     def verify_log(self) -> ChainReport:

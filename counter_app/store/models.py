@@ -41,6 +41,7 @@ class OfficeRow(SQLModel, table=True):
     email: str = ""
     hours: list = _json([])  # [[weekday, "08:00", "12:00"], ...]
     same_day_cutoff: str = "15:00"
+    queue: dict = _json({})  # queue settings; see counter_app.queue_rules.QueueSettings
     created_at: datetime = _dt()
 
 
@@ -62,6 +63,7 @@ class Counter(SQLModel, table=True):
     name: str
     lanes: list = _json([])
     active: bool = True
+    is_open: bool = False  # a clerk has the counter open and takes tickets
 
 
 class CalendarDay(SQLModel, table=True):
@@ -218,6 +220,51 @@ class Outbox(SQLModel, table=True):
     last_error: str = ""
     created_at: datetime = _dt()
     acked_at: datetime | None = _dt(nullable=True)
+
+
+class Ticket(SQLModel, table=True):
+    """A queue ticket (A001…) of one day; its state and the time of every step."""
+
+    __table_args__ = (
+        UniqueConstraint("day", "label"),
+        Index("ix_ticket_day_state_lane", "day", "state", "lane_id", "arrival_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date
+    label: str  # "A001": the lane prefix at issue and the day's number; never changes
+    number: int
+    lane_id: int = Field(foreign_key="lane.id")  # the lane it waits in now (changes on transfer)
+    priority: str = ""  # "" or a key of queue_rules.PRIORITY_LABELS
+    procedure_key: str = ""  # when the reception desk picked the procedure
+    source: str = "kiosk"  # "kiosk" or "reception"
+    state: str = "waiting"
+    counter_no: int | None = None  # the counter that called, serves or holds it
+    target_counter: int | None = None  # transferred to one counter rather than a lane
+    recalls: int = 0
+    transfers: int = 0
+    issued_at: datetime = _dt()
+    arrival_at: datetime = _dt()  # place in the queue; kept on transfer
+    first_called_at: datetime | None = _dt(nullable=True)
+    called_at: datetime | None = _dt(nullable=True)
+    serving_at: datetime | None = _dt(nullable=True)
+    done_at: datetime | None = _dt(nullable=True)
+    dossier_codes: list = _json([])
+    closed_reason: str = ""
+
+
+class TicketCall(SQLModel, table=True):
+    """One announcement of a ticket to a counter (a call or a recall); the board follows these."""
+
+    __tablename__ = "ticket_call"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    label: str
+    counter_no: int
+    at: datetime = _dt()
+    recall: bool = False
+    priority: bool = False
 
 
 class SequenceCounter(SQLModel, table=True):

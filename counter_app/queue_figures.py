@@ -1,0 +1,150 @@
+"""Live queue figures: people ahead, wait estimates, waiting per lane, what a counter's panel shows."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from sqlmodel import Session, col, func, select
+
+from counter_app.clock import aware
+from counter_app.queue_rules import PRIORITY_LABELS, QueueSettings, TicketState
+from counter_app.queue_service import counter_lane_ids, current_ticket, day_start, get_counter, settings
+from counter_app.queue_views import CallView, CounterQueue, LaneStatus, QueueStatus, TicketView, WaitEstimate
+from counter_app.store.models import Counter, Lane, Ticket, TicketCall
+
+WAITING = TicketState.WAITING.value
+
+
+def _lanes(session: Session) -> dict[int, Lane]:
+    return {lane.id: lane for lane in session.exec(select(Lane).order_by(col(Lane.sort))).all()}
+
+
+def people_ahead(session: Session, ticket: Ticket) -> int:
+    """Waiting tickets of the same lane that will be called first (priority ones, then earlier arrivals)."""
+    same_lane = select(func.count()).select_from(Ticket).where(
+        col(Ticket.day) == ticket.day, col(Ticket.state) == WAITING, col(Ticket.lane_id) == ticket.lane_id,
+        col(Ticket.id) != ticket.id,
+    )
+    earlier = (col(Ticket.arrival_at) < ticket.arrival_at) | (
+        (col(Ticket.arrival_at) == ticket.arrival_at) & (col(Ticket.id) < ticket.id))
+    is_priority = col(Ticket.priority) != ""
+    cond = (is_priority & earlier) if ticket.priority else (is_priority | earlier)
+    return int(session.exec(same_lane.where(cond)).one())
+
+
+def open_counters_for(session: Session, lane: Lane) -> int:
+    counters = session.exec(select(Counter).where(col(Counter.active), col(Counter.is_open))).all()
+    return sum(1 for c in counters if lane.prefix in c.lanes)
+
+
+def recent_service_min(session: Session, lane_id: int, rules: QueueSettings) -> float:
+    """Average service time of the lane's last few finished tickets; the setting's default before any."""
+    rows = session.exec(select(Ticket.serving_at, Ticket.done_at).where(
+        col(Ticket.lane_id) == lane_id, col(Ticket.state) == TicketState.DONE.value,
+        col(Ticket.serving_at).is_not(None),
+    ).order_by(col(Ticket.done_at).desc()).limit(rules.recent_services)).all()
+    if not rows:
+        return rules.default_service_min
+    return sum((aware(done) - aware(start)).total_seconds() for start, done in rows) / len(rows) / 60
+
+
+def estimate(ahead: int, service_min: float, open_counters: int) -> WaitEstimate:
+    """Between "the people ahead are served by the open counters" and one service slot more."""
+    if open_counters <= 0:
+        return WaitEstimate()
+    per = service_min / open_counters
+    return WaitEstimate(low_min=math.floor(per * ahead), high_min=math.ceil(per * (ahead + 1)))
+
+
+def ticket_view(session: Session, ticket: Ticket, lanes: dict[int, Lane] | None = None,
+                rules: QueueSettings | None = None) -> TicketView:
+    """A ticket with, while it waits, the people ahead of it and its estimated wait."""
+    lanes = lanes if lanes is not None else _lanes(session)
+    lane = lanes[ticket.lane_id]
+    view = _light_view(ticket, lanes)
+    if ticket.state == WAITING:
+        rules = rules or settings(session)
+        view.people_ahead = people_ahead(session, ticket)
+        view.estimate = estimate(view.people_ahead, recent_service_min(session, lane.id, rules),
+                                 open_counters_for(session, lane))
+    return view
+
+
+def _count(session: Session, day: date, state: TicketState, counter_no: int | None = None) -> int:
+    query = select(func.count()).select_from(Ticket).where(col(Ticket.day) == day, col(Ticket.state) == state.value)
+    if counter_no is not None:
+        query = query.where(col(Ticket.counter_no) == counter_no)
+    return int(session.exec(query).one())
+
+
+def calls_since(session: Session, after_id: int, limit: int = 50) -> list[CallView]:
+    rows = session.exec(select(TicketCall).where(col(TicketCall.id) > after_id)
+                        .order_by(col(TicketCall.id)).limit(limit)).all()
+    return [CallView(**r.model_dump(exclude={"ticket_id"})) for r in rows]
+
+
+def queue_status(session: Session, day: date, calls: int = 8) -> QueueStatus:
+    rules = settings(session)
+    waiting = dict(session.exec(select(Ticket.lane_id, func.count()).where(
+        col(Ticket.day) == day, col(Ticket.state) == WAITING).group_by(col(Ticket.lane_id))).all())
+    priority = dict(session.exec(select(Ticket.lane_id, func.count()).where(
+        col(Ticket.day) == day, col(Ticket.state) == WAITING, col(Ticket.priority) != "")
+        .group_by(col(Ticket.lane_id))).all())
+    lanes = []
+    for lane in _lanes(session).values():
+        n_open = open_counters_for(session, lane)
+        lanes.append(LaneStatus(
+            prefix=lane.prefix, name=lane.name, waiting=waiting.get(lane.id, 0),
+            priority_waiting=priority.get(lane.id, 0), open_counters=n_open,
+            estimate_last=estimate(waiting.get(lane.id, 0), recent_service_min(session, lane.id, rules), n_open),
+        ))
+    recent = session.exec(select(TicketCall).where(col(TicketCall.at) >= day_start(day))
+                          .order_by(col(TicketCall.id).desc()).limit(calls)).all()
+    return QueueStatus(
+        day=day, lanes=lanes, calls=[CallView(**r.model_dump(exclude={"ticket_id"})) for r in recent],
+        served_today=_count(session, day, TicketState.DONE), no_show_today=_count(session, day, TicketState.NO_SHOW),
+    )
+
+
+def counter_queue(session: Session, day: date, counter_no: int, limit: int = 30) -> CounterQueue:
+    counter = get_counter(session, counter_no)
+    rules = settings(session)
+    lanes = _lanes(session)
+    lane_ids = counter_lane_ids(session, counter)
+    rank = {lane_id: i for i, lane_id in enumerate(lane_ids)}
+    mine = select(Ticket).where(col(Ticket.day) == day, col(Ticket.state) == WAITING,
+                                col(Ticket.lane_id).in_(lane_ids) | (col(Ticket.target_counter) == counter_no))
+    rows = list(session.exec(mine).all())
+    rows = [t for t in rows if t.target_counter in (None, counter_no)]
+    # The order `pick_next` follows (without the anti-starvation turn, which depends on the moment).
+    rows.sort(key=lambda t: (t.target_counter != counter_no, not t.priority, rank.get(t.lane_id, 99),
+                             t.arrival_at, t.id))
+    held = session.exec(select(Ticket).where(col(Ticket.day) == day, col(Ticket.state) == TicketState.HELD.value,
+                                             col(Ticket.counter_no) == counter_no)).all()
+    current = current_ticket(session, day, counter_no)
+    return CounterQueue(
+        counter_no=counter.number, counter_name=counter.name, lanes=list(counter.lanes), is_open=counter.is_open,
+        current=ticket_view(session, current, lanes, rules) if current else None,
+        waiting=[_light_view(t, lanes) for t in rows[:limit]], waiting_total=len(rows),
+        held=[_light_view(t, lanes) for t in held],
+        served_today=_count(session, day, TicketState.DONE, counter_no),
+        no_show_today=_count(session, day, TicketState.NO_SHOW, counter_no),
+        recalls_before_no_show=rules.recalls_before_no_show,
+    )
+
+
+def _light_view(ticket: Ticket, lanes: dict[int, Lane]) -> TicketView:
+    """A ticket for a list: no per-ticket estimate queries."""
+    lane = lanes[ticket.lane_id]
+    return TicketView(
+        **ticket.model_dump(exclude={"lane_id", "number", "source", "closed_reason"}),
+        lane_prefix=lane.prefix, lane_name=lane.name, priority_label=PRIORITY_LABELS.get(ticket.priority, ""),
+        state_label=TicketState(ticket.state).label_vi,
+    )
+
+
+def tickets_of_day(session: Session, day: date) -> list[TicketView]:
+    lanes = _lanes(session)
+    rows = session.exec(select(Ticket).where(col(Ticket.day) == day).order_by(col(Ticket.id))).all()
+    return [_light_view(t, lanes) for t in rows]

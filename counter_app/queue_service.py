@@ -1,0 +1,354 @@
+"""The queue's steps: issue a ticket, call, recall, serve, finish, no-show, transfer, hold, close the day.
+
+Each function runs inside the caller's one IMMEDIATE store transaction, so choosing the next
+ticket and marking it called cannot interleave with another counter, in this process or another.
+Every step writes a hash-chained event; calls and recalls also write a `ticket_call` row that
+the board follows.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import case
+from sqlmodel import Session, col, select
+
+from counter_app import audit, numbering
+from counter_app.catalog import active_procedure
+from counter_app.clock import TZ, aware
+from counter_app.errors import InvalidInput, InvalidTransition, NotFound
+from counter_app.office_setup import get_office
+from counter_app.queue_rules import (
+    AT_COUNTER,
+    OPEN_STATES,
+    PRIORITY_LABELS,
+    QueueSettings,
+    TicketState,
+    TicketStep,
+    next_state,
+)
+from counter_app.store.models import Counter, Lane, Ticket, TicketCall
+
+log = logging.getLogger(__name__)
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=TZ)
+
+
+def settings(session: Session) -> QueueSettings:
+    return QueueSettings.from_row(get_office(session).queue)
+
+
+def _record(session: Session, ticket: Ticket, step: TicketStep, at: datetime, actor: str, **details: Any) -> None:
+    audit.append(
+        session, at=at, actor=actor, subject=f"ticket:{ticket.day.isoformat()}:{ticket.label}",
+        kind=f"ticket.{step.value}", details={"state": ticket.state, "counter": ticket.counter_no, **details},
+    )
+
+
+def _announce(session: Session, ticket: Ticket, at: datetime, *, recall: bool) -> None:
+    session.add(TicketCall(ticket_id=ticket.id, label=ticket.label, counter_no=ticket.counter_no, at=at,
+                           recall=recall, priority=bool(ticket.priority)))
+
+
+# --- looking things up
+
+def find_lane(session: Session, prefix: str) -> Lane:
+    lane = session.exec(select(Lane).where(col(Lane.prefix) == prefix.strip().upper())).first()
+    if lane is None:
+        raise NotFound(f"no lane with prefix {prefix!r}", f"Không có quầy/lĩnh vực mang ký hiệu “{prefix}”.")
+    return lane
+
+
+def lane_for_procedure(session: Session, key: str) -> Lane:
+    proc = active_procedure(session, key)
+    for lane in session.exec(select(Lane).order_by(col(Lane.sort))).all():
+        if proc.lane in lane.groups:
+            return lane
+    raise NotFound(
+        f"no lane takes procedure group {proc.lane!r} of {key}",
+        f"Chưa có hàng chờ nào nhận lĩnh vực “{proc.lane}”; hãy báo quản trị viên cấu hình hàng chờ.",
+    )
+
+
+def get_counter(session: Session, number: int) -> Counter:
+    counter = session.exec(select(Counter).where(col(Counter.number) == number)).first()
+    if counter is None or not counter.active:
+        raise NotFound(f"counter {number} does not exist or is inactive", f"Quầy số {number} không tồn tại.")
+    return counter
+
+
+def counter_lane_ids(session: Session, counter: Counter) -> list[int]:
+    by_prefix = {lane.prefix: lane.id for lane in session.exec(select(Lane)).all()}
+    return [by_prefix[p] for p in counter.lanes if p in by_prefix]
+
+
+def ticket_by_label(session: Session, day: date, label: str) -> Ticket:
+    wanted = label.strip().upper()
+    ticket = session.exec(select(Ticket).where(col(Ticket.day) == day, col(Ticket.label) == wanted)).first()
+    if ticket is None:
+        older = session.exec(select(Ticket).where(col(Ticket.label) == wanted, col(Ticket.day) < day)
+                             .order_by(col(Ticket.day).desc())).first()
+        if older is not None:
+            raise InvalidTransition(
+                f"ticket {wanted} belongs to {older.day}, not today {day}",
+                f"Vé {wanted} là vé của ngày {older.day:%d/%m/%Y}; chỉ gọi được vé của hôm nay.",
+            )
+        raise NotFound(f"no ticket {wanted} today", f"Hôm nay không có vé số {wanted}.")
+    return ticket
+
+
+def current_ticket(session: Session, day: date, counter_no: int) -> Ticket | None:
+    return session.exec(select(Ticket).where(
+        col(Ticket.day) == day, col(Ticket.counter_no) == counter_no,
+        col(Ticket.state).in_([s.value for s in AT_COUNTER]),
+    )).first()
+
+
+def _require_current(session: Session, day: date, counter_no: int) -> Ticket:
+    ticket = current_ticket(session, day, counter_no)
+    if ticket is None:
+        raise InvalidTransition(
+            f"counter {counter_no} has no ticket called or in service",
+            f"Quầy số {counter_no} chưa gọi vé nào; hãy bấm “Gọi số tiếp theo”.",
+        )
+    return ticket
+
+
+def _require_free(session: Session, day: date, counter_no: int) -> None:
+    busy = current_ticket(session, day, counter_no)
+    if busy is not None:
+        raise InvalidTransition(
+            f"counter {counter_no} still has ticket {busy.label} ({busy.state})",
+            f"Quầy số {counter_no} đang có vé {busy.label} ({TicketState(busy.state).label_vi}); "
+            "hãy hoàn thành, chuyển, tạm giữ hoặc đánh dấu vắng mặt trước khi gọi vé khác.",
+        )
+
+
+# --- the day
+
+def close_open_tickets(session: Session, at: datetime, *, before: date, actor: str, reason: str) -> int:
+    """Close every open ticket of days before `before` as not served; they never carry over."""
+    stale = session.exec(select(Ticket).where(
+        col(Ticket.day) < before, col(Ticket.state).in_([s.value for s in OPEN_STATES]),
+    )).all()
+    for ticket in stale:
+        ticket.state = next_state(ticket.label, ticket.state, TicketStep.CLOSE).value
+        ticket.closed_reason = reason
+        session.add(ticket)
+        _record(session, ticket, TicketStep.CLOSE, at, actor, reason=reason)
+    if stale:
+        log.info("closed %d open tickets of days before %s (%s)", len(stale), before, reason)
+    return len(stale)
+
+
+def close_stale(session: Session, at: datetime) -> int:
+    """Called at every queue step: a new day first closes what yesterday left open."""
+    return close_open_tickets(session, at, before=aware(at).date(), actor="system", reason="end of day")
+
+
+# --- the steps
+
+def issue(
+    session: Session, at: datetime, *, lane: str = "", procedure: str = "", priority: str = "",
+    source: str = "kiosk", actor: str = "kiosk",
+) -> Ticket:
+    at = aware(at)
+    close_stale(session, at)
+    if priority and priority not in PRIORITY_LABELS:
+        raise InvalidInput(f"unknown priority group {priority!r}", f"Diện ưu tiên “{priority}” không hợp lệ.")
+    if procedure:
+        target = lane_for_procedure(session, procedure)
+    elif lane:
+        target = find_lane(session, lane)
+    else:
+        raise InvalidInput("ticket without lane or procedure", "Hãy chọn lĩnh vực hoặc thủ tục để lấy số.")
+    day = at.date()
+    number = numbering.next_value(session, "ticket", f"{day:%Y%m%d}-{target.prefix}")
+    ticket = Ticket(
+        day=day, label=f"{target.prefix}{number:03d}", number=number, lane_id=target.id, priority=priority,
+        procedure_key=procedure, source=source, state=TicketState.WAITING.value, issued_at=at, arrival_at=at,
+    )
+    session.add(ticket)
+    session.flush()
+    audit.append(session, at=at, actor=actor, subject=f"ticket:{day.isoformat()}:{ticket.label}",
+                 kind="ticket.issue", details={"lane": target.prefix, "priority": priority, "source": source})
+    return ticket
+
+
+def _priority_streak(session: Session, day: date, counter_no: int, length: int) -> bool:
+    """Were this counter's last `length` calls today all priority tickets?"""
+    flags = session.exec(select(TicketCall.priority).where(
+        col(TicketCall.counter_no) == counter_no, col(TicketCall.recall).is_(False),
+        col(TicketCall.at) >= day_start(day),
+    ).order_by(col(TicketCall.id).desc()).limit(length)).all()
+    return len(flags) == length and all(flags)
+
+
+def pick_next(session: Session, day: date, counter: Counter, rules: QueueSettings, at: datetime) -> Ticket | None:
+    """The ticket "next" gives this counter, without taking it.
+
+    Order: tickets transferred to this very counter; then priority tickets of its lanes; then
+    ordinary ones, by the counter's lane order and arrival. After `priority_streak_max` priority
+    calls in a row, an ordinary ticket that has waited longer than `ordinary_wait_max_min` goes first.
+    """
+    waiting = select(Ticket).where(col(Ticket.day) == day, col(Ticket.state) == TicketState.WAITING.value)
+    direct = session.exec(waiting.where(col(Ticket.target_counter) == counter.number)
+                          .order_by(col(Ticket.arrival_at), col(Ticket.id)).limit(1)).first()
+    if direct is not None:
+        return direct
+    lane_ids = counter_lane_ids(session, counter)
+    if not lane_ids:
+        return None
+    rank = case({lane_id: i for i, lane_id in enumerate(lane_ids)}, value=col(Ticket.lane_id))
+    mine = waiting.where(col(Ticket.lane_id).in_(lane_ids), col(Ticket.target_counter).is_(None))
+    priority = session.exec(mine.where(col(Ticket.priority) != "")
+                            .order_by(rank, col(Ticket.arrival_at), col(Ticket.id)).limit(1)).first()
+    if priority is not None and _priority_streak(session, day, counter.number, rules.priority_streak_max):
+        oldest = session.exec(mine.where(col(Ticket.priority) == "")
+                              .order_by(col(Ticket.arrival_at), col(Ticket.id)).limit(1)).first()
+        if oldest is not None and at - aware(oldest.arrival_at) > timedelta(minutes=rules.ordinary_wait_max_min):
+            return oldest
+    if priority is not None:
+        return priority
+    return session.exec(mine.where(col(Ticket.priority) == "")
+                        .order_by(rank, col(Ticket.arrival_at), col(Ticket.id)).limit(1)).first()
+
+
+def _call(session: Session, ticket: Ticket, counter_no: int, at: datetime, actor: str, step: TicketStep) -> Ticket:
+    ticket.state = next_state(ticket.label, ticket.state, step).value
+    ticket.counter_no = counter_no
+    ticket.target_counter = None
+    ticket.called_at = at
+    ticket.first_called_at = ticket.first_called_at or at
+    session.add(ticket)
+    session.flush()
+    _announce(session, ticket, at, recall=False)
+    _record(session, ticket, step, at, actor)
+    return ticket
+
+
+def call_next(session: Session, at: datetime, counter_no: int, actor: str) -> Ticket | None:
+    at = aware(at)
+    close_stale(session, at)
+    counter = get_counter(session, counter_no)
+    _require_free(session, at.date(), counter_no)
+    ticket = pick_next(session, at.date(), counter, settings(session), at)
+    if ticket is None:
+        return None
+    return _call(session, ticket, counter_no, at, actor, TicketStep.CALL)
+
+
+def call_ticket(session: Session, at: datetime, counter_no: int, label: str, actor: str) -> Ticket:
+    """Call one waiting ticket out of turn (or a held one back)."""
+    at = aware(at)
+    close_stale(session, at)
+    get_counter(session, counter_no)
+    ticket = ticket_by_label(session, at.date(), label)
+    _require_free(session, at.date(), counter_no)
+    step = TicketStep.RESUME if ticket.state == TicketState.HELD.value else TicketStep.CALL
+    if step is TicketStep.RESUME and ticket.counter_no not in (None, counter_no):
+        raise InvalidTransition(
+            f"ticket {ticket.label} is held by counter {ticket.counter_no}",
+            f"Vé {ticket.label} đang được quầy số {ticket.counter_no} tạm giữ.",
+        )
+    return _call(session, ticket, counter_no, at, actor, step)
+
+
+def recall(session: Session, at: datetime, counter_no: int, actor: str) -> Ticket:
+    at = aware(at)
+    ticket = _require_current(session, at.date(), counter_no)
+    ticket.state = next_state(ticket.label, ticket.state, TicketStep.RECALL).value
+    ticket.recalls += 1
+    ticket.called_at = at
+    session.add(ticket)
+    _announce(session, ticket, at, recall=True)
+    _record(session, ticket, TicketStep.RECALL, at, actor, recalls=ticket.recalls)
+    return ticket
+
+
+def start_serving(session: Session, at: datetime, counter_no: int, actor: str) -> Ticket:
+    at = aware(at)
+    ticket = _require_current(session, at.date(), counter_no)
+    ticket.state = next_state(ticket.label, ticket.state, TicketStep.SERVE).value
+    ticket.serving_at = at
+    session.add(ticket)
+    _record(session, ticket, TicketStep.SERVE, at, actor)
+    return ticket
+
+
+def finish(session: Session, at: datetime, counter_no: int, actor: str, dossier_codes: list[str]) -> Ticket:
+    at = aware(at)
+    ticket = _require_current(session, at.date(), counter_no)
+    ticket.state = next_state(ticket.label, ticket.state, TicketStep.FINISH).value
+    ticket.done_at = at
+    ticket.dossier_codes = sorted({c.strip() for c in dossier_codes if c.strip()})
+    session.add(ticket)
+    _record(session, ticket, TicketStep.FINISH, at, actor, dossiers=ticket.dossier_codes)
+    return ticket
+
+
+def no_show(session: Session, at: datetime, counter_no: int, actor: str) -> Ticket:
+    at = aware(at)
+    ticket = _require_current(session, at.date(), counter_no)
+    needed = settings(session).recalls_before_no_show
+    if ticket.state == TicketState.CALLED.value and ticket.recalls < needed:
+        raise InvalidTransition(
+            f"ticket {ticket.label}: no-show needs {needed} recalls, has {ticket.recalls}",
+            f"Cần gọi lại vé {ticket.label} đủ {needed} lần trước khi đánh dấu vắng mặt "
+            f"(đã gọi lại {ticket.recalls} lần).",
+        )
+    ticket.state = next_state(ticket.label, ticket.state, TicketStep.NO_SHOW).value
+    ticket.done_at = at
+    session.add(ticket)
+    _record(session, ticket, TicketStep.NO_SHOW, at, actor)
+    return ticket
+
+
+def transfer(
+    session: Session, at: datetime, counter_no: int, actor: str, *, to_lane: str = "", to_counter: int | None = None
+) -> Ticket:
+    """Send the counter's ticket back to wait for another lane or counter; its arrival time is kept."""
+    at = aware(at)
+    ticket = _require_current(session, at.date(), counter_no)
+    if bool(to_lane) == (to_counter is not None):
+        raise InvalidInput("transfer needs exactly one of lane or counter",
+                           "Hãy chọn chuyển sang một lĩnh vực hoặc sang một quầy.")
+    if to_counter is not None:
+        if to_counter == counter_no:
+            raise InvalidInput("transfer to the same counter", "Không thể chuyển vé sang chính quầy này.")
+        get_counter(session, to_counter)
+    ticket.state = next_state(ticket.label, ticket.state, TicketStep.TRANSFER).value
+    if to_lane:
+        ticket.lane_id = find_lane(session, to_lane).id
+    ticket.target_counter = to_counter
+    ticket.counter_no = None
+    ticket.serving_at = None
+    ticket.transfers += 1
+    session.add(ticket)
+    _record(session, ticket, TicketStep.TRANSFER, at, actor, from_counter=counter_no, to_lane=to_lane,
+            to_counter=to_counter)
+    return ticket
+
+
+def hold(session: Session, at: datetime, counter_no: int, actor: str) -> Ticket:
+    """Set the ticket aside (the citizen went to copy a paper); the counter is free to call the next."""
+    at = aware(at)
+    ticket = _require_current(session, at.date(), counter_no)
+    ticket.state = next_state(ticket.label, ticket.state, TicketStep.HOLD).value
+    session.add(ticket)
+    _record(session, ticket, TicketStep.HOLD, at, actor)
+    return ticket
+
+
+def set_counter_open(session: Session, at: datetime, counter_no: int, is_open: bool, actor: str) -> Counter:
+    counter = get_counter(session, counter_no)
+    if counter.is_open != is_open:
+        counter.is_open = is_open
+        session.add(counter)
+        audit.append(session, at=aware(at), actor=actor, subject=f"counter:{counter_no}",
+                     kind="counter.open" if is_open else "counter.close")
+    return counter

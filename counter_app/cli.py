@@ -6,6 +6,7 @@ The only module of the core allowed to import `ui` (lazily, for the GUI command)
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import sys
 from datetime import date, datetime
@@ -28,7 +29,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="log debug details")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub.add_parser("gui", help="start the clerk application (the default)")
+    gui = sub.add_parser("gui", help="start the clerk application (the default)")
+    gui.add_argument("--counter", type=int, help="the counter this PC serves (default from settings, 1)")
+    gui.add_argument("--clerk", help="who is working (until sign-in exists; default from settings or the OS user)")
+    gui.add_argument("--board", action="store_true", help="also show the hall board (on the last monitor)")
+    gui.add_argument("--no-queue", action="store_true", help="no queue panel (a back-office PC)")
+
+    sub.add_parser("kiosk", help="start the ticket kiosk (full screen; staff close it with Ctrl+Shift+Q)")
+    board = sub.add_parser("board", help="start the hall board with its voice (full screen; Ctrl+Shift+Q)")
+    board.add_argument("--screen", type=int, help="monitor index (default from settings, else the last)")
+
+    queue = sub.add_parser("queue", help="the day's queue")
+    queue_sub = queue.add_subparsers(dest="queue_command", metavar="ACTION", required=True)
+    queue_sub.add_parser("status", help="waiting per lane and the latest calls")
+    queue_sub.add_parser("report", help="today's tickets with wait, walk and service times")
+    queue_sub.add_parser("close-day", help="close today's open tickets as not served")
 
     demo = sub.add_parser("demo", help="create the demo office (Phường Cửa Nam) with catalog and dossiers")
     demo.add_argument("--if-empty", action="store_true", help="do nothing if the store already has an office")
@@ -70,11 +85,66 @@ def _open(settings: Settings) -> Store:
     return Store.open(settings.db_path)
 
 
-def _cmd_gui(settings: Settings) -> int:
+def _clerk(settings: Settings, given: str | None) -> str:
+    return given or settings.clerk or getpass.getuser()
+
+
+def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
     from counter_app.local_office import LocalOffice
     from ui.app import run_clerk_app  # composition root: the one place the core reaches the screens
 
-    return run_clerk_app(LocalOffice(_open(settings)))
+    office = LocalOffice(_open(settings))
+    make_board = None
+    if args.board:
+        from ui.announcer import Announcer
+        from ui.board import BoardWindow, place_on_screen
+        from ui.voice import SegmentLibrary
+
+        def make_board() -> BoardWindow:  # called once the QApplication exists
+            window = BoardWindow(office, announcer=Announcer(SegmentLibrary(settings.voice_dir)))
+            place_on_screen(window, settings.board_screen)
+            return window
+
+    counter = None if args.no_queue else (args.counter or settings.counter)
+    return run_clerk_app(office, counter_no=counter, actor=_clerk(settings, args.clerk), board=make_board)
+
+
+def _cmd_kiosk(settings: Settings) -> int:
+    from counter_app.local_office import LocalOffice
+    from ui.kiosk import run_kiosk
+
+    return run_kiosk(LocalOffice(_open(settings)), preview_dir=settings.preview_dir)
+
+
+def _cmd_board(settings: Settings, args: argparse.Namespace) -> int:
+    from counter_app.local_office import LocalOffice
+    from ui.board import run_board
+
+    screen = args.screen if args.screen is not None else settings.board_screen
+    return run_board(LocalOffice(_open(settings)), voice_dir=settings.voice_dir, screen=screen)
+
+
+def _cmd_queue(settings: Settings, args: argparse.Namespace) -> int:
+    from counter_app.local_office import LocalOffice
+
+    office = LocalOffice(_open(settings))
+    if args.queue_command == "close-day":
+        print(f"closed {office.close_queue_day(actor=_clerk(settings, None))} open tickets")
+        return 0
+    if args.queue_command == "status":
+        status = office.queue_status()
+        print(f"queue of {status.day:%d/%m/%Y}: served {status.served_today}, no-show {status.no_show_today}")
+        for lane in status.lanes:
+            print(f"  {lane.prefix} {lane.name:22} waiting {lane.waiting:3} (priority {lane.priority_waiting}), "
+                  f"{lane.open_counters} counters open, a new ticket waits {lane.estimate_last.label_vi}")
+        for call in status.calls:
+            print(f"  {call.at:%H:%M:%S} {call.label} -> counter {call.counter_no}{' (recall)' if call.recall else ''}")
+        return 0
+    for t in office.tickets_of_day():
+        times = " ".join(f"{name}={value / 60:.1f}min" for name, value in
+                         (("wait", t.wait_s), ("walk", t.walk_s), ("service", t.service_s)) if value is not None)
+        print(f"{t.label:6} {t.state:10} counter {t.counter_no or '-':>2} {t.priority or '':10} {times}")
+    return 0
 
 
 def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
@@ -160,7 +230,13 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(args.settings, db_override=args.db)
         command = args.command or "gui"
         if command == "gui":
-            return _cmd_gui(settings)
+            return _cmd_gui(settings, args)
+        if command == "kiosk":
+            return _cmd_kiosk(settings)
+        if command == "board":
+            return _cmd_board(settings, args)
+        if command == "queue":
+            return _cmd_queue(settings, args)
         if command == "demo":
             return _cmd_demo(settings, args)
         if command == "verify-log":

@@ -17,6 +17,7 @@ from counter_app import catalog, dossier_actions, intake, office_setup
 from counter_app.clock import TZ, now
 from counter_app.errors import OfficeError
 from counter_app.lifecycle import Status
+from counter_app.local_office import LocalOffice
 from counter_app.store import Store
 from counter_app.store.models import OfficeRow, Procedure
 from counter_app.views import ApplicantIn, DocumentIn, IntakeForm
@@ -141,4 +142,32 @@ def create_demo(store: Store, *, days: int = 28, per_day: tuple[int, int] = (10,
         except OfficeError:  # the demo never stops on one bad draw; the transaction rolled back
             continue
         count += 1
+    _demo_queue(store, today, rng)
     return DemoReport(True, count)
+
+
+def _demo_queue(store: Store, today: datetime, rng: random.Random) -> None:
+    """This morning's queue: tickets of the last hour, most served by counters 2–5, some still waiting.
+
+    Counter 1 is left free for whoever opens the clerk app; counters 2 and 3 stay open so the
+    kiosk can estimate waits.
+    """
+    moments = iter(today - timedelta(minutes=90 - 3 * i) for i in range(30))
+    clock = [today - timedelta(minutes=90)]
+    office = LocalOffice(store, clock=lambda: clock[0])
+    for n in (2, 3, 4, 5):
+        office.set_counter_open(n, True, actor=DEMO_CLERKS[(n - 2) % len(DEMO_CLERKS)])
+    lanes = ["A", "A", "A", "B", "B", "C", "D", "E", "G"]
+    for i, at in enumerate(moments):
+        clock[0] = at
+        office.issue_ticket(lane=rng.choice(lanes), priority="elderly" if rng.random() < 0.12 else "")
+        if i % 2 == 1 and i < 24:  # a counter takes someone every six minutes
+            counter = 2 + (i // 2) % 4
+            actor = DEMO_CLERKS[(counter - 2) % len(DEMO_CLERKS)]
+            if office.call_next(counter, actor=actor) is not None:
+                clock[0] = at + timedelta(seconds=rng.randint(30, 90))
+                office.start_serving(counter, actor=actor)
+                clock[0] = at + timedelta(seconds=rng.randint(150, 170))
+                office.finish_ticket(counter, actor=actor)
+    for n in (4, 5):
+        office.set_counter_open(n, False, actor="admin")

@@ -23,6 +23,8 @@ class WaitEstimate(BaseModel):
             return "không xác định"
         if self.high_min <= 1:
             return "dưới 1 phút"
+        if self.low_min == 0:
+            return f"dưới {self.high_min} phút"
         if self.low_min == self.high_min:
             return f"khoảng {self.low_min} phút"
         return f"khoảng {self.low_min}–{self.high_min} phút"

@@ -12,12 +12,17 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from platformdirs import user_config_path
+from platformdirs import user_config_path, user_data_path
 
 from counter_app.errors import ConfigError
 from counter_app.store.db import default_db_path
 
 log = logging.getLogger(__name__)
+
+
+def default_preview_dir() -> Path:
+    """Where tickets and slips go when no printer is set up (the embedded default)."""
+    return user_data_path("counter-app", appauthor=False) / "previews"
 
 
 def default_settings_path() -> Path:
@@ -29,6 +34,13 @@ class Settings:
     db_path: Path = field(default_factory=default_db_path)
     hub_url: str = ""  # empty: the embedded one-PC hub
     log_level: str = "INFO"
+    counter: int = 1  # the counter this PC's clerk app serves
+    clerk: str = ""  # who acts, until sign-in exists; empty: the system user name
+    voice_dir: Path | None = None  # the office's own recordings, replacing bundled segments by name
+    preview_dir: Path = field(default_factory=default_preview_dir)
+    board_screen: int | None = None  # monitor index for the board; default the last one
+
+KNOWN = {"db_path", "hub_url", "log_level", "counter", "clerk", "voice_dir", "preview_dir", "board_screen"}
 
 
 def load_settings(path: Path | None = None, *, db_override: Path | None = None) -> Settings:
@@ -41,9 +53,19 @@ def load_settings(path: Path | None = None, *, db_override: Path | None = None) 
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise ConfigError(f"cannot read settings {path}: {exc}",
                               f"Không đọc được tệp cấu hình “{path}”: {exc}") from None
-    unknown = set(data) - {"db_path", "hub_url", "log_level"}
+    unknown = set(data) - KNOWN
     if unknown:
         log.warning("ignoring unknown settings in %s: %s", path, sorted(unknown))
     db = db_override or (Path(os.environ["COUNTER_APP_DB"]) if os.environ.get("COUNTER_APP_DB") else None)
     db = db or (Path(data["db_path"]).expanduser() if data.get("db_path") else default_db_path())
-    return Settings(db_path=db, hub_url=str(data.get("hub_url", "")), log_level=str(data.get("log_level", "INFO")))
+    try:
+        return Settings(
+            db_path=db, hub_url=str(data.get("hub_url", "")), log_level=str(data.get("log_level", "INFO")),
+            counter=int(data.get("counter", 1)), clerk=str(data.get("clerk", "")),
+            voice_dir=Path(data["voice_dir"]).expanduser() if data.get("voice_dir") else None,
+            preview_dir=Path(data["preview_dir"]).expanduser() if data.get("preview_dir") else default_preview_dir(),
+            board_screen=int(data["board_screen"]) if data.get("board_screen") is not None else None,
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"bad value in settings {path}: {exc}",
+                          f"Tệp cấu hình “{path}” có giá trị không hợp lệ: {exc}") from None

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDockWidget,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -29,6 +31,7 @@ from counter_app.errors import OfficeError
 from counter_app.office import Office
 from counter_app.views import DossierSummary, OfficeInfo
 from ui.format import fmt_datetime
+from ui.queue_panel import QueuePanel
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)
@@ -47,9 +50,12 @@ def _error_text(exc: Exception) -> str:
 class LookupWindow(QMainWindow):
     """Office header, a search box, and the matching dossiers."""
 
-    def __init__(self, office: Office, info: OfficeInfo) -> None:
+    def __init__(self, office: Office, info: OfficeInfo, *, counter_no: int | None = None, actor: str = "") -> None:
         super().__init__()
         self.office = office
+        self.counter_no = counter_no
+        self.actor = actor
+        self.queue_panel: QueuePanel | None = None
         self.runner = Runner(self)
         self.setWindowTitle(f"Một cửa — {info.name}")
         self.resize(1100, 680)
@@ -78,7 +84,33 @@ class LookupWindow(QMainWindow):
         self._debounce.timeout.connect(self.refresh)
         self.search_box.textChanged.connect(lambda _text: self._debounce.start())
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search_box.setFocus)
+        if counter_no is not None:
+            self._add_queue_panel(counter_no, actor)
         self.refresh()
+
+    def _add_queue_panel(self, counter_no: int, actor: str) -> None:
+        try:
+            self.office.set_counter_open(counter_no, True, actor=actor)
+        except OfficeError as exc:
+            self.status.setText(exc.message_vi)
+            return
+        self.queue_panel = QueuePanel(self.office, counter_no, actor)
+        dock = QDockWidget("Hàng chờ", self)
+        dock.setObjectName("queueDock")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setWidget(self.queue_panel)
+        dock.setMinimumWidth(420)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.queue_panel is not None:
+            self.queue_panel.shutdown()
+            try:
+                self.office.set_counter_open(self.queue_panel.counter_no, False, actor=self.actor)
+            except OfficeError as exc:
+                log.warning("could not mark counter closed: %s", exc)
+        self.runner.wait()
+        super().closeEvent(event)
 
     def refresh(self) -> None:
         query = self.search_box.text().strip()
@@ -106,7 +138,9 @@ class LookupWindow(QMainWindow):
         self.status.setText(_error_text(exc))
 
 
-def run_clerk_app(office: Office) -> int:
+def run_clerk_app(office: Office, *, counter_no: int | None = None, actor: str = "",
+                  board: Callable[[], QWidget] | None = None) -> int:
+    """The clerk's window (with the counter's queue panel); `board` also opens the hall board."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Một cửa")
     try:
@@ -115,6 +149,10 @@ def run_clerk_app(office: Office) -> int:
         log.error("cannot start: %s", exc)
         QMessageBox.critical(None, "Chưa thể mở phần mềm", exc.message_vi)
         return 2
-    window = LookupWindow(office, info)
+    window = LookupWindow(office, info, counter_no=counter_no, actor=actor)
     window.show()
-    return app.exec()
+    hall = board() if board is not None else None
+    code = app.exec()
+    if hall is not None:
+        hall.deleteLater()
+    return code

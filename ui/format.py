@@ -15,3 +15,22 @@ def fmt_datetime(value: datetime | None) -> str:
 
 def fmt_money(amount: int) -> str:
     return f"{amount:,}".replace(",", ".") + " đ"
+
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ Nhật")
+
+
+def fmt_clock(value: datetime) -> str:
+    return value.strftime("%H:%M")
+
+
+def fmt_date_long(value: date) -> str:
+    """ "Thứ Hai, 23/11/2026" """
+    return f"{WEEKDAYS[value.weekday()]}, {value:%d/%m/%Y}"
+
+
+def fmt_minutes(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes} phút {secs:02d} giây" if minutes else f"{secs} giây"

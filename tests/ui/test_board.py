@@ -1,0 +1,48 @@
+"""The board follows the office's calls: newest first and highlighted, each call spoken once, in turn."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ui.announcer import Announcer
+from ui.board import BoardWindow
+
+SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
+
+
+def test_a_call_updates_the_board_and_is_announced_exactly_once(qtbot, office):
+    for lane in ("A", "A", "B", "C", "A"):
+        office.issue_ticket(lane=lane)
+    office.call_next(2, actor="canbo2")  # before the board starts: shown, not spoken again
+    announcer = Announcer()
+    spoken: list[tuple[str, str, bool]] = []
+    announcer.started.connect(lambda c: spoken.append(("start", c.label, c.recall)))
+    announcer.finished.connect(lambda c: spoken.append(("end", c.label, c.recall)))
+    board = BoardWindow(office, announcer=announcer)
+    qtbot.addWidget(board)
+    board.resize(1600, 900)
+    board.show()
+    assert board.rows[0].ticket.text() == "A001" and spoken == []
+
+    office.call_next(3, actor="canbo3")
+    qtbot.waitUntil(lambda: board.rows[0].ticket.text() == "A002", timeout=5000)
+    assert board.rows[0].counter.text() == "Quầy 3" and board.rows[1].ticket.text() == "A001"
+    assert board.rows[0].property("newest") is True
+    assert spoken == [("start", "A002", False)] and announcer.pending == []
+
+    office.recall(3, actor="canbo3")  # spoken again, but only after the first call has ended
+    qtbot.waitUntil(lambda: len(announcer.pending) == 1 or len(spoken) > 1, timeout=5000)
+    assert [r.ticket.text() for r in board.rows if r.isVisible()] == ["A002", "A001"]  # listed once
+    assert spoken[-1] != ("start", "A002", True) or spoken[-2] == ("end", "A002", False)
+    lanes = {board.lanes_grid.itemAtPosition(r, 0).widget().text(): board.lanes_grid.itemAtPosition(r, 1)
+             .widget().text() for r in range(board.lanes_grid.rowCount())}
+    assert lanes["A · Hộ tịch"] == "1" and lanes["B · Chứng thực"] == "1"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert board.grab().save(str(SHOTS / "board.png"))
+
+    qtbot.waitUntil(lambda: ("start", "A002", True) in spoken, timeout=15000)
+    assert spoken[:3] == [("start", "A002", False), ("end", "A002", False), ("start", "A002", True)]
+    assert len([s for s in spoken if s[0] == "start"]) == 2  # two call rows, two announcements
+    board.close()
+    assert board.isVisible()  # a hall screen does not close by accident
+    board.close_for_real()

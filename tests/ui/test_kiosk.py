@@ -1,0 +1,81 @@
+"""The kiosk on a real office store: touch, priority, ticket shown and written, nothing breaks it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, Qt
+
+from printers.ticket_preview import write_ticket_preview
+from ui.kiosk import KioskWindow
+
+SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
+
+
+def _kiosk(qtbot, office, print_ticket) -> KioskWindow:
+    window = KioskWindow(office, print_ticket=print_ticket)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    return window
+
+
+def test_touching_a_lane_issues_one_ticket_shows_and_prints_it(qtbot, office, tmp_path):
+    office.set_counter_open(1, True, actor="canbo1")
+    office.issue_ticket(lane="A")
+    window = _kiosk(qtbot, office, lambda t: write_ticket_preview(tmp_path, t, "UBND phường Cửa Nam"))
+    assert window.pages.currentWidget() is window.idle_page
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(SHOTS / "kiosk_idle.png"))
+
+    qtbot.mouseClick(window.idle_page, Qt.MouseButton.LeftButton, pos=QPoint(300, 300))
+    assert window.pages.currentWidget() is window.choose_page
+    qtbot.waitUntil(lambda: "1 người đang chờ" in window.lane_buttons["A"].text(), timeout=5000)
+    qtbot.mouseClick(window.priority_buttons["elderly"], Qt.MouseButton.LeftButton)
+    assert window.chosen_priority == "elderly"
+    window.grab().save(str(SHOTS / "kiosk_choose.png"))
+    qtbot.mouseClick(window.lane_buttons["A"], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.lane_buttons["A"], Qt.MouseButton.LeftButton)  # an impatient second tap
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.ticket_page, timeout=5000)
+
+    assert window.ticket_number.text() == "A002"
+    assert window.ticket_priority.text() == "ƯU TIÊN · Người cao tuổi"
+    assert "Có 0 người đang chờ trước" in window.ticket_info.text()  # priority goes before A001
+    assert "dưới 6 phút" in window.ticket_info.text()  # one open counter, 6 minutes assumed per service
+    window.grab().save(str(SHOTS / "kiosk_ticket.png"))
+    assert [t.label for t in office.tickets_of_day()] == ["A001", "A002"]
+    printed = (tmp_path / "ticket-20261123-A002.txt").read_text(encoding="utf-8").splitlines()
+    assert printed[2] == "A002" and "ƯU TIÊN – Người cao tuổi" in printed
+    assert "Lấy số lúc 09:30 ngày 23/11/2026" in printed
+    window.runner.wait()
+
+
+def test_the_citizen_cannot_close_it_and_a_printer_fault_still_gives_a_number(qtbot, office):
+    def broken_printer(_ticket) -> None:
+        raise OSError("paper out")
+
+    window = _kiosk(qtbot, office, broken_printer)
+    window.close()
+    assert window.isVisible()
+    window.show_choose()
+    qtbot.mouseClick(window.lane_buttons["C"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.ticket_page, timeout=5000)
+    assert window.ticket_number.text() == "C001"
+    assert "Máy in phiếu đang gặp sự cố" in window.ticket_info.text()
+    assert "không xác định" in window.ticket_info.text()  # no counter open for the lane
+    window.show_idle()
+    assert window.pages.currentWidget() is window.idle_page and window.chosen_priority == ""
+    window.close_for_real()
+    assert not window.isVisible()
+
+
+def test_an_office_failure_is_an_apology_not_a_crash(qtbot, office):
+    window = _kiosk(qtbot, office, lambda t: None)
+    window.show_choose()
+    office.store.close()
+    office.store.path.unlink()
+    qtbot.mouseClick(window.lane_buttons["A"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.choose_error.text() != "", timeout=5000)
+    assert window.choose_error.text().startswith("Xin lỗi, hiện chưa lấy được số.")
+    assert window.lane_buttons["A"].isEnabled()
+    window.runner.wait()

@@ -1,0 +1,53 @@
+"""The counter's queue panel inside the clerk window: function keys drive the real queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from ui.app import LookupWindow
+
+SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
+
+
+def test_function_keys_call_recall_serve_and_finish(qtbot, office, clock):
+    office.issue_ticket(lane="A")
+    office.issue_ticket(lane="B", priority="pregnancy")
+    office.issue_ticket(lane="C")
+    window = LookupWindow(office, office.info(), counter_no=1, actor="canbo1")
+    qtbot.addWidget(window)
+    window.resize(1400, 800)
+    window.show()
+    panel = window.queue_panel
+    qtbot.waitUntil(lambda: panel.waiting.count() == 3, timeout=5000)
+    assert panel.waiting.item(0).text().startswith("★ B001")  # priority first, marked
+    assert office.counter_queue(1).is_open  # opening the window opens the counter
+    assert not panel.buttons["finish"].isEnabled() and panel.buttons["next"].isEnabled()
+    assert "F5" in panel.buttons["next"].toolTip()
+
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: panel.current_label.text() == "B001", timeout=5000)
+    assert panel.buttons["recall"].isEnabled() and not panel.buttons["no_show"].isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    qtbot.waitUntil(lambda: "đã gọi lại 1/2 lần" in panel.current_detail.text(), timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_F7)
+    qtbot.waitUntil(lambda: panel.buttons["finish"].isEnabled(), timeout=5000)
+    assert "Đang phục vụ" in panel.current_detail.text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert window.grab().save(str(SHOTS / "queue_panel.png"))
+    qtbot.keyClick(window, Qt.Key.Key_F8)
+    qtbot.waitUntil(lambda: panel.current_label.text() == "—", timeout=5000)
+    assert "đã phục vụ 1" in panel.counts.text()
+    assert [c.label for c in office.calls_since(0)] == ["B001", "B001"]
+
+    # Double-click calls out of turn; a refusal from the office shows in Vietnamese.
+    item = next(panel.waiting.item(i) for i in range(panel.waiting.count())
+                if panel.waiting.item(i).text().startswith("C001"))
+    panel._call_item(item)
+    qtbot.waitUntil(lambda: panel.current_label.text() == "C001", timeout=5000)
+    panel._call_item(panel.waiting.item(0))
+    qtbot.waitUntil(lambda: "đang có vé C001" in panel.message.text(), timeout=5000)
+
+    window.close()
+    assert not office.counter_queue(1).is_open

@@ -1,0 +1,251 @@
+"""The hall's board: the latest calls (ticket → counter), waiting per lane, the clock, and the voice.
+
+It follows the office's call log (`Office.calls_since`), so it works in the clerk's process, as
+its own program on the same PC, or (with the LAN hub) anywhere: every call row is shown once
+and spoken once, recalls included.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from counter_app.clock import now
+from counter_app.errors import OfficeError
+from counter_app.events import OfficeEvent, QueueChanged
+from counter_app.office import Office
+from counter_app.queue_views import CallView, QueueStatus
+from ui.announcer import Announcer
+from ui.format import fmt_clock, fmt_date_long
+from ui.voice import SegmentLibrary
+from ui.worker import Runner
+
+log = logging.getLogger(__name__)
+
+ROWS = 6
+BLINK_S = 6
+POLL_MS = 800
+
+STYLE = """
+#board { background: #0b2545; }
+QLabel { color: #ffffff; }
+#office { font-size: 34px; font-weight: 600; }
+#clock { font-size: 40px; font-weight: 600; }
+#date { font-size: 22px; color: #c9d6ea; }
+#heading { font-size: 26px; color: #c9d6ea; }
+#call { background: #13315c; border-radius: 10px; }
+#call[newest="true"] { background: #ffd23f; }
+#call[newest="true"] QLabel { color: #0b2545; }
+#call[blink="true"] { background: #fff3b0; }
+#callTicket { font-size: 64px; font-weight: 700; }
+#callCounter { font-size: 48px; font-weight: 600; }
+#lane { font-size: 26px; }
+#laneCount { font-size: 34px; font-weight: 700; }
+#status { font-size: 18px; color: #ffb4a2; }
+"""
+
+
+class _CallRow(QFrame):
+    def __init__(self) -> None:
+        super().__init__(objectName="call")
+        self.ticket = QLabel(objectName="callTicket")
+        self.arrow = QLabel("→", objectName="callCounter", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.counter = QLabel(objectName="callCounter",
+                              alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 6, 24, 6)
+        layout.addWidget(self.ticket)
+        layout.addWidget(self.arrow, 1)
+        layout.addWidget(self.counter)
+
+    def show_call(self, call: CallView | None, newest: bool) -> None:
+        self.setVisible(call is not None)
+        if call is not None:
+            self.ticket.setText(call.label)
+            self.counter.setText(f"Quầy {call.counter_no}")
+        self.setProperty("newest", newest)
+        self.set_blink(False)
+
+    def set_blink(self, on: bool) -> None:
+        self.setProperty("blink", on)
+        for widget in (self, self.ticket, self.arrow, self.counter):  # children re-read the row's state
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+
+class BoardWindow(QWidget):
+    """Full-screen board; Ctrl+Shift+Q closes it (there is no close button on a hall screen)."""
+
+    office_event = Signal(object)
+
+    def __init__(self, office: Office, *, announcer: Announcer | None = None, voice: bool = True) -> None:
+        super().__init__(objectName="board")
+        self.office = office
+        self.runner = Runner(self)
+        self.announcer = announcer if announcer is not None else (Announcer(parent=self) if voice else None)
+        self.calls: list[CallView] = []
+        self.last_call_id = 0
+        self._blink_left = 0
+        self._may_close = False
+        self.setWindowTitle("Bảng gọi số")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(STYLE)
+        self.setCursor(Qt.CursorShape.BlankCursor)
+
+        info = office.info()
+        self.office_label = QLabel(info.name, objectName="office")
+        self.clock_label = QLabel(objectName="clock", alignment=Qt.AlignmentFlag.AlignRight)
+        self.date_label = QLabel(objectName="date", alignment=Qt.AlignmentFlag.AlignRight)
+        self.status_label = QLabel(objectName="status")
+        top = QGridLayout()
+        top.addWidget(self.office_label, 0, 0)
+        top.addWidget(self.clock_label, 0, 1)
+        top.addWidget(self.status_label, 1, 0)
+        top.addWidget(self.date_label, 1, 1)
+
+        calls_box = QVBoxLayout()
+        calls_box.addWidget(QLabel("MỜI CÔNG DÂN CÓ SỐ", objectName="heading"))
+        self.rows = [_CallRow() for _ in range(ROWS)]
+        for row in self.rows:
+            calls_box.addWidget(row)
+        calls_box.addStretch(1)
+
+        self.lanes_grid = QGridLayout()
+        lanes_box = QVBoxLayout()
+        lanes_box.addWidget(QLabel("ĐANG CHỜ", objectName="heading"))
+        lanes_box.addLayout(self.lanes_grid)
+        lanes_box.addStretch(1)
+
+        body = QHBoxLayout()
+        body.addLayout(calls_box, 3)
+        body.addSpacing(40)
+        body.addLayout(lanes_box, 2)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(36, 24, 36, 24)
+        outer.addLayout(top)
+        outer.addSpacing(16)
+        outer.addLayout(body, 1)
+
+        self._tick = QTimer(self, interval=1000, timeout=self._on_tick)
+        self._poll = QTimer(self, interval=POLL_MS, timeout=self.refresh)
+        self.office_event.connect(self._on_office_event)
+        self._unsubscribe = office.subscribe(self.office_event.emit)
+        QShortcut(QKeySequence("Ctrl+Shift+Q"), self, activated=self.close_for_real)
+        self._on_tick()
+        self._first_load()
+        self._tick.start()
+        self._poll.start()
+
+    # --- data
+    def _first_load(self) -> None:
+        """Show today's latest calls without speaking them again."""
+        try:
+            status = self.office.queue_status()
+        except OfficeError as exc:
+            self._failed(exc)
+            return
+        seen: set[tuple[str, int]] = set()
+        self.calls = []
+        for call in status.calls:  # newest first; a recalled ticket is listed once
+            if (call.label, call.counter_no) not in seen:
+                seen.add((call.label, call.counter_no))
+                self.calls.append(call)
+        self.last_call_id = max((c.id for c in self.calls), default=0)
+        self._show_status(status)
+        self._show_calls(blink=False)
+
+    def refresh(self) -> None:
+        after = self.last_call_id
+        self.runner.run(lambda: (self.office.calls_since(after), self.office.queue_status()),
+                        self._loaded, self._failed)
+
+    def _loaded(self, result: tuple[list[CallView], QueueStatus]) -> None:
+        new_calls, status = result
+        new_calls = [c for c in new_calls if c.id > self.last_call_id]
+        self.status_label.setText("")
+        self._show_status(status)
+        if not new_calls:
+            return
+        self.last_call_id = new_calls[-1].id
+        for call in new_calls:
+            # A recall moves the ticket back to the top rather than listing it twice.
+            self.calls = [c for c in self.calls if (c.label, c.counter_no) != (call.label, call.counter_no)]
+            self.calls.insert(0, call)
+            if self.announcer is not None:
+                self.announcer.announce(call)
+        del self.calls[ROWS:]
+        self._show_calls(blink=True)
+
+    def _failed(self, exc: Exception) -> None:
+        log.warning("board refresh failed: %s", exc)
+        self.status_label.setText("Mất kết nối với máy chủ của bộ phận một cửa; đang thử lại…")
+
+    def _on_office_event(self, event: OfficeEvent) -> None:
+        if isinstance(event, QueueChanged):
+            self.refresh()
+
+    # --- drawing
+    def _show_calls(self, *, blink: bool) -> None:
+        for i, row in enumerate(self.rows):
+            row.show_call(self.calls[i] if i < len(self.calls) else None, newest=i == 0)
+        self._blink_left = 2 * BLINK_S if blink else 0
+
+    def _show_status(self, status: QueueStatus) -> None:
+        while self.lanes_grid.count():
+            self.lanes_grid.takeAt(0).widget().deleteLater()
+        for r, lane in enumerate(status.lanes):
+            self.lanes_grid.addWidget(QLabel(f"{lane.prefix} · {lane.name}", objectName="lane"), r, 0)
+            self.lanes_grid.addWidget(QLabel(str(lane.waiting), objectName="laneCount",
+                                             alignment=Qt.AlignmentFlag.AlignRight), r, 1)
+
+    def _on_tick(self) -> None:
+        moment = now()
+        self.clock_label.setText(fmt_clock(moment))
+        self.date_label.setText(fmt_date_long(moment))
+        if self._blink_left > 0 and self.rows[0].isVisible():
+            self._blink_left -= 1
+            self.rows[0].set_blink(self._blink_left % 2 == 1)
+
+    # --- a hall screen is not closed by accident
+    def close_for_real(self) -> None:
+        self._may_close = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._may_close:
+            event.ignore()
+            return
+        self._unsubscribe()
+        self._poll.stop()
+        self.runner.wait()
+        super().closeEvent(event)
+
+
+def place_on_screen(window: QWidget, screen_index: int | None) -> None:
+    """Full screen on the chosen monitor (the last one by default: the TV beside the clerk's screen)."""
+    screens = QGuiApplication.screens()
+    if screens:
+        screen = screens[screen_index if screen_index is not None and screen_index < len(screens) else -1]
+        window.setScreen(screen)
+        window.setGeometry(screen.geometry())
+    window.showFullScreen()
+
+
+
+def run_board(office: Office, *, voice_dir: Path | None = None, screen: int | None = None) -> int:
+    """The board as its own program."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Bảng gọi số")
+    try:
+        board = BoardWindow(office, announcer=Announcer(SegmentLibrary(voice_dir)))
+    except OfficeError as exc:
+        log.error("cannot start the board: %s", exc)
+        print(exc.message_vi, file=sys.stderr)
+        return 2
+    place_on_screen(board, screen)
+    return app.exec()

@@ -1,0 +1,305 @@
+"""The touch kiosk: an idle screen, big lane buttons, a priority choice, and the ticket shown and printed.
+
+No keyboard is needed and nothing a citizen touches closes it (staff close it with
+Ctrl+Shift+Q). A failure shows a short Vietnamese apology and returns to the start; it is
+never a dialog the citizen must dismiss.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.clock import now
+from counter_app.errors import OfficeError
+from counter_app.office import Office
+from counter_app.queue_rules import PRIORITY_LABELS
+from counter_app.queue_views import QueueStatus, TicketView
+from printers.ticket_preview import write_ticket_preview
+from ui.format import fmt_clock, fmt_date_long
+from ui.worker import Runner
+
+log = logging.getLogger(__name__)
+
+IDLE_AFTER_MS = 45_000
+TICKET_SHOWN_MS = 12_000
+SORRY = "Xin lỗi, hiện chưa lấy được số. Vui lòng liên hệ bàn hướng dẫn."
+
+STYLE = """
+#kiosk { background: #f4f7fb; }
+QLabel { color: #0b2545; }
+#title { font-size: 40px; font-weight: 700; }
+#subtitle { font-size: 26px; color: #3c5a80; }
+#idleHint { font-size: 36px; font-weight: 600; color: #ffffff; background: #1d70b8; border-radius: 18px;
+            padding: 28px; }
+#clock { font-size: 30px; color: #3c5a80; }
+QPushButton#lane { font-size: 34px; font-weight: 700; color: #ffffff; background: #1d70b8; border: none;
+                   border-radius: 18px; padding: 18px; }
+QPushButton#lane:pressed { background: #134e80; }
+QPushButton#lane:disabled { background: #8aa9c8; }
+#priorityBox { background: #fff4e5; border: 3px solid #f08c00; border-radius: 16px; }
+#priorityTitle { font-size: 26px; font-weight: 700; color: #a15c00; }
+QPushButton#priority { font-size: 22px; color: #7a4500; background: #ffffff; border: 3px solid #f08c00;
+                       border-radius: 12px; padding: 12px; }
+QPushButton#priority:checked { background: #f08c00; color: #ffffff; }
+#ticketNumber { font-size: 150px; font-weight: 800; color: #1d70b8; }
+#ticketLane { font-size: 40px; font-weight: 700; }
+#ticketPriority { font-size: 32px; font-weight: 700; color: #ffffff; background: #f08c00; border-radius: 10px;
+                  padding: 6px 18px; }
+#ticketInfo { font-size: 30px; }
+#error { font-size: 30px; color: #b3261e; font-weight: 600; }
+QPushButton#done { font-size: 28px; padding: 16px 40px; background: #e3ebf5; border: none; border-radius: 14px; }
+"""
+
+
+class _IdlePage(QWidget):
+    def __init__(self, on_touch: Callable[[], None]) -> None:
+        super().__init__()
+        self.on_touch = on_touch
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.on_touch()
+        event.accept()
+
+
+class KioskWindow(QWidget):
+    def __init__(self, office: Office, *, print_ticket: Callable[[TicketView], None]) -> None:
+        super().__init__(objectName="kiosk")
+        self.office = office
+        self.print_ticket = print_ticket
+        self.runner = Runner(self)
+        self.issued: list[TicketView] = []
+        self._may_close = False
+        self.setWindowTitle("Lấy số thứ tự")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(STYLE)
+        self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        info = office.info()
+
+        self.pages = QStackedWidget()
+        self.idle_page = self._build_idle(info.name)
+        self.choose_page = self._build_choose(info.name, [(lane["prefix"], lane["name"]) for lane in info.lanes])
+        self.ticket_page = self._build_ticket()
+        for page in (self.idle_page, self.choose_page, self.ticket_page):
+            self.pages.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.pages)
+
+        self._idle_timer = QTimer(self, singleShot=True, interval=IDLE_AFTER_MS, timeout=self.show_idle)
+        self._clock = QTimer(self, interval=1000, timeout=self._tick)
+        self._status_timer = QTimer(self, interval=5000, timeout=self._refresh_counts)
+        QShortcut(QKeySequence("Ctrl+Shift+Q"), self, activated=self.close_for_real)
+        self._tick()
+        self._clock.start()
+        self._status_timer.start()
+        self.show_idle()
+
+    # --- pages
+    def _build_idle(self, office_name: str) -> QWidget:
+        page = _IdlePage(self.show_choose)
+        box = QVBoxLayout(page)
+        box.setContentsMargins(80, 60, 80, 60)
+        box.addWidget(QLabel(office_name.upper(), objectName="title", alignment=Qt.AlignmentFlag.AlignCenter))
+        box.addWidget(QLabel("Bộ phận Tiếp nhận và Trả kết quả", objectName="subtitle",
+                             alignment=Qt.AlignmentFlag.AlignCenter))
+        box.addStretch(1)
+        hint = QLabel("Chạm vào màn hình để lấy số thứ tự", objectName="idleHint",
+                      alignment=Qt.AlignmentFlag.AlignCenter)
+        hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        box.addWidget(hint)
+        box.addStretch(1)
+        self.idle_clock = QLabel(objectName="clock", alignment=Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(self.idle_clock)
+        return page
+
+    def _build_choose(self, office_name: str, lanes: list[tuple[str, str]]) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(60, 40, 60, 40)
+        box.setSpacing(24)
+        box.addWidget(QLabel("Mời chọn lĩnh vực cần giải quyết", objectName="title",
+                             alignment=Qt.AlignmentFlag.AlignCenter))
+
+        priority_box = QWidget(objectName="priorityBox")
+        priority_box.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        pbox = QVBoxLayout(priority_box)
+        pbox.addWidget(QLabel("Nếu thuộc diện ƯU TIÊN, chạm vào một ô dưới đây trước khi chọn lĩnh vực:",
+                              objectName="priorityTitle", wordWrap=True))
+        prow = QHBoxLayout()
+        self.priority_group = QButtonGroup(self)
+        self.priority_group.setExclusive(False)
+        self.priority_buttons: dict[str, QPushButton] = {}
+        for key, label in PRIORITY_LABELS.items():
+            button = QPushButton(label, objectName="priority", checkable=True)
+            button.setMinimumHeight(72)
+            button.clicked.connect(lambda checked, k=key: self._choose_priority(k, checked))
+            self.priority_group.addButton(button)
+            self.priority_buttons[key] = button
+            prow.addWidget(button)
+        pbox.addLayout(prow)
+        box.addWidget(priority_box)
+
+        grid = QGridLayout()
+        grid.setSpacing(24)
+        self.lane_buttons: dict[str, QPushButton] = {}
+        for i, (prefix, name) in enumerate(lanes):
+            button = QPushButton(name, objectName="lane")
+            button.setMinimumHeight(130)
+            button.clicked.connect(lambda _=False, p=prefix: self.take_ticket(p))
+            grid.addWidget(button, i // 2, i % 2)
+            self.lane_buttons[prefix] = button
+        box.addLayout(grid, 1)
+        self.choose_error = QLabel(objectName="error", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        box.addWidget(self.choose_error)
+        return page
+
+    def _build_ticket(self) -> QWidget:
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(60, 40, 60, 40)
+        center = Qt.AlignmentFlag.AlignCenter
+        box.addWidget(QLabel("Số thứ tự của quý vị", objectName="subtitle", alignment=center))
+        self.ticket_number = QLabel(objectName="ticketNumber", alignment=center)
+        self.ticket_lane = QLabel(objectName="ticketLane", alignment=center)
+        self.ticket_priority = QLabel(objectName="ticketPriority", alignment=center)
+        self.ticket_info = QLabel(objectName="ticketInfo", alignment=center, wordWrap=True)
+        for widget in (self.ticket_number, self.ticket_lane):
+            box.addWidget(widget)
+        box.addWidget(self.ticket_priority, 0, center)
+        box.addWidget(self.ticket_info)
+        box.addStretch(1)
+        done = QPushButton("Xong", objectName="done")
+        done.clicked.connect(self.show_idle)
+        box.addWidget(done, 0, center)
+        return page
+
+    # --- flow
+    def show_idle(self) -> None:
+        self._idle_timer.stop()
+        self._reset_choice()
+        self.pages.setCurrentWidget(self.idle_page)
+
+    def show_choose(self) -> None:
+        self._reset_choice()
+        self.pages.setCurrentWidget(self.choose_page)
+        self._refresh_counts()
+        self._idle_timer.start(IDLE_AFTER_MS)
+
+    def _reset_choice(self) -> None:
+        for button in self.priority_buttons.values():
+            button.setChecked(False)
+        self.choose_error.setText("")
+        self._set_lanes_enabled(True)
+
+    def _choose_priority(self, key: str, checked: bool) -> None:
+        for other, button in self.priority_buttons.items():
+            if other != key:
+                button.setChecked(False)
+        self.priority_buttons[key].setChecked(checked)
+        self._idle_timer.start(IDLE_AFTER_MS)
+
+    @property
+    def chosen_priority(self) -> str:
+        return next((k for k, b in self.priority_buttons.items() if b.isChecked()), "")
+
+    def take_ticket(self, prefix: str) -> None:
+        """One press, one ticket: the buttons stay disabled until the office answers."""
+        self._set_lanes_enabled(False)
+        priority = self.chosen_priority
+        self.runner.run(lambda: self.office.issue_ticket(lane=prefix, priority=priority, source="kiosk"),
+                        self._issued, self._failed)
+
+    def _issued(self, ticket: TicketView) -> None:
+        self.issued.append(ticket)
+        self.ticket_number.setText(ticket.label)
+        self.ticket_lane.setText(ticket.lane_name)
+        self.ticket_priority.setVisible(bool(ticket.priority))
+        self.ticket_priority.setText(f"ƯU TIÊN · {ticket.priority_label}")
+        ahead = ticket.people_ahead or 0
+        wait = ticket.estimate.label_vi if ticket.estimate else "không xác định"
+        printed = self._print(ticket)
+        self.ticket_info.setText(
+            f"Có {ahead} người đang chờ trước quý vị.<br>Thời gian chờ dự kiến: <b>{wait}</b>.<br><br>"
+            + ("Vui lòng nhận phiếu ở khe máy in bên dưới." if printed
+               else "Máy in phiếu đang gặp sự cố: xin ghi nhớ số trên màn hình.")
+        )
+        self.pages.setCurrentWidget(self.ticket_page)
+        self._idle_timer.start(TICKET_SHOWN_MS)
+
+    def _print(self, ticket: TicketView) -> bool:
+        try:
+            self.print_ticket(ticket)
+        except Exception:
+            log.exception("printing ticket %s failed", ticket.label)
+            return False
+        return True
+
+    def _failed(self, exc: Exception) -> None:
+        log.warning("kiosk could not issue a ticket: %s", exc)
+        detail = f" ({exc.message_vi})" if isinstance(exc, OfficeError) else ""
+        self.choose_error.setText(SORRY + detail)
+        self._set_lanes_enabled(True)
+        self._idle_timer.start(IDLE_AFTER_MS)
+
+    def _set_lanes_enabled(self, enabled: bool) -> None:
+        for button in self.lane_buttons.values():
+            button.setEnabled(enabled)
+
+    def _refresh_counts(self) -> None:
+        if self.pages.currentWidget() is not self.choose_page:
+            return
+        self.runner.run(self.office.queue_status, self._show_counts, lambda exc: log.warning("kiosk: %s", exc))
+
+    def _show_counts(self, status: QueueStatus) -> None:
+        for lane in status.lanes:
+            button = self.lane_buttons.get(lane.prefix)
+            if button is not None:
+                button.setText(f"{lane.name}\n{lane.waiting} người đang chờ")
+
+    def _tick(self) -> None:
+        moment = now()
+        self.idle_clock.setText(f"{fmt_clock(moment)} · {fmt_date_long(moment)}")
+
+    # --- staff only
+    def close_for_real(self) -> None:
+        self._may_close = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._may_close:
+            event.ignore()
+            return
+        self.runner.wait()
+        super().closeEvent(event)
+
+
+def run_kiosk(office: Office, *, preview_dir: Path) -> int:
+    """The kiosk as its own program, tickets to preview files until a printer is set up."""
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("Lấy số thứ tự")
+    try:
+        name = office.info().name
+        kiosk = KioskWindow(office, print_ticket=lambda t: write_ticket_preview(preview_dir, t, name))
+    except OfficeError as exc:
+        log.error("cannot start the kiosk: %s", exc)
+        print(exc.message_vi, file=sys.stderr)
+        return 2
+    kiosk.showFullScreen()
+    return app.exec()

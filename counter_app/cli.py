@@ -44,6 +44,14 @@ def _parser() -> argparse.ArgumentParser:
     queue_sub.add_parser("status", help="waiting per lane and the latest calls")
     queue_sub.add_parser("report", help="today's tickets with wait, walk and service times")
     queue_sub.add_parser("close-day", help="close today's open tickets as not served")
+    conf = queue_sub.add_parser("settings", help="show or change the queue settings")
+    conf.add_argument("--priority-streak-max", type=int, help="priority calls in a row before an overdue ordinary")
+    conf.add_argument("--ordinary-wait-max-min", type=int, help="minutes after which an ordinary ticket is overdue")
+    conf.add_argument("--recalls-before-no-show", type=int, help="recalls needed before marking a no-show")
+    conf.add_argument("--default-service-min", type=float, help="service minutes assumed before any is measured")
+    lanes = queue_sub.add_parser("counter-lanes", help="set the ordered lanes a counter serves")
+    lanes.add_argument("counter", type=int)
+    lanes.add_argument("lanes", help="lane prefixes in order, e.g. A,B")
 
     demo = sub.add_parser("demo", help="create the demo office (Phường Cửa Nam) with catalog and dossiers")
     demo.add_argument("--if-empty", action="store_true", help="do nothing if the store already has an office")
@@ -127,7 +135,27 @@ def _cmd_board(settings: Settings, args: argparse.Namespace) -> int:
 def _cmd_queue(settings: Settings, args: argparse.Namespace) -> int:
     from counter_app.local_office import LocalOffice
 
-    office = LocalOffice(_open(settings))
+    store = _open(settings)
+    office = LocalOffice(store)
+    if args.queue_command == "settings":
+        from counter_app import queue_service
+
+        changes = {k: v for k, v in vars(args).items() if k in {
+            "priority_streak_max", "ordinary_wait_max_min", "recalls_before_no_show", "default_service_min",
+        } and v is not None}
+        with store.write() as s:
+            rules = (queue_service.configure(s, now(), "admin", **changes) if changes
+                     else queue_service.settings(s))
+        for name, value in rules.model_dump().items():
+            print(f"{name} = {value}")
+        return 0
+    if args.queue_command == "counter-lanes":
+        from counter_app import queue_service
+
+        with store.write() as s:
+            counter = queue_service.set_counter_lanes(s, now(), args.counter, args.lanes.split(","), "admin")
+            print(f"counter {counter.number} serves {', '.join(counter.lanes)}")
+        return 0
     if args.queue_command == "close-day":
         print(f"closed {office.close_queue_day(actor=_clerk(settings, None))} open tickets")
         return 0

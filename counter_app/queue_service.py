@@ -9,10 +9,12 @@ the board follows.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import case
+from pydantic import ValidationError
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from counter_app import audit, numbering
@@ -145,9 +147,20 @@ def close_open_tickets(session: Session, at: datetime, *, before: date, actor: s
     return len(stale)
 
 
+# Per database, the day through which earlier days' tickets are known closed in this process.
+# Tickets are only ever issued for the day they are issued on, so once closed they stay closed.
+_closed_before: dict[str, date] = {}
+
+
 def close_stale(session: Session, at: datetime) -> int:
     """Called at every queue step: a new day first closes what yesterday left open."""
-    return close_open_tickets(session, at, before=aware(at).date(), actor="system", reason="end of day")
+    today = aware(at).date()
+    key = str(session.get_bind().url)
+    if _closed_before.get(key) == today:
+        return 0
+    closed = close_open_tickets(session, at, before=today, actor="system", reason="end of day")
+    session.info.setdefault("after_commit", []).append(lambda: _closed_before.__setitem__(key, today))
+    return closed
 
 
 # --- the steps
@@ -188,6 +201,39 @@ def _priority_streak(session: Session, day: date, counter_no: int, length: int) 
     return len(flags) == length and all(flags)
 
 
+_HEAD = ("SELECT {part} AS part, id, arrival_at FROM (SELECT id, arrival_at FROM ticket "
+         "WHERE day = :day AND state = 'waiting' AND {cond} ORDER BY arrival_at, id LIMIT 1)")
+
+
+@dataclass(frozen=True, order=True)
+class _Head:
+    """The first ticket of one sub-queue of a counter, sortable into call order."""
+
+    ordinary: bool  # False: transferred to this counter or a priority ticket
+    lane_rank: int  # -1 for a ticket transferred to this very counter
+    arrival_at: str
+    ticket_id: int
+
+
+def _heads(session: Session, day: date, counter_no: int, lane_ids: list[int]) -> list[_Head]:
+    """The head of each sub-queue the counter takes from: transferred to it, then per lane priority/ordinary.
+
+    One index seek per sub-queue (a UNION ALL of LIMIT 1 queries) instead of sorting every
+    waiting ticket: with 2,000 waiting this keeps "call next" within a few milliseconds.
+    """
+    parts = [_HEAD.format(part=0, cond="target_counter = :counter")]
+    kinds: dict[int, tuple[bool, int]] = {0: (False, -1)}
+    params: dict[str, object] = {"day": day.isoformat(), "counter": counter_no}
+    for rank, lane_id in enumerate(lane_ids):
+        params[f"lane{rank}"] = lane_id
+        for ordinary, cond in ((False, "priority != ''"), (True, "priority = ''")):
+            part = len(parts)
+            kinds[part] = (ordinary, rank)
+            parts.append(_HEAD.format(part=part, cond=f"lane_id = :lane{rank} AND target_counter IS NULL AND {cond}"))
+    rows = session.execute(text(" UNION ALL ".join(parts)), params).all()
+    return [_Head(*kinds[part], arrival_at=arrival, ticket_id=ticket_id) for part, ticket_id, arrival in rows]
+
+
 def pick_next(session: Session, day: date, counter: Counter, rules: QueueSettings, at: datetime) -> Ticket | None:
     """The ticket "next" gives this counter, without taking it.
 
@@ -195,27 +241,18 @@ def pick_next(session: Session, day: date, counter: Counter, rules: QueueSetting
     ordinary ones, by the counter's lane order and arrival. After `priority_streak_max` priority
     calls in a row, an ordinary ticket that has waited longer than `ordinary_wait_max_min` goes first.
     """
-    waiting = select(Ticket).where(col(Ticket.day) == day, col(Ticket.state) == TicketState.WAITING.value)
-    direct = session.exec(waiting.where(col(Ticket.target_counter) == counter.number)
-                          .order_by(col(Ticket.arrival_at), col(Ticket.id)).limit(1)).first()
-    if direct is not None:
-        return direct
-    lane_ids = counter_lane_ids(session, counter)
-    if not lane_ids:
+    heads = _heads(session, day, counter.number, counter_lane_ids(session, counter))
+    if not heads:
         return None
-    rank = case({lane_id: i for i, lane_id in enumerate(lane_ids)}, value=col(Ticket.lane_id))
-    mine = waiting.where(col(Ticket.lane_id).in_(lane_ids), col(Ticket.target_counter).is_(None))
-    priority = session.exec(mine.where(col(Ticket.priority) != "")
-                            .order_by(rank, col(Ticket.arrival_at), col(Ticket.id)).limit(1)).first()
-    if priority is not None and _priority_streak(session, day, counter.number, rules.priority_streak_max):
-        oldest = session.exec(mine.where(col(Ticket.priority) == "")
-                              .order_by(col(Ticket.arrival_at), col(Ticket.id)).limit(1)).first()
-        if oldest is not None and at - aware(oldest.arrival_at) > timedelta(minutes=rules.ordinary_wait_max_min):
-            return oldest
-    if priority is not None:
-        return priority
-    return session.exec(mine.where(col(Ticket.priority) == "")
-                        .order_by(rank, col(Ticket.arrival_at), col(Ticket.id)).limit(1)).first()
+    best = min(heads)
+    if best.lane_rank >= 0 and not best.ordinary:  # a priority ticket: is an ordinary one overdue?
+        ordinary = [h for h in heads if h.ordinary]
+        oldest = min(ordinary, key=lambda h: (h.arrival_at, h.ticket_id), default=None)
+        if oldest is not None and at - datetime.fromisoformat(oldest.arrival_at) > timedelta(
+                minutes=rules.ordinary_wait_max_min) and _priority_streak(
+                session, day, counter.number, rules.priority_streak_max):
+            best = oldest
+    return session.get(Ticket, best.ticket_id)
 
 
 def _call(session: Session, ticket: Ticket, counter_no: int, at: datetime, actor: str, step: TicketStep) -> Ticket:
@@ -225,7 +262,6 @@ def _call(session: Session, ticket: Ticket, counter_no: int, at: datetime, actor
     ticket.called_at = at
     ticket.first_called_at = ticket.first_called_at or at
     session.add(ticket)
-    session.flush()
     _announce(session, ticket, at, recall=False)
     _record(session, ticket, step, at, actor)
     return ticket
@@ -351,4 +387,37 @@ def set_counter_open(session: Session, at: datetime, counter_no: int, is_open: b
         session.add(counter)
         audit.append(session, at=aware(at), actor=actor, subject=f"counter:{counter_no}",
                      kind="counter.open" if is_open else "counter.close")
+    return counter
+
+
+def configure(session: Session, at: datetime, actor: str, **changes: Any) -> QueueSettings:
+    """Change the office's queue settings; unknown names or bad values are refused in Vietnamese."""
+    office = get_office(session)
+    current = QueueSettings.from_row(office.queue)
+    unknown = set(changes) - set(QueueSettings.model_fields)
+    if unknown:
+        raise InvalidInput(f"unknown queue settings {sorted(unknown)}", "Có thiết lập hàng chờ không hợp lệ.")
+    try:
+        updated = QueueSettings.model_validate({**current.model_dump(), **changes})
+    except ValidationError as exc:
+        raise InvalidInput(f"bad queue settings {changes}: {exc}",
+                           "Giá trị thiết lập hàng chờ không hợp lệ (phải là số không âm).") from None
+    office.queue = updated.model_dump()
+    session.add(office)
+    audit.append(session, at=aware(at), actor=actor, subject="office", kind="queue.settings", details=changes)
+    return updated
+
+
+def set_counter_lanes(session: Session, at: datetime, counter_no: int, prefixes: list[str], actor: str) -> Counter:
+    """The ordered lanes a counter serves; every prefix must be a lane of the office."""
+    counter = get_counter(session, counter_no)
+    wanted = [p.strip().upper() for p in prefixes if p.strip()]
+    if not wanted:
+        raise InvalidInput("counter without lanes", f"Quầy số {counter_no} phải phục vụ ít nhất một lĩnh vực.")
+    for prefix in wanted:
+        find_lane(session, prefix)
+    counter.lanes = wanted
+    session.add(counter)
+    audit.append(session, at=aware(at), actor=actor, subject=f"counter:{counter_no}", kind="counter.lanes",
+                 details={"lanes": wanted})
     return counter

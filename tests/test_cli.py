@@ -71,6 +71,23 @@ def test_office_setup_catalog_and_due(tmp_path, capsys):
 
 
 def test_help_everywhere():
-    for args in ([], ["demo"], ["catalog"], ["catalog", "import"], ["office"], ["office", "setup"], ["verify-log"]):
+    for args in ([], ["demo"], ["catalog"], ["catalog", "import"], ["office"], ["office", "setup"], ["verify-log"],
+                 ["gui"], ["kiosk"], ["board"], ["queue"], ["queue", "settings"]):
         result = run(*args, "--help")
         assert result.returncode == 0 and "usage: counter-app" in result.stdout
+
+
+def test_queue_settings_and_counter_lanes(tmp_path, capsys):
+    db = str(tmp_path / "o.sqlite3")
+    assert main(["--db", db, "office", "setup", "--ward", "73", "--agency-code", "000.00.73.H26"]) == 0
+    assert main(["--db", db, "queue", "settings", "--priority-streak-max", "2", "--ordinary-wait-max-min", "15"]) == 0
+    out = capsys.readouterr().out
+    assert "priority_streak_max = 2" in out and "ordinary_wait_max_min = 15" in out
+    assert main(["--db", db, "queue", "settings", "--recalls-before-no-show", "-1"]) == 2
+    assert "không hợp lệ" in capsys.readouterr().err
+    assert main(["--db", db, "queue", "counter-lanes", "2", "b,a"]) == 0
+    assert "counter 2 serves B, A" in capsys.readouterr().out
+    assert main(["--db", db, "queue", "counter-lanes", "2", "B,Z"]) == 2
+    assert "“Z”" in capsys.readouterr().err
+    assert main(["--db", db, "queue", "status"]) == 0
+    assert "0 counters open" in capsys.readouterr().out

@@ -136,7 +136,10 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A session in one IMMEDIATE transaction, committed on success, rolled back on any error."""
+        """A session in one IMMEDIATE transaction, committed on success, rolled back on any error.
+
+        Callables a service puts in `session.info["after_commit"]` run once the commit succeeded.
+        """
         with Session(self._write, expire_on_commit=False) as session:
             try:
                 yield session
@@ -144,6 +147,8 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+            for callback in session.info.pop("after_commit", []):
+                callback()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

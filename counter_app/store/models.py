@@ -227,7 +227,8 @@ class Ticket(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("day", "label"),
-        Index("ix_ticket_day_state_lane", "day", "state", "lane_id", "arrival_at"),
+        Index("ix_ticket_day_state_lane", "day", "state", "lane_id", "priority", "arrival_at"),
+        Index("ix_ticket_target_counter", "target_counter"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

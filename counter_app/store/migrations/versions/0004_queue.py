@@ -56,7 +56,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("day", "label"),
     )
-    op.create_index("ix_ticket_day_state_lane", "ticket", ["day", "state", "lane_id", "arrival_at"])
+    op.create_index("ix_ticket_day_state_lane", "ticket", ["day", "state", "lane_id", "priority", "arrival_at"])
+    op.create_index("ix_ticket_target_counter", "ticket", ["target_counter"])
 
     op.create_table(
         "ticket_call",
@@ -76,6 +77,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_ticket_call_ticket_id", table_name="ticket_call")
     op.drop_table("ticket_call")
+    op.drop_index("ix_ticket_target_counter", table_name="ticket")
     op.drop_index("ix_ticket_day_state_lane", table_name="ticket")
     op.drop_table("ticket")
     with op.batch_alter_table("counter") as batch_op:

@@ -1,0 +1,75 @@
+"""The queue under load: "call next" with 2,000 tickets waiting across 6 lanes, and a kiosk press.
+
+Goals (issue 3): call next p95 under 10 ms; kiosk press to ticket bytes ready under 150 ms.
+Until the thermal driver exists (printing issue), "ticket bytes" are the ticket's UTF-8 text
+as the preview printer writes it; the kiosk figure is issue + layout + bytes, through `Office`.
+Run: .venv/bin/python benchmarks/bench_queue.py [N]
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import figures, fresh_office
+
+from counter_app import queue_service
+from counter_app.clock import TZ
+from counter_app.local_office import LocalOffice
+from counter_app.store.models import Counter
+from printers.ticket_preview import ticket_lines
+
+LANES = ["A", "B", "C", "D", "E", "G"]
+WAITING = 2000
+COUNTERS = 10
+
+
+def main(n: int = 400) -> None:
+    rng = random.Random(3)
+    start = datetime(2026, 11, 23, 7, 30, tzinfo=TZ)
+    clock = [start]
+    with tempfile.TemporaryDirectory() as tmp:
+        store = fresh_office(Path(tmp) / "office.sqlite3")
+        with store.write() as s:
+            for number in range(4, COUNTERS + 1):
+                s.add(Counter(number=number, name=f"Quầy số {number}", lanes=rng.sample(LANES, 3)))
+        with store.write() as s:
+            for i in range(WAITING):
+                queue_service.issue(s, start + timedelta(seconds=i), lane=LANES[i % 6],
+                                    priority="elderly" if rng.random() < 0.1 else "")
+        office = LocalOffice(store, clock=lambda: clock[0])
+        for number in range(1, COUNTERS + 1):
+            office.set_counter_open(number, True, actor="bench")
+        clock[0] = start + timedelta(hours=1)
+
+        calls, kiosk = [], []
+        for i in range(n):
+            clock[0] += timedelta(seconds=5)
+            counter = 1 + i % COUNTERS
+            t0 = time.perf_counter()
+            ticket = office.call_next(counter, actor="bench")
+            calls.append((time.perf_counter() - t0) * 1000)
+            if ticket is not None:
+                office.start_serving(counter, actor="bench")
+                office.finish_ticket(counter, actor="bench")
+            t0 = time.perf_counter()  # a kiosk press keeps the queue at about 2,000
+            issued = office.issue_ticket(lane=rng.choice(LANES), priority="")
+            data = "\n".join(ticket_lines(issued, "UBND PHƯỜNG CỬA NAM")).encode("utf-8")
+            kiosk.append((time.perf_counter() - t0) * 1000)
+            assert data
+        waiting = sum(lane.waiting for lane in office.queue_status().lanes)
+        store.close()
+    print(f"queue: {WAITING:,} tickets waiting at start across {len(LANES)} lanes, {COUNTERS} counters; "
+          f"{waiting:,} waiting at the end")
+    print(figures("call next (choose, mark called, event, call row, commit)", calls))
+    print(figures("kiosk press to ticket bytes (issue, people ahead, estimate, layout)", kiosk))
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 400)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from counter_app.clock import now
@@ -22,6 +22,7 @@ from counter_app.office import Office
 from counter_app.queue_views import CallView, QueueStatus
 from ui.announcer import Announcer
 from ui.format import fmt_clock, fmt_date_long
+from ui.public_screen import PublicScreen
 from ui.voice import SegmentLibrary
 from ui.worker import Runner
 
@@ -78,20 +79,19 @@ class _CallRow(QFrame):
             widget.style().polish(widget)
 
 
-class BoardWindow(QWidget):
+class BoardWindow(PublicScreen):
     """Full-screen board; Ctrl+Shift+Q closes it (there is no close button on a hall screen)."""
 
     office_event = Signal(object)
 
     def __init__(self, office: Office, *, announcer: Announcer | None = None, voice: bool = True) -> None:
-        super().__init__(objectName="board")
+        super().__init__("board")
         self.office = office
         self.runner = Runner(self)
         self.announcer = announcer if announcer is not None else (Announcer(parent=self) if voice else None)
         self.calls: list[CallView] = []
         self.last_call_id = 0
         self._blink_left = 0
-        self._may_close = False
         self.setWindowTitle("Bảng gọi số")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STYLE)
@@ -135,7 +135,6 @@ class BoardWindow(QWidget):
         self._poll = QTimer(self, interval=POLL_MS, timeout=self.refresh)
         self.office_event.connect(self._on_office_event)
         self._unsubscribe = office.subscribe(self.office_event.emit)
-        QShortcut(QKeySequence("Ctrl+Shift+Q"), self, activated=self.close_for_real)
         self._on_tick()
         self._first_load()
         self._tick.start()
@@ -211,19 +210,10 @@ class BoardWindow(QWidget):
             self._blink_left -= 1
             self.rows[0].set_blink(self._blink_left % 2 == 1)
 
-    # --- a hall screen is not closed by accident
-    def close_for_real(self) -> None:
-        self._may_close = True
-        self.close()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._may_close:
-            event.ignore()
-            return
+    def on_closing(self) -> None:
         self._unsubscribe()
         self._poll.stop()
         self.runner.wait()
-        super().closeEvent(event)
 
 
 def place_on_screen(window: QWidget, screen_index: int | None) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QMouseEvent, QShortcut
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -33,6 +33,7 @@ from counter_app.queue_rules import PRIORITY_LABELS
 from counter_app.queue_views import QueueStatus, TicketView
 from printers.ticket_preview import write_ticket_preview
 from ui.format import fmt_clock, fmt_date_long
+from ui.public_screen import PublicScreen
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)
@@ -78,14 +79,13 @@ class _IdlePage(QWidget):
         event.accept()
 
 
-class KioskWindow(QWidget):
+class KioskWindow(PublicScreen):
     def __init__(self, office: Office, *, print_ticket: Callable[[TicketView], None]) -> None:
-        super().__init__(objectName="kiosk")
+        super().__init__("kiosk")
         self.office = office
         self.print_ticket = print_ticket
         self.runner = Runner(self)
         self.issued: list[TicketView] = []
-        self._may_close = False
         self.setWindowTitle("Lấy số thứ tự")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(STYLE)
@@ -105,7 +105,6 @@ class KioskWindow(QWidget):
         self._idle_timer = QTimer(self, singleShot=True, interval=IDLE_AFTER_MS, timeout=self.show_idle)
         self._clock = QTimer(self, interval=1000, timeout=self._tick)
         self._status_timer = QTimer(self, interval=5000, timeout=self._refresh_counts)
-        QShortcut(QKeySequence("Ctrl+Shift+Q"), self, activated=self.close_for_real)
         self._tick()
         self._clock.start()
         self._status_timer.start()
@@ -277,17 +276,10 @@ class KioskWindow(QWidget):
         moment = now()
         self.idle_clock.setText(f"{fmt_clock(moment)} · {fmt_date_long(moment)}")
 
-    # --- staff only
-    def close_for_real(self) -> None:
-        self._may_close = True
-        self.close()
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._may_close:
-            event.ignore()
-            return
+    def on_closing(self) -> None:
+        self._idle_timer.stop()
+        self._status_timer.stop()
         self.runner.wait()
-        super().closeEvent(event)
 
 
 def run_kiosk(office: Office, *, preview_dir: Path) -> int:

@@ -9,6 +9,7 @@ import argparse
 import getpass
 import logging
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -117,7 +118,7 @@ def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
     return run_clerk_app(office, counter_no=counter, actor=_clerk(settings, args.clerk), board=make_board)
 
 
-def _cmd_kiosk(settings: Settings) -> int:
+def _cmd_kiosk(settings: Settings, _args: argparse.Namespace) -> int:
     from counter_app.local_office import LocalOffice
     from ui.kiosk import run_kiosk
 
@@ -186,7 +187,7 @@ def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_verify(settings: Settings) -> int:
+def _cmd_verify(settings: Settings, _args: argparse.Namespace) -> int:
     store = _open(settings)
     with store.read() as s:
         from counter_app.audit import verify_chain
@@ -247,6 +248,12 @@ def _cmd_due(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "gui": _cmd_gui, "kiosk": _cmd_kiosk, "board": _cmd_board, "queue": _cmd_queue, "demo": _cmd_demo,
+    "verify-log": _cmd_verify, "catalog": _cmd_catalog, "office": _cmd_office, "due": _cmd_due,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(
@@ -256,24 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = load_settings(args.settings, db_override=args.db)
-        command = args.command or "gui"
-        if command == "gui":
-            return _cmd_gui(settings, args)
-        if command == "kiosk":
-            return _cmd_kiosk(settings)
-        if command == "board":
-            return _cmd_board(settings, args)
-        if command == "queue":
-            return _cmd_queue(settings, args)
-        if command == "demo":
-            return _cmd_demo(settings, args)
-        if command == "verify-log":
-            return _cmd_verify(settings)
-        if command == "catalog":
-            return _cmd_catalog(settings, args)
-        if command == "office":
-            return _cmd_office(settings, args)
-        return _cmd_due(settings, args)
+        return COMMANDS[args.command or "gui"](settings, args)
     except OfficeError as exc:
         log.error("%s", exc)
         print(exc.message_vi, file=sys.stderr)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
 from counter_app.clock import aware
@@ -112,21 +113,23 @@ def counter_queue(session: Session, day: date, counter_no: int, limit: int = 30)
     rules = settings(session)
     lanes = _lanes(session)
     lane_ids = counter_lane_ids(session, counter)
-    rank = {lane_id: i for i, lane_id in enumerate(lane_ids)}
-    mine = select(Ticket).where(col(Ticket.day) == day, col(Ticket.state) == WAITING,
-                                col(Ticket.lane_id).in_(lane_ids) | (col(Ticket.target_counter) == counter_no))
-    rows = list(session.exec(mine).all())
-    rows = [t for t in rows if t.target_counter in (None, counter_no)]
-    # The order `pick_next` follows (without the anti-starvation turn, which depends on the moment).
-    rows.sort(key=lambda t: (t.target_counter != counter_no, not t.priority, rank.get(t.lane_id, 99),
-                             t.arrival_at, t.id))
+    direct = col(Ticket.target_counter) == counter_no
+    in_lanes = col(Ticket.lane_id).in_(lane_ids) & col(Ticket.target_counter).is_(None)
+    where = (col(Ticket.day) == day, col(Ticket.state) == WAITING, direct | in_lanes)
+    # The order `pick_next` follows (without the anti-starvation turn, which depends on the moment),
+    # sorted and cut in SQL: the panel refreshes every few seconds on every counter.
+    rank = case({lane_id: i for i, lane_id in enumerate(lane_ids)}, value=col(Ticket.lane_id), else_=99)
+    rows = session.exec(select(Ticket).where(*where).order_by(
+        case((direct, 0), else_=1), case((col(Ticket.priority) != "", 0), else_=1),
+        rank, col(Ticket.arrival_at), col(Ticket.id)).limit(limit)).all()
+    total = int(session.exec(select(func.count()).select_from(Ticket).where(*where)).one())
     held = session.exec(select(Ticket).where(col(Ticket.day) == day, col(Ticket.state) == TicketState.HELD.value,
                                              col(Ticket.counter_no) == counter_no)).all()
     current = current_ticket(session, day, counter_no)
     return CounterQueue(
         counter_no=counter.number, counter_name=counter.name, lanes=list(counter.lanes), is_open=counter.is_open,
         current=ticket_view(session, current, lanes, rules) if current else None,
-        waiting=[_light_view(t, lanes) for t in rows[:limit]], waiting_total=len(rows),
+        waiting=[_light_view(t, lanes) for t in rows], waiting_total=total,
         held=[_light_view(t, lanes) for t in held],
         served_today=_count(session, day, TicketState.DONE, counter_no),
         no_show_today=_count(session, day, TicketState.NO_SHOW, counter_no),

@@ -1,4 +1,3 @@
-import multiprocessing
 import re
 import sqlite3
 import threading
@@ -14,6 +13,7 @@ from counter_app.local_office import LocalOffice
 from counter_app.store import Store
 from counter_app.store.models import Dossier, Event, Outbox
 from tests.conftest import AGENCY, make_form
+from tests.processes import run_together
 
 
 def counts(store):
@@ -128,22 +128,13 @@ def test_two_clerks_at_the_same_instant_in_threads(office):
     assert office.verify_log().ok
 
 
-def _receive_in_process(path: str, n: int, start, out) -> None:
+def _receive_in_process(path: str, n: int) -> list[str]:
     office = LocalOffice(Store.open(path), clock=lambda: datetime(2026, 11, 23, 9, 30, tzinfo=TZ))
-    start.wait()
-    out.put([office.receive(make_form(), actor=f"p{n}").code for _ in range(5)])
+    return [office.receive(make_form(), actor=f"p{n}").code for _ in range(5)]
 
 
 def test_two_clerks_at_the_same_instant_in_processes(office):
-    ctx = multiprocessing.get_context("spawn")
-    start, out = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_receive_in_process, args=(str(office.store.path), n, start, out)) for n in range(4)]
-    for p in procs:
-        p.start()
-    start.set()
-    codes = [c for _ in procs for c in out.get(timeout=60)]
-    for p in procs:
-        p.join(timeout=60)
-        assert p.exitcode == 0
+    results = run_together(_receive_in_process, [(str(office.store.path), n) for n in range(4)])
+    codes = [c for codes in results for c in codes]
     assert sorted(int(c[-4:]) for c in codes) == list(range(1, 21))
     assert office.verify_log().ok

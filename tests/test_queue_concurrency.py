@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import threading
 from datetime import datetime
 
@@ -10,6 +9,7 @@ from counter_app.clock import TZ
 from counter_app.local_office import LocalOffice
 from counter_app.store import Store
 from counter_app.store.models import Counter
+from tests.processes import run_together
 
 AT = datetime(2026, 11, 23, 9, 30, tzinfo=TZ)
 LANES = ["A", "B", "C", "D", "E", "G"]
@@ -23,8 +23,7 @@ def _prepare(office: LocalOffice, counters: int, tickets: int) -> list[str]:
             for i in range(tickets)]
 
 
-def _serve_all(office: LocalOffice, counter_no: int, start) -> list[str]:
-    start.wait()
+def _serve_all(office: LocalOffice, counter_no: int) -> list[str]:
     served = []
     while (ticket := office.call_next(counter_no, actor=f"canbo{counter_no}")) is not None:
         office.start_serving(counter_no, actor=f"canbo{counter_no}")
@@ -39,7 +38,8 @@ def test_counters_in_threads_never_share_or_skip_a_ticket(office):
     results: dict[int, list[str]] = {}
 
     def run(n: int) -> None:
-        results[n] = _serve_all(office, n, start)
+        start.wait()
+        results[n] = _serve_all(office, n)
 
     threads = [threading.Thread(target=run, args=(n,)) for n in range(1, 9)]
     for t in threads:
@@ -53,24 +53,14 @@ def test_counters_in_threads_never_share_or_skip_a_ticket(office):
     assert office.verify_log().ok
 
 
-def _serve_in_process(path: str, counter_no: int, start, out) -> None:
-    office = LocalOffice(Store.open(path), clock=lambda: AT)
-    out.put(_serve_all(office, counter_no, start))
+def _serve_in_process(path: str, counter_no: int) -> list[str]:
+    return _serve_all(LocalOffice(Store.open(path), clock=lambda: AT), counter_no)
 
 
 def test_counters_in_separate_processes_never_share_or_skip_a_ticket(office):
     issued = _prepare(office, counters=4, tickets=60)
-    ctx = multiprocessing.get_context("spawn")
-    start, out = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_serve_in_process, args=(str(office.store.path), n, start, out))
-             for n in range(1, 5)]
-    for p in procs:
-        p.start()
-    start.set()
-    served = [label for _ in procs for label in out.get(timeout=120)]
-    for p in procs:
-        p.join(timeout=60)
-        assert p.exitcode == 0
+    results = run_together(_serve_in_process, [(str(office.store.path), n) for n in range(1, 5)])
+    served = [label for labels in results for label in labels]
     assert sorted(served) == sorted(issued) and len(set(served)) == len(served)
     assert len(office.calls_since(0, limit=1000)) == len(issued)
     assert office.verify_log().ok

@@ -11,13 +11,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
-from counter_app import catalog, dossier_actions, intake, office_setup
+from counter_app import catalog, dossier_actions, intake, office_setup, print_jobs
 from counter_app.clock import TZ, now
 from counter_app.errors import OfficeError
 from counter_app.lifecycle import Status
 from counter_app.local_office import LocalOffice
+from counter_app.print_views import PrinterConfig
 from counter_app.store import Store
 from counter_app.store.models import OfficeRow, Procedure
 from counter_app.views import ApplicantIn, DocumentIn, IntakeForm
@@ -112,6 +113,7 @@ def create_demo(store: Store, *, days: int = 28, per_day: tuple[int, int] = (10,
                                   phone="02438250000", counters=5)
         if catalog.active_version(s) is None:
             catalog.import_catalog(s, catalog.bundled_catalog(), actor="admin")
+        _demo_printers(s, now())
         calendar = office_setup.load_calendar(s)
         procs = {p.key: p for p in s.exec(select(Procedure).where(col(Procedure.active))).all()}
     keys = [k for k in WEIGHTS if k in procs]
@@ -144,6 +146,16 @@ def create_demo(store: Store, *, days: int = 28, per_day: tuple[int, int] = (10,
         count += 1
     _demo_queue(store, today, rng)
     return DemoReport(True, count)
+
+
+def _demo_printers(session: Session, at: datetime) -> None:
+    """Three printers writing files to the preview folder: what a one-PC office starts with."""
+    for config in (
+        PrinterConfig(name="Máy in vé", kind="thermal", paper_mm=80, purposes=["ticket"]),
+        PrinterConfig(name="Máy in phiếu", kind="thermal", paper_mm=80, purposes=["slip"]),
+        PrinterConfig(name="Máy in A4", kind="a4", purposes=["a4"]),
+    ):
+        print_jobs.save_printer(session, config, at)
 
 
 def _demo_queue(store: Store, today: datetime, rng: random.Random) -> None:

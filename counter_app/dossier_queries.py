@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
 from counter_app import search
+from counter_app.clock import TZ
 from counter_app.dossier_actions import get_dossier
 from counter_app.lifecycle import Status, allowed_actions
+from counter_app.print_views import RegisterEntry
 from counter_app.store.models import Dossier, DossierDocument, DossierFee, Event
 from counter_app.views import DocumentView, DossierDetail, DossierSummary, EventView, FeeView
 
@@ -60,3 +62,17 @@ def find(session: Session, query: str, at: datetime, limit: int = 50) -> list[Do
         return []
     rows = {d.id: d for d in session.exec(select(Dossier).where(col(Dossier.id).in_(ids))).all()}
     return [summary(rows[i], at) for i in ids if i in rows]
+
+
+def register_entries(session: Session, date_from: date, date_to: date) -> list[RegisterEntry]:
+    """The dossier register (sổ theo dõi hồ sơ) for the days `date_from`..`date_to`, in register order."""
+    start = datetime.combine(date_from, time(), TZ)
+    end = datetime.combine(date_to + timedelta(days=1), time(), TZ)
+    rows = session.exec(select(Dossier).where(Dossier.received_at >= start, Dossier.received_at < end)
+                        .order_by(col(Dossier.received_at), col(Dossier.id))).all()
+    return [RegisterEntry(
+        book=d.register_book, row=d.register_row, code=d.code, procedure_name=d.procedure_name,
+        applicant_name=d.applicant_name, address=d.address, phone=d.phone, handling_agency=d.handling_agency,
+        received_at=d.received_at, due_at=d.due_at, returned_at=d.returned_at, result_delivery=d.result_delivery,
+        status_label=Status(d.status).label_vi,
+    ) for d in rows]

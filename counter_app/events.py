@@ -42,6 +42,16 @@ class QueueChanged(OfficeEvent):
 
 
 @dataclass(frozen=True)
+class PrintChanged(OfficeEvent):
+    """A print job was queued, printed, failed, redirected or cancelled, or a printer was set up."""
+
+    job_id: int | None
+    state: str
+    printer: str
+    message_vi: str = ""
+
+
+@dataclass(frozen=True)
 class OfficeChanged(OfficeEvent):
     """Identity, hours, calendar, lanes or counters changed."""
 

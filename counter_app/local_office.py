@@ -24,6 +24,7 @@ from counter_app.audit import ChainReport
 from counter_app.clock import aware, now
 from counter_app.errors import OfficeError
 from counter_app.events import CatalogChanged, DossierChanged, EventBus, Listener, QueueChanged
+from counter_app.local_printing import LocalPrinting
 from counter_app.queue_views import CallView, CounterQueue, QueueStatus, TicketView
 from counter_app.store import Store
 from counter_app.store.models import CatalogVersion, Dossier, Procedure, Ticket
@@ -51,7 +52,7 @@ def _procedure_info(proc: Procedure, version: str) -> ProcedureInfo:
     )
 
 
-class LocalOffice:
+class LocalOffice(LocalPrinting):
     """Implements `counter_app.office.Office` in this process.
 
     `clock` gives the time of each action (tests pin it); every write runs in one store

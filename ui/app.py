@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from counter_app.errors import OfficeError
 from counter_app.office import Office
 from counter_app.views import DossierSummary, OfficeInfo
-from ui.format import fmt_datetime
+from counter_app.display import fmt_datetime
 from ui.queue_panel import QueuePanel
 from ui.worker import Runner
 

@@ -21,7 +21,7 @@ from counter_app.events import OfficeEvent, QueueChanged
 from counter_app.office import Office
 from counter_app.queue_views import CallView, QueueStatus
 from ui.announcer import Announcer
-from ui.format import fmt_clock, fmt_date_long
+from counter_app.display import fmt_clock, fmt_date_long
 from ui.public_screen import PublicScreen
 from ui.voice import SegmentLibrary
 from ui.worker import Runner

@@ -32,7 +32,7 @@ from counter_app.office import Office
 from counter_app.queue_rules import PRIORITY_LABELS
 from counter_app.queue_views import QueueStatus, TicketView
 from printers.ticket_preview import write_ticket_preview
-from ui.format import fmt_clock, fmt_date_long
+from counter_app.display import fmt_clock, fmt_date_long
 from ui.public_screen import PublicScreen
 from ui.worker import Runner
 

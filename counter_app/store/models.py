@@ -42,6 +42,7 @@ class OfficeRow(SQLModel, table=True):
     hours: list = _json([])  # [[weekday, "08:00", "12:00"], ...]
     same_day_cutoff: str = "15:00"
     queue: dict = _json({})  # queue settings; see counter_app.queue_rules.QueueSettings
+    printing: dict = _json({})  # print settings; see counter_app.print_views.PrintSettings
     created_at: datetime = _dt()
 
 
@@ -276,3 +277,39 @@ class SequenceCounter(SQLModel, table=True):
     name: str = Field(primary_key=True)
     key: str = Field(primary_key=True)
     value: int = 0
+
+
+class Printer(SQLModel, table=True):
+    """A printer of the office: its connection, paper and what it prints (a PrinterConfig as JSON)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    config: dict = _json({})
+    updated_at: datetime = _dt()
+
+
+class PrintJob(SQLModel, table=True):
+    """A print request, kept until printed or cancelled so nothing is lost across a restart.
+
+    A worker claims a job with a lease; a job whose worker died is taken again when the lease ends.
+    """
+
+    __tablename__ = "print_job"
+    __table_args__ = (Index("ix_print_job_state_printer", "state", "printer", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str
+    request: dict = _json({})
+    printer: str = ""  # empty: no printer set up for it yet
+    state: str = "pending"  # pending, printing, done, cancelled
+    copies: int = 1
+    attempts: int = 0
+    actor: str
+    worker: str = ""
+    created_at: datetime = _dt()
+    updated_at: datetime = _dt()
+    next_try_at: datetime | None = _dt(nullable=True)
+    lease_until: datetime | None = _dt(nullable=True)
+    fault: str = ""  # why the last try failed: "printer" (holds the printer's later jobs) or "job" (only this one)
+    last_error_en: str = ""
+    last_error_vi: str = ""

@@ -1,4 +1,4 @@
-"""How dates, times and money look to a Vietnamese clerk: dd/MM/yyyy, HH:mm, 50.000 đ."""
+"""How dates, times and money look to a Vietnamese reader: dd/MM/yyyy, HH:mm, 50.000 đ (screens and paper)."""
 
 from __future__ import annotations
 
@@ -34,3 +34,15 @@ def fmt_minutes(seconds: float | None) -> str:
         return ""
     minutes, secs = divmod(round(seconds), 60)
     return f"{minutes} phút {secs:02d} giây" if minutes else f"{secs} giây"
+
+
+def fmt_time_formal(value: datetime | None) -> str:
+    """The wording of official forms: "08 giờ 30 phút, ngày 23 tháng 11 năm 2026"."""
+    if value is None:
+        return ""
+    return f"{value:%H} giờ {value:%M} phút, ngày {value:%d} tháng {value:%m} năm {value:%Y}"
+
+
+def fmt_date_formal(value: date) -> str:
+    """ "ngày 23 tháng 11 năm 2026" """
+    return f"ngày {value:%d} tháng {value:%m} năm {value:%Y}"

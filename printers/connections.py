@@ -1,0 +1,128 @@
+"""Sending finished output to a printer: USB, serial, network (port 9100), the system spooler, a file.
+
+Thermal output is ESC/POS bytes made once (see `escpos_output`) and written raw through the
+python-escpos connection classes; A4 output is a PDF handed to the system spooler (CUPS `lp` on
+Linux, the Windows shell's "printto") or written to a folder.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from counter_app.print_views import Connection, PrinterConfig
+from printers import faults, printer_status
+
+log = logging.getLogger(__name__)
+
+NETWORK_TIMEOUT_S = 5.0
+SERIAL_BITS_PER_BYTE = 10  # 8 data bits, a start and a stop bit
+
+
+def transfer_seconds(n_bytes: int, baudrate: int) -> float:
+    """How long `n_bytes` take over a serial line: a raster ticket at 9600 baud takes seconds."""
+    return n_bytes * SERIAL_BITS_PER_BYTE / baudrate
+
+
+def _open_device(config: PrinterConfig):
+    """A python-escpos printer object for a thermal connection, opened."""
+    from escpos import printer as escpos_printer
+
+    c = config.connection
+    if c.type == "network":
+        device = escpos_printer.Network(c.host, port=c.tcp_port, timeout=NETWORK_TIMEOUT_S, profile=config.profile)
+    elif c.type == "serial":
+        device = escpos_printer.Serial(c.serial_port, baudrate=c.baudrate, timeout=1, profile=config.profile)
+    elif c.type == "usb":
+        device = escpos_printer.Usb(c.usb_vendor, c.usb_product, profile=config.profile)
+    elif sys.platform == "win32":
+        device = escpos_printer.Win32Raw(c.queue, profile=config.profile)
+    else:
+        device = escpos_printer.LP(c.queue, profile=config.profile)
+    device.open(raise_not_found=True)
+    return device
+
+
+def _file_target(config: PrinterConfig, default_folder: Path, name: str) -> Path:
+    folder = Path(config.connection.folder).expanduser() if config.connection.folder else default_folder
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / name
+
+
+def send_escpos(config: PrinterConfig, data: bytes, *, file_name: str, default_folder: Path) -> Path | None:
+    """Print ESC/POS `data`; raises `PrintFault` when the printer cannot take it now. Returns the file, if any."""
+    c = config.connection
+    if c.type == "file":
+        target = _file_target(config, default_folder, file_name)
+        target.write_bytes(data)
+        return target
+    where = c.label_vi()
+    try:
+        device = _open_device(config)
+    except Exception as exc:  # python-escpos raises per-backend types (USBNotFoundError, OSError, …)
+        raise faults.unreachable(config.name, where, f"{type(exc).__name__}: {exc}") from None
+    try:
+        if c.type in ("network", "serial", "usb"):
+            status = printer_status.query(device)
+            if status.cover_open:
+                raise faults.cover_open(config.name)
+            if status.paper_out:
+                raise faults.paper_out(config.name)
+            if status.offline or status.error:
+                raise faults.offline(config.name)
+            if status.paper_near_end:
+                log.warning("printer %s: paper near its end", config.name)
+        if c.type == "serial" and transfer_seconds(len(data), c.baudrate) > 2:
+            log.warning("printer %s: %d bytes at %d baud take about %.1f s", config.name, len(data), c.baudrate,
+                        transfer_seconds(len(data), c.baudrate))
+        device._raw(data)  # the documented way to send what a Dummy printer collected
+    except faults.PrintFault:
+        raise
+    except Exception as exc:
+        raise faults.unreachable(config.name, where, f"{type(exc).__name__}: {exc}") from None
+    finally:
+        try:
+            device.close()
+        except Exception as exc:  # a half-open socket may fail to close; the job result stands
+            log.debug("closing printer %s: %s", config.name, exc)
+    return None
+
+
+def send_pdf(config: PrinterConfig, data: bytes, *, file_name: str, copies: int, default_folder: Path) -> Path | None:
+    """Print an A4 PDF through the system spooler, or write it into the printer's folder."""
+    c: Connection = config.connection
+    if c.type == "file":
+        target = _file_target(config, default_folder, file_name)
+        target.write_bytes(data)
+        return target
+    if c.type != "spooler":
+        raise faults.bad_setup(config.name, "A4 needs the spooler or a file", "máy in A4 phải dùng hàng đợi in.")
+    with tempfile.TemporaryDirectory(prefix="counter-app-print-") as tmp:
+        pdf = Path(tmp) / file_name
+        pdf.write_bytes(data)
+        _spool_pdf(config, pdf, copies)
+    return None
+
+
+def _spool_pdf(config: PrinterConfig, pdf: Path, copies: int) -> None:
+    c = config.connection
+    if sys.platform == "win32":
+        try:
+            for _ in range(copies):
+                os.startfile(str(pdf), "printto", f'"{c.queue}"' if c.queue else "")  # type: ignore[attr-defined]
+        except OSError as exc:
+            raise faults.unreachable(config.name, c.label_vi(), str(exc)) from None
+        return
+    lp = shutil.which("lp")
+    if lp is None:
+        raise faults.bad_setup(config.name, "CUPS lp command not found", "chưa cài dịch vụ in CUPS (lệnh lp).")
+    command = [lp, "-n", str(copies), "-t", pdf.stem, *(["-d", c.queue] if c.queue else []), str(pdf)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    if result.returncode != 0:
+        raise faults.unreachable(config.name, c.label_vi(), result.stderr.strip() or f"lp exit {result.returncode}")
+    log.info("printer %s: %s", config.name, result.stdout.strip())

@@ -1,0 +1,161 @@
+"""The forms about one dossier that a clerk hands over the counter (DOMAIN.md forms 1-4 and the result slip)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Spacer
+
+from counter_app.display import fmt_date, fmt_money, fmt_time_formal
+from counter_app.views import DocumentView, DossierDetail, EventView, OfficeInfo
+from printers.forms.style import (
+    build,
+    copy_mark,
+    esc,
+    field,
+    frame_width,
+    grid,
+    header,
+    p,
+    signatures,
+    title_with_code,
+)
+
+W = frame_width()
+RECEIPT_HOLDERS = ("Giao người nộp hồ sơ", "Lưu tại Bộ phận Một cửa")
+
+
+def _documents_table(docs: list[DocumentView]) -> Flowable:
+    rows: list[list] = [["STT", "Tên giấy tờ", "Bản chính", "Bản sao chứng thực", "Bản sao/ bản chụp"]]
+    rows += [[str(i), d.name, str(d.originals), str(d.certified), str(d.copies)] for i, d in enumerate(docs, 1)]
+    return grid(rows, [12 * mm, W - 12 * mm - 3 * 24 * mm, 24 * mm, 24 * mm, 24 * mm])
+
+
+def _applicant(d: DossierDetail) -> list[Flowable]:
+    out = [field("Tiếp nhận hồ sơ của", d.applicant_name)]
+    if d.representative:
+        out.append(field("Người đại diện", d.representative))
+    if d.id_number:
+        out.append(field("Số định danh cá nhân", d.id_number))
+    out += [field("Địa chỉ", d.address), field("Số điện thoại", d.phone)]
+    if d.email:
+        out.append(field("Thư điện tử", d.email))
+    out.append(field("Nội dung yêu cầu giải quyết", d.procedure_name))
+    return out
+
+
+def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str, place: str, copies: int) -> bytes:
+    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (form 1), in `copies` copies (two by the rules)."""
+    due = d.original_due_at or d.due_at
+    submitted = [x for x in d.documents if x.provided]
+    where = "qua dịch vụ bưu chính công ích" if d.result_delivery == "post" else place
+    fee_total = sum(f.amount for f in d.fees)
+
+    def page(number: int) -> list[Flowable]:
+        out: list[Flowable] = [
+            copy_mark(number, copies, RECEIPT_HOLDERS), *header(office, W, on=d.received_at.date()),
+            title_with_code("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", d.code, link, W), *_applicant(d),
+            p("1. Thành phần hồ sơ và số lượng mỗi loại giấy tờ gồm:"), _documents_table(submitted),
+            Spacer(1, 2 * mm),
+            p(f"2. Số lượng hồ sơ: <b>{d.sets:02d}</b> (bộ)"),
+            p(f"3. Thời gian giải quyết hồ sơ theo quy định là: <b>{esc(time_label)}</b>"),
+            p(f"4. Thời gian nhận hồ sơ: <b>{fmt_time_formal(d.received_at)}</b>"),
+            p(f"5. Thời gian trả kết quả giải quyết hồ sơ: <b>{fmt_time_formal(due)}</b>"),
+            p(f"6. Đăng ký nhận kết quả tại: <b>{esc(where)}</b>"),
+        ]
+        if fee_total:
+            out.append(p(f"Phí, lệ phí: <b>{fmt_money(fee_total)}</b>"))
+        out += [
+            p(f"Vào Sổ theo dõi hồ sơ, Quyển số: <b>{esc(d.register_book)}</b>, "
+              f"Số thứ tự: <b>{d.register_row}</b>"),
+            signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.applicant_name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", d.clerk)]),
+        ]
+        return out
+
+    return build([page(n) for n in range(1, copies + 1)], title=f"Giấy tiếp nhận hồ sơ {d.code}")
+
+
+def _missing(d: DossierDetail, event: EventView) -> list[DocumentView]:
+    names = event.details.get("missing")
+    if names:
+        by_name = {doc.name: doc for doc in d.documents}
+        return [by_name.get(n) or DocumentView(role="missing", name=n, originals=1, certified=0, copies=0,
+                                               mandatory=True, provided=False) for n in names]
+    return [doc for doc in d.documents if not doc.provided]
+
+
+def supplement(office: OfficeInfo, d: DossierDetail, event: EventView, *, link: str) -> bytes:
+    """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (form 2)."""
+    story: list[Flowable] = [
+        *header(office, W, on=event.at.date()),
+        title_with_code("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", d.code, link, W), *_applicant(d),
+        field("Ngày nhận hồ sơ", fmt_date(d.received_at.date())),
+        p("Yêu cầu bổ sung, hoàn thiện hồ sơ gồm những nội dung sau:"),
+        _documents_table(_missing(d, event)), Spacer(1, 2 * mm),
+        field("Lý do", str(event.details.get("reason", ""))),
+        p("Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ với "
+          f"<b>{esc(event.actor)}</b>{', số điện thoại ' + esc(office.phone) if office.phone else ''} "
+          "để được hướng dẫn."),
+        signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.applicant_name), ("NGƯỜI HƯỚNG DẪN", event.actor)]),
+    ]
+    return build([story], title=f"Phiếu yêu cầu bổ sung {d.code}")
+
+
+def refusal(office: OfficeInfo, d: DossierDetail, event: EventView, *, link: str) -> bytes:
+    """Phiếu từ chối tiếp nhận giải quyết hồ sơ (form 3)."""
+    story: list[Flowable] = [
+        *header(office, W, on=event.at.date()),
+        title_with_code("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", d.code, link, W), *_applicant(d),
+        p(f"Sau khi xem xét hồ sơ, đối chiếu với các quy định hiện hành, {esc(office.name)} từ chối tiếp nhận, "
+          "giải quyết hồ sơ này với lý do cụ thể như sau:"),
+        p(f"<b>{esc(str(event.details.get('reason', '')))}</b>"),
+        p("Xin thông báo để ông/bà được biết và thực hiện./."),
+        signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.applicant_name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", event.actor)]),
+    ]
+    return build([story], title=f"Phiếu từ chối {d.code}")
+
+
+def _when(details: dict, key: str) -> datetime | None:
+    value = details.get(key)
+    return datetime.fromisoformat(value) if value else None
+
+
+def apology(office: OfficeInfo, d: DossierDetail, event: EventView, *, link: str) -> bytes:
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả (form 4); numbered by the event that set the new date."""
+    previous, new = _when(event.details, "previous_due_at"), _when(event.details, "new_due_at")
+    story: list[Flowable] = [
+        *header(office, W, number=f"Số: {event.seq}/PXL", on=event.at.date()),
+        title_with_code("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", d.code, link, W),
+        p(f"Kính gửi: Ông/Bà <b>{esc(d.applicant_name)}</b>"),
+        p(f"Ngày {fmt_date(d.received_at.date())}, {esc(office.name)} tiếp nhận giải quyết hồ sơ của Ông/Bà "
+          f"về <b>{esc(d.procedure_name)}</b>, mã hồ sơ <b>{esc(d.code)}</b>. Thời gian hẹn trả kết quả "
+          f"giải quyết hồ sơ: <b>{fmt_time_formal(previous)}</b>."),
+        p(f"Tuy nhiên đến nay, {esc(office.name)} chưa trả kết quả giải quyết hồ sơ của Ông/Bà đúng hẹn. "
+          f"Lý do: <b>{esc(str(event.details.get('reason', '')))}</b>."),
+        p(f"Sự chậm trễ này đã gây phiền hà cho Ông/Bà. {esc(office.name)} xin lỗi Ông/Bà và sẽ trả kết quả "
+          f"giải quyết hồ sơ cho Ông/Bà vào <b>{fmt_time_formal(new)}</b>."),
+        p("Xin trân trọng cảm ơn sự hợp tác của Ông/Bà./."),
+        signatures(W, [("", ""), ("THỦ TRƯỞNG CƠ QUAN", "")]),
+    ]
+    return build([story], title=f"Phiếu xin lỗi {d.code}")
+
+
+def result_slip(office: OfficeInfo, d: DossierDetail, event: EventView, results: list[str], *, link: str) -> bytes:
+    """Phiếu trả kết quả: what was handed back, when, to whom, and whether the ID was checked."""
+    story: list[Flowable] = [
+        *header(office, W, on=event.at.date()),
+        title_with_code("PHIẾU TRẢ KẾT QUẢ GIẢI QUYẾT HỒ SƠ", d.code, link, W),
+        field("Người nộp hồ sơ", d.applicant_name), field("Nội dung yêu cầu giải quyết", d.procedure_name),
+        field("Thời gian nhận hồ sơ", fmt_time_formal(d.received_at)),
+        field("Thời gian hẹn trả kết quả", fmt_time_formal(d.due_at)),
+        p("Kết quả giải quyết hồ sơ gồm:"),
+        grid([["STT", "Tên kết quả"], *[[str(i), r] for i, r in enumerate(results, 1)]], [12 * mm, W - 12 * mm]),
+        Spacer(1, 2 * mm),
+        field("Thời gian trả kết quả", fmt_time_formal(d.returned_at or event.at)),
+        field("Người nhận kết quả", d.returned_to or str(event.details.get("to", ""))),
+        field("Giấy tờ tùy thân đã kiểm tra",
+              f"Có, số {event.details.get('id_number') or d.id_number}" if d.returned_id_checked else "Không"),
+        signatures(W, [("NGƯỜI NHẬN KẾT QUẢ", d.returned_to), ("NGƯỜI TRẢ KẾT QUẢ", event.actor)]),
+    ]
+    return build([story], title=f"Phiếu trả kết quả {d.code}")

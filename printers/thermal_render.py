@@ -1,0 +1,165 @@
+"""Render thermal slip blocks to a 1-bit Pillow image the width of the paper.
+
+Text is NFC-normalised (a decomposed "ệ" typed or scanned elsewhere would print as a letter and
+floating marks) and drawn without anti-aliasing, which thermal heads print crisply. Every line
+is fitted to the paper: paragraphs wrap at word boundaries, `fit` lines shrink, and a word wider
+than the paper is shrunk rather than cut.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+import qrcode
+from PIL import Image, ImageDraw, ImageFont
+
+from printers.fonts import pil_font
+from printers.thermal_layout import QR, Block, Row, Rule, Space, Text
+
+PAPER_DOTS = {58: 384, 80: 576}
+MARGIN = 8  # dots left blank at each side
+MIN_SIZE = 14
+
+
+def paper_dots(paper_mm: int) -> int:
+    try:
+        return PAPER_DOTS[paper_mm]
+    except KeyError:
+        raise ValueError(f"unsupported paper width {paper_mm} mm (58 or 80)") from None
+
+
+def _scale(size: int, width: int) -> int:
+    """Sizes are given for 80 mm paper; 58 mm paper gets them proportionally smaller."""
+    return max(MIN_SIZE, round(size * width / PAPER_DOTS[80])) if width < PAPER_DOTS[80] else size
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _line_height(font: ImageFont.FreeTypeFont) -> int:
+    # Stacked Vietnamese marks (Ấ, Ễ) rise above the font's ascent: leave room for them.
+    ascent, descent = font.getmetrics()
+    return round((ascent + descent) * 1.18)
+
+
+def _fit_font(text: str, size: int, bold: bool, width: int) -> ImageFont.FreeTypeFont:
+    font = pil_font(size, bold)
+    while size > MIN_SIZE and font.getlength(text) > width:
+        size -= 1
+        font = pil_font(size, bold)
+    return font
+
+
+def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Greedy word wrap by measured width; a single over-long word stays whole (it is shrunk later)."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        current = ""
+        for word in paragraph.split():
+            candidate = f"{current} {word}" if current else word
+            if current and font.getlength(candidate) > width:
+                lines.append(current)
+                current = word
+            else:
+                current = candidate
+        lines.append(current)
+    return lines
+
+
+class _Canvas:
+    """Collects draw operations while measuring, then paints them on an image of the final height."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.inner = width - 2 * MARGIN
+        self.y = 0
+        self.ops: list = []
+
+    def text_line(self, line: str, size: int, bold: bool, align: str, invert: bool = False) -> None:
+        font = _fit_font(line, size, bold, self.inner - (16 if invert else 0))
+        length = font.getlength(line)
+        x = {"left": MARGIN, "center": (self.width - length) / 2, "right": self.width - MARGIN - length}[align]
+        height = _line_height(font)
+        if invert:
+            self.ops.append(("box", (round(x) - 8, self.y, round(x + length) + 8, self.y + height)))
+        self.ops.append(("text", (x, self.y + round(font.size * 0.18)), line, font, 1 if invert else 0))
+        self.y += height
+
+    def add(self, block: Block) -> None:
+        if isinstance(block, Text):
+            self._text(block)
+        elif isinstance(block, Row):
+            self._row(block)
+        elif isinstance(block, Rule):
+            self.ops.append(("rule", self.y + 4, block.dashed))
+            self.y += 10
+        elif isinstance(block, Space):
+            self.y += block.dots
+        elif isinstance(block, QR):
+            self._qr(block)
+        else:  # pragma: no cover - a new block type must be drawn here
+            raise TypeError(f"unknown block {block!r}")
+
+    def _text(self, block: Text) -> None:
+        text, size = _nfc(block.text), _scale(block.size, self.width)
+        lines = [text] if block.fit else wrap(text, pil_font(size, block.bold), self.inner)
+        for line in lines:
+            self.text_line(line, size, block.bold, block.align, block.invert)
+
+    def _row(self, block: Row) -> None:
+        size = _scale(block.size, self.width)
+        label_font, value_font = pil_font(size), pil_font(size, block.bold_value)
+        label, value = _nfc(block.label), _nfc(block.value)
+        if label_font.getlength(label) + value_font.getlength(value) + 12 <= self.inner:
+            top = self.y + round(size * 0.18)
+            self.ops.append(("text", (MARGIN, top), label, label_font, 0))
+            self.ops.append(("text", (self.width - MARGIN - value_font.getlength(value), top), value, value_font, 0))
+            self.y += _line_height(label_font)
+            return
+        for line in wrap(label, label_font, self.inner):
+            self.text_line(line, size, False, "left")
+        for line in wrap(value, value_font, self.inner):
+            self.text_line(line, size, block.bold_value, "right")
+
+    def _qr(self, block: QR) -> None:
+        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+        code.add_data(block.data)
+        code.make(fit=True)
+        modules = code.modules_count + 2 * code.border
+        box = max(2, int(self.inner * block.share) // modules)  # whole dots per module keeps it scannable
+        code.box_size = box
+        image = code.make_image(fill_color="black", back_color="white").get_image().convert("1")
+        self.ops.append(("image", ((self.width - image.width) // 2, self.y), image))
+        self.y += image.height
+        if block.caption:
+            self._text(Text(block.caption, size=20))
+
+    def paint(self) -> Image.Image:
+        image = Image.new("1", (self.width, self.y + MARGIN), 1)
+        draw = ImageDraw.Draw(image)
+        draw.fontmode = "1"  # no anti-aliasing: one dot is printed or not
+        for op in self.ops:
+            if op[0] == "text":
+                _, (x, y), line, font, colour = op
+                draw.text((round(x), y), line, font=font, fill=colour)
+            elif op[0] == "box":
+                draw.rectangle(op[1], fill=0)
+            elif op[0] == "rule":
+                _, y, dashed = op
+                step = 8 if dashed else 1
+                for x in range(MARGIN, self.width - MARGIN, step):
+                    draw.line([(x, y), (min(x + (4 if dashed else 0), self.width - MARGIN), y)], fill=0, width=2)
+            else:
+                _, (x, y), img = op
+                image.paste(img, (x, y))
+        return image
+
+
+def render(blocks: Iterable[Block], paper_mm: int = 80) -> Image.Image:
+    """The slip as a mode "1" image exactly `paper_dots(paper_mm)` wide."""
+    canvas = _Canvas(paper_dots(paper_mm))
+    for block in blocks:
+        canvas.add(block)
+    return canvas.paint()

@@ -83,7 +83,7 @@ def _thermal(job: PrintJobView, office: Office, printer: PrinterConfig, at: date
     name = f"{name}-job{job.id}.bin"
     if printer.text_mode:
         return Output(escpos_output.text_bytes(blocks, printer.profile), name, False)
-    image = thermal_render.render(blocks, printer.paper_mm)
+    image = thermal_render.render(blocks, escpos_output.printer_dots(printer.paper_mm, printer.profile))
     return Output(escpos_output.raster_bytes(image, printer.profile), name, False, image)
 
 

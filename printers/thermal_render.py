@@ -2,8 +2,8 @@
 
 Text is NFC-normalised (a decomposed "ệ" typed or scanned elsewhere would print as a letter and
 floating marks) and drawn without anti-aliasing, which thermal heads print crisply. Every line
-is fitted to the paper: paragraphs wrap at word boundaries, `fit` lines shrink, and a word wider
-than the paper is shrunk rather than cut.
+is fitted to the paper: paragraphs wrap at word boundaries, `fit` lines shrink (then wrap if even
+60 % of the size is too wide), and a word wider than the paper is shrunk rather than cut.
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ def _line_height(font: ImageFont.FreeTypeFont) -> int:
     return round((ascent + descent) * 1.18)
 
 
-def _fit_font(text: str, size: int, bold: bool, width: int) -> ImageFont.FreeTypeFont:
+def _fit_font(text: str, size: int, bold: bool, width: int, floor: int = MIN_SIZE) -> ImageFont.FreeTypeFont:
     font = pil_font(size, bold)
-    while size > MIN_SIZE and font.getlength(text) > width:
+    while size > floor and font.getlength(text) > width:
         size -= 1
         font = pil_font(size, bold)
     return font
@@ -104,7 +104,9 @@ class _Canvas:
 
     def _text(self, block: Text) -> None:
         text, size = _nfc(block.text), _scale(block.size, self.width)
-        lines = [text] if block.fit else wrap(text, pil_font(size, block.bold), self.inner)
+        if block.fit:  # shrink to one line, but not below 60 %: past that, wrap instead
+            size = _fit_font(text, size, block.bold, self.inner, floor=max(MIN_SIZE, round(size * 0.6))).size
+        lines = wrap(text, pil_font(size, block.bold), self.inner)
         for line in lines:
             self.text_line(line, size, block.bold, block.align, block.invert)
 
@@ -157,9 +159,9 @@ class _Canvas:
         return image
 
 
-def render(blocks: Iterable[Block], paper_mm: int = 80) -> Image.Image:
-    """The slip as a mode "1" image exactly `paper_dots(paper_mm)` wide."""
-    canvas = _Canvas(paper_dots(paper_mm))
+def render(blocks: Iterable[Block], width_dots: int = PAPER_DOTS[80]) -> Image.Image:
+    """The slip as a mode "1" image `width_dots` wide (see `paper_dots`)."""
+    canvas = _Canvas(width_dots)
     for block in blocks:
         canvas.add(block)
     return canvas.paint()

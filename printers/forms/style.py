@@ -141,8 +141,8 @@ def title_with_code(title: str, code: str, link: str, frame_width: float, subtit
 
 def signatures(frame_width: float, blocks: Sequence[tuple[str, str]]) -> KeepTogether:
     """Signature blocks side by side: (who, name printed under the space for the signature)."""
-    cells = [[p(f"<b>{esc(who)}</b>", CENTER), p("(Ký và ghi rõ họ tên)", CENTER_ITALIC), Spacer(1, 22 * mm),
-              p(f"<b>{esc(name)}</b>" if name else "", CENTER)] for who, name in blocks]
+    cells = [[p(f"<b>{esc(who)}</b>", CENTER), p("(Ký và ghi rõ họ tên)" if who else "", CENTER_ITALIC),
+              Spacer(1, 22 * mm), p(f"<b>{esc(name)}</b>" if name else "", CENTER)] for who, name in blocks]
     table = Table([cells], colWidths=[frame_width / len(blocks)] * len(blocks))
     table.setStyle(_plain([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return KeepTogether([Spacer(1, 6 * mm), table])

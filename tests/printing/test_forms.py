@@ -1,0 +1,136 @@
+"""The A4 forms as a reader gets them: text extracted from the PDF, fonts embedded, QR readable, pages saved."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+
+from counter_app.print_views import PrintRequest
+from printers.spool import Spool
+from tests.printing.decode import zbar
+
+STATE_HEADER = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+AGENCY_LINES = "ỦY BAN NHÂN DÂN PHƯỜNG CỬA NAM TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG PHƯỜNG CỬA NAM"
+
+
+def _pdf_text(path) -> str:
+    """The PDF's text in reading order, with every run of spaces and line breaks made one space."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", " ", text)
+
+
+def _agency_block(path, page: int = 1) -> str:
+    """The text of the top-left agency block alone (A4 portrait, in points): the left column of the header."""
+    text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-x", "60", "-y", "30", "-W", "235",
+                           "-H", "110", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _fonts(path) -> list[tuple[str, bool]]:
+    reader = PdfReader(path)
+    found = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            embedded = bool(descriptor and any(k in descriptor.get_object() for k in ("/FontFile2", "/FontFile")))
+            found[str(font["/BaseFont"])] = embedded
+    return sorted(found.items())
+
+
+@pytest.fixture
+def printed(office, dossiers, clock, tmp_path, shots):
+    """Print every A4 form to files through the real spool; return a function giving a form's PDF path."""
+    from counter_app.print_views import PrinterConfig
+
+    office.save_printer(PrinterConfig(name="A4 quầy 1", kind="a4", purposes=["a4"]), actor="admin")
+    requests = {
+        "receipt": PrintRequest(kind="receipt", code=dossiers["received"]),
+        "supplement": PrintRequest(kind="supplement", code=dossiers["supplement"]),
+        "refusal": PrintRequest(kind="refusal", code=dossiers["refused"]),
+        "apology": PrintRequest(kind="apology", code=dossiers["returned"]),
+        "control_sheet": PrintRequest(kind="control_sheet", code=dossiers["returned"]),
+        "result_slip": PrintRequest(kind="result_slip", code=dossiers["returned"]),
+        "register": PrintRequest(kind="register", date_from=date(2026, 11, 23), date_to=date(2026, 11, 23)),
+    }
+    jobs = {kind: office.submit_print(r, actor="canbo1").id for kind, r in requests.items()}
+    assert Spool(office, preview_dir=tmp_path, clock=clock).drain() == len(jobs)
+    paths = {}
+    for kind, job_id in jobs.items():
+        assert office.print_job(job_id).state == "done"
+        (path,) = tmp_path.glob(f"{kind}-*job{job_id}.pdf")
+        subprocess.run(["pdftoppm", "-png", "-r", "70", str(path), str(shots / f"form_{kind}")], check=True)
+        paths[kind] = path
+    return paths
+
+
+def test_receipt_has_every_field_in_two_copies(printed, office, dossiers):
+    d = office.dossier(dossiers["received"])
+    path = printed["receipt"]
+    text = _pdf_text(path)
+    assert len(PdfReader(path).pages) == 2
+    assert AGENCY_LINES in _agency_block(path, 1) and AGENCY_LINES in _agency_block(path, 2)
+    assert "Liên 1/2: Giao người nộp hồ sơ" in text and "Liên 2/2: Lưu tại Bộ phận Một cửa" in text
+    for expected in [*STATE_HEADER, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", f"Mã hồ sơ: {d.code}",
+                     "Tiếp nhận hồ sơ của: Nguyễn Văn Đức", "Số 12 Hàng Bông, Phường Cửa Nam", "0912345678",
+                     "Nội dung yêu cầu giải quyết: Đăng ký khai sinh", "Tờ khai đăng ký khai sinh",
+                     "Bản chính", "Bản sao chứng thực", "2. Số lượng hồ sơ: 01 (bộ)",
+                     "3. Thời gian giải quyết hồ sơ theo quy định là:",
+                     "4. Thời gian nhận hồ sơ: 09 giờ 30 phút, ngày 23 tháng 11 năm 2026",
+                     "5. Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 23 tháng 11 năm 2026",
+                     "6. Đăng ký nhận kết quả tại: Bộ phận Một cửa",
+                     f"Vào Sổ theo dõi hồ sơ, Quyển số: 2026, Số thứ tự: {d.register_row}",
+                     "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", "Hà Nội, ngày 23 tháng 11 năm 2026"]:
+        assert text.count(expected) >= 2 or (expected in text and expected.startswith("Liên")), expected
+
+
+def test_supplement_refusal_apology_and_result_slip_say_what_happened(printed, office, dossiers):
+    supplement = _pdf_text(printed["supplement"])
+    for expected in ["PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Trần Thị Hương", "Đăng ký thường trú",
+                     "Giấy tờ chứng minh chỗ ở hợp pháp", "Lý do: Thiếu giấy tờ chứng minh chỗ ở hợp pháp",
+                     "NGƯỜI HƯỚNG DẪN", dossiers["supplement"]]:
+        assert expected in supplement, expected
+    refusal = _pdf_text(printed["refusal"])
+    for expected in ["PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", "Lê Văn Ấn",
+                     "Không thuộc thẩm quyền giải quyết của phường", "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ"]:
+        assert expected in refusal, expected
+    apology = _pdf_text(printed["apology"])
+    for expected in ["PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "Kính gửi: Ông/Bà Phạm Thị Ngọc Ánh",
+                     "Lý do: Cần xác minh thêm thông tin cư trú",
+                     "17 giờ 00 phút, ngày 15 tháng 12 năm 2026", "THỦ TRƯỞNG CƠ QUAN", "/PXL",
+                     "Ngày 23/11/2026"]:
+        assert expected in apology, expected
+    result = _pdf_text(printed["result_slip"])
+    for expected in ["PHIẾU TRẢ KẾT QUẢ GIẢI QUYẾT HỒ SƠ", "Người nhận kết quả: Phạm Thị Ngọc Ánh",
+                     "Có, số 001190012346", "10 giờ 15 phút, ngày 11 tháng 12 năm 2026", "NGƯỜI TRẢ KẾT QUẢ"]:
+        assert expected in result, expected
+    results = office.procedure("1.004222").results
+    assert results and results[0] in result
+
+
+def test_control_sheet_and_register_list_the_steps_and_the_day(printed, dossiers):
+    sheet = _pdf_text(printed["control_sheet"])
+    for expected in ["PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "Nhận: Bộ phận Một cửa", "Nhận xử lý",
+                     "Trước hạn", "canbo3", "09:30 23/11/2026"]:
+        assert expected in sheet, expected
+    register = _pdf_text(printed["register"])
+    assert "SỔ THEO DÕI HỒ SƠ" in register and "Ngày 23/11/2026 — 4 hồ sơ" in register
+    for name in ["Nguyễn Văn Đức", "Trần Thị Hương", "Lê Văn Ấn", "Phạm Thị Ngọc"]:
+        assert name in register, name
+    for code in dossiers.values():
+        assert code in register
+
+
+def test_fonts_are_embedded_and_the_qr_code_reads_back(printed, dossiers, tmp_path):
+    for kind, path in printed.items():
+        fonts = _fonts(path)
+        assert fonts and all(embedded for _, embedded in fonts), (kind, fonts)
+        assert all("LiberationSerif" in name for name, _ in fonts), (kind, fonts)
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", str(printed["receipt"]),
+                    str(tmp_path / "receipt")], check=True)
+    (page,) = tmp_path.glob("receipt-1.png")
+    assert zbar(page) == [f"https://dichvucong.hanoi.gov.vn/tra-cuu-ho-so?ma={dossiers['received']}"]

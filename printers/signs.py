@@ -116,6 +116,7 @@ class SerialSign:
         self.port, self.baudrate = port, baudrate
         self.calls = CallLines(make_protocol(protocol), counter_no)
         self._serial: serial.SerialBase | None = None
+        self._lock = threading.Lock()
         self._frames: queue.Queue[bytes | None] = queue.Queue()
         self._thread = threading.Thread(target=self._write_loop, name="serial-sign", daemon=True)
         self._thread.start()
@@ -129,9 +130,10 @@ class SerialSign:
         self._frames.put(self.calls.protocol.frame([ascii_text(line) for line in lines]))
 
     def _port(self) -> serial.SerialBase:
-        if self._serial is None:
-            self._serial = serial.serial_for_url(self.port, baudrate=self.baudrate, timeout=1, write_timeout=5)
-        return self._serial
+        with self._lock:
+            if self._serial is None:
+                self._serial = serial.serial_for_url(self.port, baudrate=self.baudrate, timeout=1, write_timeout=5)
+            return self._serial
 
     def _write_loop(self) -> None:
         while (frame := self._frames.get()) is not None:

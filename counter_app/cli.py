@@ -115,7 +115,8 @@ def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
             return window
 
     counter = None if args.no_queue else (args.counter or settings.counter)
-    return run_clerk_app(office, counter_no=counter, actor=_clerk(settings, args.clerk), board=make_board)
+    return run_clerk_app(office, counter_no=counter, actor=_clerk(settings, args.clerk), board=make_board,
+                         preview_dir=settings.preview_dir)
 
 
 def _cmd_kiosk(settings: Settings, _args: argparse.Namespace) -> int:

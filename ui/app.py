@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -21,16 +22,21 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from counter_app.errors import OfficeError
-from counter_app.office import Office
-from counter_app.views import DossierSummary, OfficeInfo
 from counter_app.display import fmt_datetime
+from counter_app.errors import OfficeError
+from counter_app.events import PrintChanged
+from counter_app.office import Office
+from counter_app.print_views import PrinterView
+from counter_app.views import DossierSummary, OfficeInfo
+from printers.spool import Spool
+from ui.print_jobs_dialog import PrintJobsDialog
 from ui.queue_panel import QueuePanel
 from ui.worker import Runner
 
@@ -45,6 +51,10 @@ UNEXPECTED = "Đã có lỗi không mong muốn; chi tiết đã được ghi v�
 
 def _error_text(exc: Exception) -> str:
     return exc.message_vi if isinstance(exc, OfficeError) else UNEXPECTED
+
+
+class _PrintBridge(QObject):
+    changed = Signal()
 
 
 class LookupWindow(QMainWindow):
@@ -84,9 +94,36 @@ class LookupWindow(QMainWindow):
         self._debounce.timeout.connect(self.refresh)
         self.search_box.textChanged.connect(lambda _text: self._debounce.start())
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search_box.setFocus)
+        self._add_printer_status()
         if counter_no is not None:
             self._add_queue_panel(counter_no, actor)
         self.refresh()
+
+    def _add_printer_status(self) -> None:
+        """A status-bar button naming a printer problem as soon as the spool reports one (opens the print list)."""
+        self.printer_button = QPushButton("Máy in: sẵn sàng", flat=True)
+        self.printer_button.setToolTip("Lệnh in và máy in: in lại, chuyển máy in, hủy, in thử (Ctrl+Shift+P)")
+        self.printer_button.clicked.connect(self.open_print_jobs)
+        QShortcut(QKeySequence("Ctrl+Shift+P"), self, activated=self.open_print_jobs)
+        self.statusBar().addPermanentWidget(self.printer_button)
+        self._print_bridge = _PrintBridge(self)
+        self._print_bridge.changed.connect(self._refresh_printers)
+        self._unsubscribe_print = self.office.subscribe(
+            lambda e: self._print_bridge.changed.emit() if isinstance(e, PrintChanged) else None)
+        self._refresh_printers()
+
+    def _refresh_printers(self) -> None:
+        self.runner.run(self.office.printers, self._show_printers, lambda exc: log.warning("printers: %s", exc))
+
+    def _show_printers(self, printers: list[PrinterView]) -> None:
+        problems = [p.problem_vi for p in printers if p.enabled and p.problem_vi]
+        self.printer_button.setText(problems[0] if problems else "Máy in: sẵn sàng")
+        self.printer_button.setStyleSheet("color: #9b1c1c; font-weight: bold;" if problems else "")
+
+    def open_print_jobs(self) -> PrintJobsDialog:
+        dialog = PrintJobsDialog(self.office, self.actor, self)
+        dialog.show()
+        return dialog
 
     def _add_queue_panel(self, counter_no: int, actor: str) -> None:
         try:
@@ -103,6 +140,7 @@ class LookupWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._unsubscribe_print()
         if self.queue_panel is not None:
             self.queue_panel.shutdown()
             try:
@@ -139,8 +177,11 @@ class LookupWindow(QMainWindow):
 
 
 def run_clerk_app(office: Office, *, counter_no: int | None = None, actor: str = "",
-                  board: Callable[[], QWidget] | None = None) -> int:
-    """The clerk's window (with the counter's queue panel); `board` also opens the hall board."""
+                  board: Callable[[], QWidget] | None = None, preview_dir: Path | None = None) -> int:
+    """The clerk's window (with the counter's queue panel); `board` also opens the hall board.
+
+    With `preview_dir` this process also runs the print spool (the embedded one-PC hub).
+    """
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Một cửa")
     try:
@@ -149,10 +190,15 @@ def run_clerk_app(office: Office, *, counter_no: int | None = None, actor: str =
         log.error("cannot start: %s", exc)
         QMessageBox.critical(None, "Chưa thể mở phần mềm", exc.message_vi)
         return 2
+    spool = Spool(office, preview_dir=preview_dir) if preview_dir is not None else None
+    if spool is not None:
+        spool.start()
     window = LookupWindow(office, info, counter_no=counter_no, actor=actor)
     window.show()
     hall = board() if board is not None else None
     code = app.exec()
+    if spool is not None:
+        spool.stop()
     if hall is not None:
         hall.deleteLater()
     return code

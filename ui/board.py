@@ -16,12 +16,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from counter_app.clock import now
+from counter_app.display import fmt_clock, fmt_date_long
 from counter_app.errors import OfficeError
 from counter_app.events import OfficeEvent, QueueChanged
 from counter_app.office import Office
 from counter_app.queue_views import CallView, QueueStatus
 from ui.announcer import Announcer
-from counter_app.display import fmt_clock, fmt_date_long
 from ui.public_screen import PublicScreen
 from ui.voice import SegmentLibrary
 from ui.worker import Runner

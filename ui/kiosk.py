@@ -27,12 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.clock import now
+from counter_app.display import fmt_clock, fmt_date_long
 from counter_app.errors import OfficeError
 from counter_app.office import Office
+from counter_app.print_views import PrintRequest
 from counter_app.queue_rules import PRIORITY_LABELS
 from counter_app.queue_views import QueueStatus, TicketView
-from printers.ticket_preview import write_ticket_preview
-from counter_app.display import fmt_clock, fmt_date_long
+from printers.spool import Spool
 from ui.public_screen import PublicScreen
 from ui.worker import Runner
 
@@ -282,16 +283,27 @@ class KioskWindow(PublicScreen):
         self.runner.wait()
 
 
+def queue_ticket_print(office: Office, ticket: TicketView) -> None:
+    """Put the ticket in the print spool; raises when no ticket printer is set up, so the screen says so."""
+    job = office.submit_print(PrintRequest(kind="ticket", ticket=ticket.model_dump(mode="json")), actor="kiosk")
+    if not job.printer:
+        raise OfficeError(job.last_error_vi, job.last_error_vi)
+
+
 def run_kiosk(office: Office, *, preview_dir: Path) -> int:
-    """The kiosk as its own program, tickets to preview files until a printer is set up."""
+    """The kiosk as its own program, with a print spool for the ticket printer (files in `preview_dir` by default)."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Lấy số thứ tự")
     try:
-        name = office.info().name
-        kiosk = KioskWindow(office, print_ticket=lambda t: write_ticket_preview(preview_dir, t, name))
+        kiosk = KioskWindow(office, print_ticket=lambda t: queue_ticket_print(office, t))
     except OfficeError as exc:
         log.error("cannot start the kiosk: %s", exc)
         print(exc.message_vi, file=sys.stderr)
         return 2
+    spool = Spool(office, preview_dir=preview_dir)
+    spool.start()
     kiosk.showFullScreen()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        spool.stop()

@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.display import fmt_clock, fmt_minutes
 from counter_app.errors import OfficeError
 from counter_app.events import OfficeEvent, QueueChanged
 from counter_app.office import Office
 from counter_app.queue_views import CounterQueue, TicketView
-from counter_app.display import fmt_clock, fmt_minutes
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 
-from printers.ticket_preview import write_ticket_preview
-from ui.kiosk import KioskWindow
+from counter_app.print_views import PrinterConfig
+from printers.spool import Spool
+from ui.kiosk import KioskWindow, queue_ticket_print
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 
@@ -20,10 +21,11 @@ def _kiosk(qtbot, office, print_ticket) -> KioskWindow:
     return window
 
 
-def test_touching_a_lane_issues_one_ticket_shows_and_prints_it(qtbot, office, tmp_path):
+def test_touching_a_lane_issues_one_ticket_shows_and_prints_it(qtbot, office, clock, tmp_path):
     office.set_counter_open(1, True, actor="canbo1")
     office.issue_ticket(lane="A")
-    window = _kiosk(qtbot, office, lambda t: write_ticket_preview(tmp_path, t, "UBND phường Cửa Nam"))
+    office.save_printer(PrinterConfig(name="Máy in vé", kind="thermal", purposes=["ticket"]), actor="admin")
+    window = _kiosk(qtbot, office, lambda t: queue_ticket_print(office, t))
     assert window.pages.currentWidget() is window.idle_page
     SHOTS.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(SHOTS / "kiosk_idle.png"))
@@ -44,9 +46,23 @@ def test_touching_a_lane_issues_one_ticket_shows_and_prints_it(qtbot, office, tm
     assert "dưới 6 phút" in window.ticket_info.text()  # one open counter, 6 minutes assumed per service
     window.grab().save(str(SHOTS / "kiosk_ticket.png"))
     assert [t.label for t in office.tickets_of_day()] == ["A001", "A002"]
-    printed = (tmp_path / "ticket-20261123-A002.txt").read_text(encoding="utf-8").splitlines()
-    assert printed[2] == "A002" and "ƯU TIÊN – Người cao tuổi" in printed
-    assert "Lấy số lúc 09:30 ngày 23/11/2026" in printed
+    (job,) = office.print_jobs()
+    assert job.kind == "ticket" and job.request.ticket["label"] == "A002" and job.printer == "Máy in vé"
+    assert job.request.ticket["people_ahead"] == 0  # what the ticket says is frozen when it is taken
+    assert Spool(office, preview_dir=tmp_path, clock=clock).drain() == 1
+    assert (tmp_path / f"ticket-20261123-A002-job{job.id}.bin").stat().st_size > 1000
+    assert (tmp_path / f"ticket-20261123-A002-job{job.id}.png").exists()
+    window.runner.wait()
+
+
+def test_without_a_ticket_printer_the_kiosk_says_to_remember_the_number(qtbot, office):
+    window = _kiosk(qtbot, office, lambda t: queue_ticket_print(office, t))
+    window.show_choose()
+    qtbot.mouseClick(window.lane_buttons["B"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.pages.currentWidget() is window.ticket_page, timeout=5000)
+    assert "xin ghi nhớ số trên màn hình" in window.ticket_info.text()
+    (job,) = office.print_jobs()
+    assert job.printer == "" and "Chưa cài đặt máy in vé xếp hàng" in job.last_error_vi
     window.runner.wait()
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from counter_app import catalog, office_setup
+from counter_app import catalog, cli_printers, office_setup
 from counter_app.clock import aware, now
 from counter_app.errors import OfficeError
 from counter_app.settings import Settings, load_settings
@@ -82,6 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("day", type=date.fromisoformat, help="YYYY-MM-DD")
     cal.add_argument("kind", choices=("off", "work", "national"), help="national = remove the exception")
     cal.add_argument("--note", default="")
+
+    cli_printers.add_parser(sub)
 
     due = sub.add_parser("due", help="compute the appointment time of a procedure")
     due.add_argument("procedure", help="catalog key or national code")
@@ -249,9 +251,14 @@ def _cmd_due(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_printers(settings: Settings, args: argparse.Namespace) -> int:
+    return cli_printers.run(settings, args, _open(settings))
+
+
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "gui": _cmd_gui, "kiosk": _cmd_kiosk, "board": _cmd_board, "queue": _cmd_queue, "demo": _cmd_demo,
     "verify-log": _cmd_verify, "catalog": _cmd_catalog, "office": _cmd_office, "due": _cmd_due,
+    "printers": _cmd_printers,
 }
 
 

@@ -72,7 +72,7 @@ def test_office_setup_catalog_and_due(tmp_path, capsys):
 
 def test_help_everywhere():
     for args in ([], ["demo"], ["catalog"], ["catalog", "import"], ["office"], ["office", "setup"], ["verify-log"],
-                 ["gui"], ["kiosk"], ["board"], ["queue"], ["queue", "settings"]):
+                 ["gui"], ["kiosk"], ["board"], ["queue"], ["queue", "settings"], ["printers"], ["printers", "add"]):
         result = run(*args, "--help")
         assert result.returncode == 0 and "usage: counter-app" in result.stdout
 
@@ -91,3 +91,32 @@ def test_queue_settings_and_counter_lanes(tmp_path, capsys):
     assert "“Z”" in capsys.readouterr().err
     assert main(["--db", db, "queue", "status"]) == 0
     assert "0 counters open" in capsys.readouterr().out
+
+
+def test_printers_add_list_test_page_and_jobs(tmp_path, capsys, monkeypatch):
+    db = str(tmp_path / "o.sqlite3")
+    previews = tmp_path / "previews"
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'preview_dir = "{previews.as_posix()}"\n', encoding="utf-8")
+    monkeypatch.setenv("COUNTER_APP_SETTINGS", str(settings))
+    assert main(["--db", db, "office", "setup", "--ward", "73", "--agency-code", "000.00.73.H26"]) == 0
+    assert main(["--db", db, "printers", "add", "Vé", "--kind", "thermal", "--paper", "58", "--file",
+                 "--purposes", "ticket"]) == 0
+    assert main(["--db", db, "printers", "add", "A4", "--kind", "a4", "--file", "--purposes", "a4"]) == 0
+    assert main(["--db", db, "printers", "add", "Quầy 2", "--kind", "thermal", "--serial", "/dev/ttyUSB0",
+                 "--purposes", "slip", "--counters", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "mất khoảng 10 giây mỗi vé" in out and "Đã lưu máy in “Quầy 2”" in out
+    assert main(["--db", db, "printers", "add", "X", "--kind", "thermal", "--text-mode"]) == 2
+    assert "không có bảng mã tiếng Việt" in capsys.readouterr().err
+    assert main(["--db", db, "printers", "add", "Y", "--kind", "a4", "--network", "10.0.0.9"]) == 2
+    assert "Máy in A4 phải dùng hàng đợi in" in capsys.readouterr().err
+    assert main(["--db", db, "printers", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "Quầy 2: thermal 80 cổng nối tiếp /dev/ttyUSB0 (9600 baud); in slip; quầy 2; Sẵn sàng" in listing
+    assert main(["--db", db, "printers", "test", "Vé"]) == 0
+    assert main(["--db", db, "printers", "test", "A4"]) == 0
+    assert "Đã in trang thử." in capsys.readouterr().out
+    assert len(list(previews.glob("test-*.bin"))) == 1 and len(list(previews.glob("test-*.pdf"))) == 1
+    assert main(["--db", db, "printers", "test", "Không có"]) == 2
+    assert "Không có máy in “Không có”" in capsys.readouterr().err

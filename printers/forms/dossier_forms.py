@@ -18,6 +18,7 @@ from printers.forms.style import (
     grid,
     header,
     p,
+    qr,
     signatures,
     title_with_code,
 )
@@ -51,11 +52,12 @@ def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str,
     submitted = [x for x in d.documents if x.provided]
     where = "qua dịch vụ bưu chính công ích" if d.result_delivery == "post" else place
     fee_total = sum(f.amount for f in d.fees)
+    code_qr = qr(link)  # one drawing for every copy: encoding a QR code is the slow part
 
     def page(number: int) -> list[Flowable]:
         out: list[Flowable] = [
             copy_mark(number, copies, RECEIPT_HOLDERS), *header(office, W, on=d.received_at.date()),
-            title_with_code("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", d.code, link, W), *_applicant(d),
+            title_with_code("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", d.code, code_qr, W), *_applicant(d),
             p("1. Thành phần hồ sơ và số lượng mỗi loại giấy tờ gồm:"), _documents_table(submitted),
             Spacer(1, 2 * mm),
             p(f"2. Số lượng hồ sơ: <b>{d.sets:02d}</b> (bộ)"),

@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
+from reportlab import rl_config
 from reportlab.graphics import shapes
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -38,6 +39,9 @@ FONT = register_reportlab_fonts()
 # Drawings start from this state; left at Helvetica, every QR code would make the PDF name a font
 # it does not embed. Only our forms use reportlab graphics in this process.
 shapes.STATE_DEFAULTS["fontName"] = FONT
+# reportlab checks every attribute set on a drawing's shapes; a QR code is hundreds of rectangles, and
+# the check is a debugging aid its docs allow switching off. It was half the time of a receipt.
+rl_config.shapeChecking = 0
 BOLD = "Serif-Bold"
 ITALIC = "Serif-Italic"
 
@@ -127,13 +131,13 @@ def qr(data: str, size: float = 26 * mm) -> Drawing:
     return drawing
 
 
-def title_with_code(title: str, code: str, link: str, frame_width: float, subtitle: str = "") -> Table:
-    """The form's title centred, with the dossier code and its status QR code at the right."""
+def title_with_code(title: str, code: str, link: str | Drawing, frame_width: float, subtitle: str = "") -> Table:
+    """The form's title centred, with the dossier code and its status QR code (or a ready drawing) at the right."""
     text = [p(esc(title), TITLE)]
     if subtitle:
         text.append(p(esc(subtitle), CENTER_ITALIC))
     text.append(p(f"Mã hồ sơ: <b>{esc(code)}</b>", CENTER))
-    table = Table([[text, qr(link)]], colWidths=[frame_width - 30 * mm, 30 * mm])
+    table = Table([[text, qr(link) if isinstance(link, str) else link]], colWidths=[frame_width - 30 * mm, 30 * mm])
     table.setStyle(_plain([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "RIGHT"),
                            ("RIGHTPADDING", (1, 0), (1, 0), 0)]))
     return table

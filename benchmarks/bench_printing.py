@@ -1,0 +1,67 @@
+"""Printing speed and size: a ticket to ESC/POS bytes, one A4 form to PDF, a kiosk press to bytes.
+
+Goals (issue 5): ticket rendered to ESC/POS bytes under 20 ms and under 12 KB on 58 mm; one A4
+form to PDF under 80 ms after the first. Run: `.venv/bin/python benchmarks/bench_printing.py`.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from benchmarks._common import figures, fresh_office
+from counter_app.local_office import LocalOffice
+from counter_app.print_views import PrinterConfig, PrintRequest, PrintSettings
+from counter_app.views import ApplicantIn, IntakeForm
+from printers import escpos_output, job_render, slips, thermal_render
+from printers.forms import dossier_forms
+
+N = 200
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = fresh_office(Path(tmp) / "bench.sqlite3")
+        office = LocalOffice(store)
+        office.save_printer(PrinterConfig(name="Vé", kind="thermal", paper_mm=58, purposes=["ticket"]), actor="a")
+        info, settings = office.info(), PrintSettings()
+        ticket = office.issue_ticket(lane="A", priority="elderly")
+        link = settings.ticket_link(info.agency_code, ticket.day, ticket.label)
+
+        for mm in (58, 80):
+            samples, size = [], 0
+            for _ in range(N):
+                t0 = time.perf_counter()
+                image = thermal_render.render(slips.ticket_blocks(ticket, info, link), thermal_render.paper_dots(mm))
+                size = len(escpos_output.raster_bytes(image))
+                samples.append((time.perf_counter() - t0) * 1000)
+            print(figures(f"ticket {mm} mm to ESC/POS bytes", samples[1:]), f"size={size / 1024:.1f} KiB")
+
+        samples = []
+        for _ in range(50):
+            t0 = time.perf_counter()
+            t = office.issue_ticket(lane="A")
+            job = office.submit_print(PrintRequest(kind="ticket", ticket=t.model_dump(mode="json")), actor="k")
+            config = office.printers()[0]
+            job_render.render(job, office, config, t.issued_at)
+            samples.append((time.perf_counter() - t0) * 1000)
+        print(figures("kiosk press: ticket issued, job queued, ESC/POS bytes ready", samples))
+
+        form = IntakeForm(submission_id=str(uuid.uuid4()), procedure="1.004222", applicant=ApplicantIn(
+            name="Nguyễn Văn Đức", id_number="001090012345", phone="0912345678", address="Số 12 Hàng Bông"))
+        d = office.receive(form, actor="canbo1")
+        samples = []
+        for _ in range(N // 4):
+            t0 = time.perf_counter()
+            pdf = dossier_forms.receipt(info, d, link=settings.dossier_link(d.code), time_label="15 ngày làm việc",
+                                        place="Bộ phận Một cửa", copies=2)
+            samples.append((time.perf_counter() - t0) * 1000)
+        print(f"first receipt PDF: {samples[0]:.1f} ms (fonts loaded, subset)")
+        print(figures("receipt (2 pages) to PDF after the first", samples[1:]), f"size={len(pdf) / 1024:.1f} KiB")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

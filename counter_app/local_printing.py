@@ -24,6 +24,7 @@ from counter_app.store.models import PrintJob
 log = logging.getLogger(__name__)
 
 KEEP_FINISHED = timedelta(days=30)
+PRUNE_EVERY = timedelta(hours=1)
 
 
 class LocalPrinting:
@@ -32,6 +33,7 @@ class LocalPrinting:
     store: Store
     bus: EventBus
     _now: Callable[[], datetime]
+    _pruned_at: datetime | None = None
 
     def _job_write(self, fn: Callable[[Session, datetime], PrintJob | None]) -> PrintJobView | None:
         with self.store.write() as s:
@@ -53,6 +55,10 @@ class LocalPrinting:
     def printers(self) -> list[PrinterView]:
         with self.store.read() as s:
             return print_jobs.printers(s)
+
+    def printer(self, name: str) -> PrinterConfig:
+        with self.store.read() as s:
+            return print_jobs.printer_config(s, name)
 
     def save_printer(self, config: PrinterConfig, *, actor: str) -> None:
         with self.store.write() as s:
@@ -82,7 +88,10 @@ class LocalPrinting:
 
     def claim_print_job(self, worker: str, printers: list[str] | None = None) -> PrintJobView | None:
         def run(s: Session, at: datetime) -> PrintJob | None:
-            print_jobs.prune(s, at - KEEP_FINISHED)
+            # The spool polls every few seconds; forgetting old jobs needs doing only now and then.
+            if self._pruned_at is None or at - self._pruned_at > PRUNE_EVERY:
+                print_jobs.prune(s, at - KEEP_FINISHED)
+                self._pruned_at = at
             return print_jobs.claim(s, worker, at, printers)
 
         return self._job_write(run)

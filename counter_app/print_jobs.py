@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from counter_app.errors import InvalidInput, NotFound
@@ -23,6 +23,7 @@ from counter_app.print_views import (
     PrintJobView,
     PrintRequest,
     PrintSettings,
+    fits_printer,
 )
 from counter_app.store.models import Printer, PrintJob
 
@@ -220,9 +221,7 @@ def reprint(session: Session, job_id: int, *, actor: str, at: datetime, printer:
 
 
 def _check_fits(kind: str, config: PrinterConfig) -> None:
-    purpose = JOB_KINDS[kind][1]
-    a4 = purpose == "a4"
-    if purpose and a4 != (config.kind == "a4"):
+    if not fits_printer(kind, config.kind):
         raise InvalidInput(f"{kind} cannot go to {config.kind} printer {config.name}",
                            f"Máy in “{config.name}” không in được {JOB_KINDS[kind][0].lower()}.")
 
@@ -236,8 +235,6 @@ def jobs(session: Session, *, active_only: bool = True, limit: int = 100) -> lis
 
 def prune(session: Session, before: datetime) -> int:
     """Forget finished jobs (printed or cancelled) last touched before `before`."""
-    old = session.exec(select(PrintJob).where(col(PrintJob.state).in_(("done", "cancelled")),
-                                              PrintJob.updated_at < before)).all()
-    for job in old:
-        session.delete(job)
-    return len(old)
+    result = session.execute(delete(PrintJob).where(col(PrintJob.state).in_(("done", "cancelled")),
+                                                    PrintJob.updated_at < before))
+    return result.rowcount

@@ -31,6 +31,12 @@ PRINTER_KINDS = {"thermal": "máy in nhiệt", "a4": "máy in A4"}
 JOB_STATES = {"pending": "Đang chờ in", "printing": "Đang in", "done": "Đã in", "cancelled": "Đã hủy"}
 
 
+def fits_printer(kind: str, printer_kind: str) -> bool:
+    """A4 forms need an A4 printer, tickets and slips a thermal one; a test page fits any printer."""
+    purpose = JOB_KINDS[kind][1]
+    return not purpose or (purpose == "a4") == (printer_kind == "a4")
+
+
 class PrintSettings(BaseModel):
     """Office-wide print settings. The lookup addresses are *unconfirmed* defaults (DOMAIN.md)."""
 

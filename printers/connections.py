@@ -93,7 +93,7 @@ def send_escpos(config: PrinterConfig, data: bytes, *, file_name: str, default_f
     return None
 
 
-def send_pdf(config: PrinterConfig, data: bytes, *, file_name: str, copies: int, default_folder: Path) -> Path | None:
+def send_pdf(config: PrinterConfig, data: bytes, *, file_name: str, default_folder: Path) -> Path | None:
     """Print an A4 PDF through the system spooler, or write it into the printer's folder."""
     c: Connection = config.connection
     if c.type == "file":
@@ -105,23 +105,22 @@ def send_pdf(config: PrinterConfig, data: bytes, *, file_name: str, copies: int,
     with tempfile.TemporaryDirectory(prefix="counter-app-print-") as tmp:
         pdf = Path(tmp) / file_name
         pdf.write_bytes(data)
-        _spool_pdf(config, pdf, copies)
+        _spool_pdf(config, pdf)
     return None
 
 
-def _spool_pdf(config: PrinterConfig, pdf: Path, copies: int) -> None:
+def _spool_pdf(config: PrinterConfig, pdf: Path) -> None:
     c = config.connection
     if sys.platform == "win32":
         try:
-            for _ in range(copies):
-                os.startfile(str(pdf), "printto", f'"{c.queue}"' if c.queue else "")  # type: ignore[attr-defined]
+            os.startfile(str(pdf), "printto", f'"{c.queue}"' if c.queue else "")  # type: ignore[attr-defined]
         except OSError as exc:
             raise faults.unreachable(config.name, c.label_vi(), str(exc)) from None
         return
     lp = shutil.which("lp")
     if lp is None:
         raise faults.bad_setup(config.name, "CUPS lp command not found", "chưa cài dịch vụ in CUPS (lệnh lp).")
-    command = [lp, "-n", str(copies), "-t", pdf.stem, *(["-d", c.queue] if c.queue else []), str(pdf)]
+    command = [lp, "-t", pdf.stem, *(["-d", c.queue] if c.queue else []), str(pdf)]
     result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
     if result.returncode != 0:
         raise faults.unreachable(config.name, c.label_vi(), result.stderr.strip() or f"lp exit {result.returncode}")

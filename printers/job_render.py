@@ -14,7 +14,7 @@ from PIL import Image
 
 from counter_app.errors import NotFound
 from counter_app.office import Office
-from counter_app.print_views import JOB_KINDS, PrinterConfig, PrintJobView, PrintSettings
+from counter_app.print_views import JOB_KINDS, PrinterConfig, PrintJobView, PrintSettings, fits_printer
 from counter_app.queue_views import TicketView
 from counter_app.views import DossierDetail, EventView, OfficeInfo
 from printers import escpos_output, faults, slips, thermal_render
@@ -116,8 +116,7 @@ def _a4(job: PrintJobView, office: Office, printer: PrinterConfig, at: datetime)
 
 def render(job: PrintJobView, office: Office, printer: PrinterConfig, at: datetime) -> Output:
     """The job's output for `printer`; a job the printer cannot print raises `PrintFault`."""
-    purpose = JOB_KINDS[job.kind][1]
-    if purpose and (purpose == "a4") != (printer.kind == "a4"):
+    if not fits_printer(job.kind, printer.kind):
         raise faults.bad_setup(printer.name, f"cannot print {job.kind}",
                                f"không in được {JOB_KINDS[job.kind][0].lower()}: hãy chuyển sang máy in khác.")
     if printer.kind == "a4":

@@ -18,10 +18,10 @@ from datetime import datetime
 from pathlib import Path
 
 from counter_app.clock import now
-from counter_app.errors import OfficeError
+from counter_app.errors import NotFound, OfficeError
 from counter_app.events import OfficeEvent, PrintChanged
 from counter_app.office import Office
-from counter_app.print_views import PrinterConfig, PrintJobView
+from counter_app.print_views import PrintJobView
 from printers import connections, faults, job_render
 
 log = logging.getLogger(__name__)
@@ -66,14 +66,12 @@ class Spool:
             log.info("print job %s (%s) printed on %s", job.id, job.kind, job.printer)
         return job
 
-    def _printer(self, name: str) -> PrinterConfig:
-        for printer in self.office.printers():
-            if printer.name == name:
-                return PrinterConfig.model_validate(printer.model_dump(include=set(PrinterConfig.model_fields)))
-        raise faults.bad_setup(name, "printer no longer set up", "không còn trong danh sách máy in.")
-
     def _print(self, job: PrintJobView) -> None:
-        printer = self._printer(job.printer)
+        try:
+            printer = self.office.printer(job.printer)
+        except NotFound:
+            raise faults.bad_setup(job.printer, "printer no longer set up",
+                                   "không còn trong danh sách máy in.") from None
         if not printer.enabled:
             raise faults.bad_setup(printer.name, "printer disabled", "đang tạm ngừng; hãy bật lại hoặc chuyển máy in.")
         output = job_render.render(job, self.office, printer, self.clock())
@@ -83,9 +81,8 @@ class Spool:
             if target is not None and output.image is not None:
                 output.image.save(target.with_suffix(".png"))  # so a person can see the slip
             return
-        copies = 1 if job.kind == "receipt" else job.copies  # the receipt's copies are pages of its PDF
-        connections.send_pdf(printer, output.data, file_name=output.file_name, copies=copies,
-                             default_folder=self.preview_dir)
+        # Copies are pages of the PDF (the receipt's two), so the spooler always prints it once.
+        connections.send_pdf(printer, output.data, file_name=output.file_name, default_folder=self.preview_dir)
 
     def drain(self, limit: int = 1000) -> int:
         """Print every job that is due now (tests and the command line); returns how many were tried."""

@@ -43,15 +43,15 @@ def _steps(d: DossierDetail, office: OfficeInfo) -> list[tuple[str, EventView, s
     for e in d.events:
         kind = e.kind.removeprefix("dossier.")
         if kind == "receive":
-            steps.append((f"Giao: {d.applicant_name}\nNhận: {ONE_STOP}", e, ""))
+            steps.append((f"Giao: {d.applicant_name} — Nhận: {ONE_STOP}", e, ""))
         elif kind == "hand_over":
-            steps.append((f"Giao: {ONE_STOP}\nNhận: {e.details.get('agency', agency)}", e, ""))
+            steps.append((f"Giao: {ONE_STOP} — Nhận: {e.details.get('agency', agency)}", e, ""))
         elif kind == "start_processing":
             steps.append((f"Nhận xử lý: {agency}", e, ""))
         elif kind == "result_ready":
-            steps.append((f"Giao: {agency}\nNhận: {ONE_STOP}", e, timeliness(e.at, d.due_at)))
+            steps.append((f"Giao: {agency} — Nhận: {ONE_STOP}", e, timeliness(e.at, d.due_at)))
         elif kind == "return_result":
-            steps.append((f"Giao: {ONE_STOP}\nNhận: {e.details.get('to') or d.applicant_name}", e,
+            steps.append((f"Giao: {ONE_STOP} — Nhận: {e.details.get('to') or d.applicant_name}", e,
                           timeliness(e.at, d.due_at)))
     return steps
 
@@ -62,7 +62,7 @@ def control_sheet(office: OfficeInfo, d: DossierDetail, *, link: str) -> bytes:
     rows: list[list] = [["TÊN CƠ QUAN, BỘ PHẬN", "THỜI GIAN GIAO, NHẬN HỒ SƠ", "NGƯỜI THỰC HIỆN",
                          "KẾT QUẢ GIẢI QUYẾT (trước/đúng/quá hạn)", "GHI CHÚ"]]
     for who, e, result in _steps(d, office):
-        rows.append([who.replace("\n", " — "), fmt_datetime(e.at), e.actor, result,
+        rows.append([who, fmt_datetime(e.at), e.actor, result,
                      str(e.details.get("note") or "")])
     story: list[Flowable] = [
         *header(office, w),

@@ -180,3 +180,14 @@ def test_the_spool_thread_prints_a_job_as_soon_as_it_is_queued(office, net_print
         assert len(net_printer.jobs) == 1
     finally:
         spool.stop()
+
+
+def test_finished_jobs_are_forgotten_after_30_days_and_waiting_ones_never(office, clock, tmp_path):
+    office.save_printer(PrinterConfig(name="Vé", kind="thermal", purposes=["ticket"]), actor="admin")
+    printed, waiting = _ticket_job(office), _ticket_job(office, printer="Vé")
+    spool = Spool(office, preview_dir=tmp_path, clock=clock, printers=["nothing-else"])
+    Spool(office, preview_dir=tmp_path, clock=clock).run_once()
+    assert office.print_job(printed).state == "done" and office.print_job(waiting).state == "pending"
+    clock.at += timedelta(days=31)
+    spool.run_once()  # a claim by any worker does the hourly clean-up
+    assert [j.id for j in office.print_jobs(active_only=False)] == [waiting]

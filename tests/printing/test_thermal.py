@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
 import pytest
 
@@ -12,7 +13,7 @@ from printers import escpos_output, slips, thermal_render
 from printers.thermal_layout import Row, Text
 from tests.printing.decode import CUT, ocr, raster_image, text_mode, zbar
 
-LINK = PrintSettings().ticket_link("000.00.73.H26", __import__("datetime").date(2026, 11, 23), "B012")
+LINK = PrintSettings().ticket_link("000.00.73.H26", date(2026, 11, 23), "B012")
 
 
 @pytest.mark.parametrize("paper_mm", [58, 80])

@@ -27,12 +27,14 @@ def main() -> None:
         office = LocalOffice(store)
         office.save_printer(PrinterConfig(name="Vé", kind="thermal", paper_mm=58, purposes=["ticket"]), actor="a")
         info, settings = office.info(), PrintSettings()
-        ticket = office.issue_ticket(lane="A", priority="elderly")
-        link = settings.ticket_link(info.agency_code, ticket.day, ticket.label)
 
         for mm in (58, 80):
             samples, size = [], 0
-            for _ in range(N):
+            for i in range(N):
+                # A new ticket each time (number, time, people ahead and link all change), so only
+                # what really repeats on every ticket (office name, lane, footer) is drawn from cache.
+                ticket = office.issue_ticket(lane="A", priority="elderly" if i % 2 else None)
+                link = settings.ticket_link(info.agency_code, ticket.day, ticket.label)
                 t0 = time.perf_counter()
                 image = thermal_render.render(slips.ticket_blocks(ticket, info, link), thermal_render.paper_dots(mm))
                 size = len(escpos_output.raster_bytes(image))
@@ -51,9 +53,10 @@ def main() -> None:
 
         form = IntakeForm(submission_id=str(uuid.uuid4()), procedure="1.004222", applicant=ApplicantIn(
             name="Nguyễn Văn Đức", id_number="001090012345", phone="0912345678", address="Số 12 Hàng Bông"))
-        d = office.receive(form, actor="canbo1")
         samples = []
         for _ in range(N // 4):
+            # A new dossier each time: its own code, QR code and link.
+            d = office.receive(form.model_copy(update={"submission_id": str(uuid.uuid4())}), actor="canbo1")
             t0 = time.perf_counter()
             pdf = dossier_forms.receipt(info, d, link=settings.dossier_link(d.code), time_label="15 ngày làm việc",
                                         place="Bộ phận Một cửa", copies=2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
@@ -133,8 +134,7 @@ class _Canvas:
         code.make(fit=True)
         modules = code.modules_count + 2 * code.border
         box = max(2, int(self.inner * block.share) // modules)  # whole dots per module keeps it scannable
-        code.box_size = box
-        image = code.make_image(fill_color="black", back_color="white").get_image().convert("1")
+        image = _qr_image(code.get_matrix(), box)
         self.ops.append(("image", ((self.width - image.width) // 2, self.y), image))
         self.y += image.height
         if block.caption:
@@ -143,11 +143,11 @@ class _Canvas:
     def paint(self) -> Image.Image:
         image = Image.new("1", (self.width, self.y + MARGIN), 1)
         draw = ImageDraw.Draw(image)
-        draw.fontmode = "1"  # no anti-aliasing: one dot is printed or not
         for op in self.ops:
             if op[0] == "text":
                 _, (x, y), line, font, colour = op
-                draw.text((round(x), y), line, font=font, fill=colour)
+                mask, left, top = _text_mask(line, font)  # without anti-aliasing: a dot is printed or not
+                image.paste(colour, (round(x) + left, y + top), mask)
             elif op[0] == "box":
                 draw.rectangle(op[1], fill=0)
             elif op[0] == "rule":
@@ -159,6 +159,24 @@ class _Canvas:
                 _, (x, y), img = op
                 image.paste(img, (x, y))
         return image
+
+
+def _qr_image(matrix: list[list[bool]], box: int) -> Image.Image:
+    """The QR matrix as a 1-bit image, `box` dots per module (qrcode's own drawing goes module by module)."""
+    count = len(matrix)
+    modules = Image.frombytes("L", (count, count), bytes(0 if dark else 255 for row in matrix for dark in row))
+    return modules.resize((count * box, count * box), Image.Resampling.NEAREST).convert("1")
+
+
+@lru_cache(maxsize=256)
+def _text_mask(line: str, font: ImageFont.FreeTypeFont) -> tuple[Image.Image, int, int]:
+    """A line drawn once as a mask with its offset; the office name, lane and footer repeat on every slip."""
+    left, top, right, bottom = font.getbbox(line)
+    mask = Image.new("1", (max(1, right - left), max(1, bottom - top)), 0)
+    draw = ImageDraw.Draw(mask)
+    draw.fontmode = "1"
+    draw.text((-left, -top), line, font=font, fill=1)
+    return mask, left, top
 
 
 def render(blocks: Iterable[Block], width_dots: int = PAPER_DOTS[80]) -> Image.Image:

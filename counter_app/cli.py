@@ -13,7 +13,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from counter_app import catalog, cli_printers, office_setup
+from counter_app import catalog, cli_accounts, cli_printers, office_setup
+from counter_app.accounts import SYSTEM
 from counter_app.clock import aware, now
 from counter_app.errors import OfficeError
 from counter_app.settings import Settings, load_settings
@@ -84,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("--note", default="")
 
     cli_printers.add_parser(sub)
+    cli_accounts.add_parser(sub)
 
     due = sub.add_parser("due", help="compute the appointment time of a procedure")
     due.add_argument("procedure", help="catalog key or national code")
@@ -148,7 +150,7 @@ def _cmd_queue(settings: Settings, args: argparse.Namespace) -> int:
             "priority_streak_max", "ordinary_wait_max_min", "recalls_before_no_show", "default_service_min",
         } and v is not None}
         with store.write() as s:
-            rules = (queue_service.configure(s, now(), "admin", **changes) if changes
+            rules = (queue_service.configure(s, now(), SYSTEM, **changes) if changes
                      else queue_service.settings(s))
         for name, value in rules.model_dump().items():
             print(f"{name} = {value}")
@@ -157,11 +159,11 @@ def _cmd_queue(settings: Settings, args: argparse.Namespace) -> int:
         from counter_app import queue_service
 
         with store.write() as s:
-            counter = queue_service.set_counter_lanes(s, now(), args.counter, args.lanes.split(","), "admin")
+            counter = queue_service.set_counter_lanes(s, now(), args.counter, args.lanes.split(","), SYSTEM)
             print(f"counter {counter.number} serves {', '.join(counter.lanes)}")
         return 0
     if args.queue_command == "close-day":
-        print(f"closed {office.close_queue_day(actor=_clerk(settings, None))} open tickets")
+        print(f"closed {office.close_queue_day(actor=SYSTEM)} open tickets")
         return 0
     if args.queue_command == "status":
         status = office.queue_status()
@@ -208,7 +210,7 @@ def _cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
 
     office = LocalOffice(_open(settings))
     if args.catalog_command == "import":
-        version = office.import_catalog(args.file, actor="admin")
+        version = office.import_catalog(args.file, actor=SYSTEM)
         print(f"catalog {version} imported and active")
         return 0
     for p in office.procedures():
@@ -222,16 +224,16 @@ def _cmd_office(settings: Settings, args: argparse.Namespace) -> int:
     if args.office_command == "setup":
         with store.write() as s:
             office_setup.setup_office(
-                s, ward_code=args.ward, agency_code=args.agency_code, actor="admin", name=args.name,
+                s, ward_code=args.ward, agency_code=args.agency_code, actor=SYSTEM, name=args.name,
                 address=args.address, phone=args.phone, email=args.email, counters=args.counters,
                 hours=OfficeHours.default(saturday_morning=args.saturday_morning),
             )
             if catalog.active_version(s) is None:
-                catalog.import_catalog(s, catalog.bundled_catalog(), actor="admin")
+                catalog.import_catalog(s, catalog.bundled_catalog(), actor=SYSTEM)
     elif args.office_command == "calendar":
         with store.write() as s:
             office_setup.get_office(s)
-            office_setup.set_calendar_day(s, args.day, args.kind, args.note, actor="admin")
+            office_setup.set_calendar_day(s, args.day, args.kind, args.note, actor=SYSTEM)
     from counter_app.local_office import LocalOffice
 
     info = LocalOffice(store).info()
@@ -258,7 +260,7 @@ def _cmd_printers(settings: Settings, args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "gui": _cmd_gui, "kiosk": _cmd_kiosk, "board": _cmd_board, "queue": _cmd_queue, "demo": _cmd_demo,
     "verify-log": _cmd_verify, "catalog": _cmd_catalog, "office": _cmd_office, "due": _cmd_due,
-    "printers": _cmd_printers,
+    "printers": _cmd_printers, "accounts": lambda settings, args: cli_accounts.run(args, _open(settings)),
 }
 
 

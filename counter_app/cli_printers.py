@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 
+from counter_app.accounts import SYSTEM
 from counter_app.errors import InvalidInput
 from counter_app.print_views import Connection, PrinterConfig, PrintRequest
 from counter_app.settings import Settings
@@ -89,12 +90,12 @@ def run(settings: Settings, args: argparse.Namespace, store: Store) -> int:
             if seconds > 2:
                 print(f"Chú ý: in dạng ảnh qua cổng nối tiếp {config.connection.baudrate} baud mất khoảng "
                       f"{seconds:.0f} giây mỗi vé; nên đặt tốc độ 115200 nếu máy in hỗ trợ.")
-        office.save_printer(config, actor="admin")
+        office.save_printer(config, actor=SYSTEM)
         print(f"Đã lưu máy in “{config.name}”.")
     elif command == "remove":
-        office.remove_printer(args.name, actor="admin")
+        office.remove_printer(args.name, actor=SYSTEM)
     elif command == "test":
-        job = office.submit_print(PrintRequest(kind="test_page", printer=args.name), actor="admin")
+        job = office.submit_print(PrintRequest(kind="test_page", printer=args.name), actor=SYSTEM)
         Spool(office, preview_dir=settings.preview_dir, printers=[args.name]).drain()
         done = office.print_job(job.id)
         print("Đã in trang thử." if done.state == "done" else done.last_error_vi)

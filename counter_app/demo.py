@@ -13,7 +13,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from counter_app import catalog, dossier_actions, intake, office_setup, print_jobs
+from counter_app import accounts, catalog, dossier_actions, intake, office_setup, print_jobs
+from counter_app.account_views import AccountIn, Role
 from counter_app.clock import TZ, now
 from counter_app.errors import OfficeError
 from counter_app.lifecycle import Status
@@ -27,6 +28,15 @@ from counter_app.workcal import WorkCalendar
 DEMO_WARD_CODE = 73  # Phường Cửa Nam, Thành phố Hà Nội
 DEMO_AGENCY_CODE = "000.00.73.H26"  # a demo value, not an official code
 DEMO_CLERKS = ("canbo1", "canbo2", "canbo3")
+DEMO_PASSWORD = "motcua2026"  # every demo account's password (README); change it in a real office
+# username, full name, role
+DEMO_ACCOUNTS = (
+    ("canbo1", "Nguyễn Thị Lan", Role.CLERK),
+    ("canbo2", "Trần Văn Minh", Role.CLERK),
+    ("canbo3", "Lê Thu Hà", Role.CLERK),
+    ("totruong", "Phạm Quang Huy", Role.SUPERVISOR),
+    ("quantri", "Đỗ Thanh Tùng", Role.ADMINISTRATOR),
+)
 
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Ngô", "Dương", "Lý", "Đinh", "Trịnh")
 MIDDLE_M = ("Văn", "Đức", "Quang", "Minh", "Hữu", "Xuân", "Thanh", "Công")
@@ -108,12 +118,13 @@ def create_demo(store: Store, *, days: int = 28, per_day: tuple[int, int] = (10,
         return DemoReport(False, 0)
     rng = random.Random(seed)
     with store.write() as s:
-        office_setup.setup_office(s, ward_code=DEMO_WARD_CODE, agency_code=DEMO_AGENCY_CODE, actor="admin",
+        office_setup.setup_office(s, ward_code=DEMO_WARD_CODE, agency_code=DEMO_AGENCY_CODE, actor=accounts.SYSTEM,
                                   address="Số 1 Hàng Bông, Phường Cửa Nam, Thành phố Hà Nội",
                                   phone="02438250000", counters=5)
         if catalog.active_version(s) is None:
-            catalog.import_catalog(s, catalog.bundled_catalog(), actor="admin")
+            catalog.import_catalog(s, catalog.bundled_catalog(), actor=accounts.SYSTEM)
         _demo_printers(s, now())
+        _demo_accounts(s, now())
         calendar = office_setup.load_calendar(s)
         procs = {p.key: p for p in s.exec(select(Procedure).where(col(Procedure.active))).all()}
     keys = [k for k in WEIGHTS if k in procs]
@@ -146,6 +157,15 @@ def create_demo(store: Store, *, days: int = 28, per_day: tuple[int, int] = (10,
         count += 1
     _demo_queue(store, today, rng)
     return DemoReport(True, count)
+
+
+def _demo_accounts(session: Session, at: datetime) -> None:
+    """Demo staff, all with `DEMO_PASSWORD` (one hash: argon2 is slow on purpose)."""
+    password_hash = accounts.hash_password(DEMO_PASSWORD)
+    for username, full_name, role in DEMO_ACCOUNTS:
+        if accounts.get(session, username) is None:
+            accounts.save(session, AccountIn(username=username, full_name=full_name, role=role), at=at,
+                          actor=accounts.SYSTEM, password_hash=password_hash)
 
 
 def _demo_printers(session: Session, at: datetime) -> None:
@@ -182,4 +202,4 @@ def _demo_queue(store: Store, today: datetime, rng: random.Random) -> None:
                 clock[0] = at + timedelta(seconds=rng.randint(150, 170))
                 office.finish_ticket(counter, actor=actor)
     for n in (4, 5):
-        office.set_counter_open(n, False, actor="admin")
+        office.set_counter_open(n, False, actor="quantri")

@@ -15,10 +15,14 @@ from counter_app.store.models import Dossier, DossierDocument, DossierFee, Event
 from counter_app.views import DocumentView, DossierDetail, DossierSummary, EventView, FeeView
 
 
+def _awaiting_result(d: Dossier) -> bool:
+    status = Status(d.status)
+    return d.due_at is not None and status is not Status.RESULT_READY and not status.terminal
+
+
 def _overdue(d: Dossier, at: datetime) -> bool:
     """Past its due time with no result yet (a ready result waiting for pickup is not late)."""
-    status = Status(d.status)
-    return d.due_at is not None and d.due_at < at and status is not Status.RESULT_READY and not status.terminal
+    return _awaiting_result(d) and d.due_at < at
 
 
 def summary(d: Dossier, at: datetime) -> DossierSummary:
@@ -26,6 +30,8 @@ def summary(d: Dossier, at: datetime) -> DossierSummary:
         code=d.code, status=d.status, status_label=Status(d.status).label_vi, procedure_code=d.procedure_code,
         procedure_name=d.procedure_name, applicant_name=d.applicant_name, phone=d.phone,
         received_at=d.received_at, due_at=d.due_at, overdue=_overdue(d, at),
+        due_today=_awaiting_result(d) and d.due_at >= at and d.due_at.astimezone(TZ).date() == at.date(),
+        clerk=d.clerk,
     )
 
 
@@ -42,7 +48,7 @@ def detail(session: Session, code: str, at: datetime) -> DossierDetail:
         birth_date=d.birth_date, email=d.email, address=d.address, summary=d.summary, sets=d.sets,
         original_due_at=d.original_due_at, returned_at=d.returned_at, returned_to=d.returned_to,
         returned_id_checked=d.returned_id_checked, result_delivery=d.result_delivery,
-        handling_agency=d.handling_agency, clerk=d.clerk, counter_no=d.counter_no,
+        handling_agency=d.handling_agency, counter_no=d.counter_no,
         register_book=d.register_book, register_row=d.register_row,
         documents=[DocumentView(**x.model_dump()) for x in docs],
         fees=[FeeView(**x.model_dump()) for x in fees],

@@ -11,6 +11,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from counter_app import (
+    accounts,
     audit,
     catalog,
     dossier_actions,
@@ -20,10 +21,13 @@ from counter_app import (
     queue_figures,
     queue_service,
 )
+from counter_app.account_views import Role
 from counter_app.audit import ChainReport
 from counter_app.clock import aware, now
 from counter_app.errors import OfficeError
 from counter_app.events import CatalogChanged, DossierChanged, EventBus, Listener, QueueChanged
+from counter_app.local_accounts import LocalAccounts
+from counter_app.local_lists import LocalLists
 from counter_app.local_printing import LocalPrinting
 from counter_app.queue_views import CallView, CounterQueue, QueueStatus, TicketView
 from counter_app.store import Store
@@ -52,7 +56,7 @@ def _procedure_info(proc: Procedure, version: str) -> ProcedureInfo:
     )
 
 
-class LocalOffice(LocalPrinting):
+class LocalOffice(LocalAccounts, LocalLists, LocalPrinting):
     """Implements `counter_app.office.Office` in this process.
 
     `clock` gives the time of each action (tests pin it); every write runs in one store
@@ -119,6 +123,7 @@ class LocalOffice(LocalPrinting):
     def import_catalog(self, path: Path, *, actor: str) -> str:
         spec = catalog.load_catalog_file(path)
         with self.store.write() as s:
+            accounts.require(s, actor, Role.ADMINISTRATOR, "cập nhật danh mục thủ tục")
             catalog.import_catalog(s, spec, actor=actor)
         self.bus.publish(CatalogChanged(spec.version))
         return spec.version
@@ -173,7 +178,11 @@ class LocalOffice(LocalPrinting):
         return self._act(code, "withdraw", dossier_actions.withdraw, reason=reason, actor=actor)
 
     def stop(self, code: str, *, reason: str, actor: str) -> DossierDetail:
-        return self._act(code, "stop", dossier_actions.stop, reason=reason, actor=actor)
+        def run(s: Session, at: datetime) -> Dossier:
+            accounts.require(s, actor, Role.SUPERVISOR, "dừng xử lý hồ sơ")
+            return dossier_actions.stop(s, code, at=at, reason=reason, actor=actor)
+
+        return self._dossier_write(code, "stop", run)
 
     def reschedule(self, code: str, *, reason: str, new_due: datetime, actor: str) -> DossierDetail:
         return self._act_cal(code, "reschedule", dossier_actions.reschedule, reason=reason, new_due=new_due,
@@ -248,6 +257,7 @@ class LocalOffice(LocalPrinting):
         """Close today's open tickets (and any left from earlier days) as not served."""
         at = self._now()
         with self.store.write() as s:
+            accounts.require(s, actor, Role.SUPERVISOR, "đóng hàng chờ trong ngày")
             closed = queue_service.close_open_tickets(
                 s, at, before=at.date() + timedelta(days=1), actor=actor, reason="closed by staff")
         self.bus.publish(QueueChanged("", "", "close_day"))

@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from counter_app import dossier_queries, print_jobs
+from counter_app import accounts, dossier_queries, print_jobs
+from counter_app.account_views import Role
 from counter_app.events import EventBus, PrintChanged
 from counter_app.print_views import (
     PrinterConfig,
@@ -49,6 +50,7 @@ class LocalPrinting:
 
     def save_print_settings(self, value: PrintSettings, *, actor: str) -> None:
         with self.store.write() as s:
+            accounts.require(s, actor, Role.ADMINISTRATOR, "thay đổi cài đặt in")
             print_jobs.save_settings(s, value)
         log.info("print settings changed by %s", actor)
 
@@ -62,12 +64,14 @@ class LocalPrinting:
 
     def save_printer(self, config: PrinterConfig, *, actor: str) -> None:
         with self.store.write() as s:
+            accounts.require(s, actor, Role.ADMINISTRATOR, "cài đặt máy in")
             print_jobs.save_printer(s, config, self._now())
         log.info("printer %s (%s, %s) saved by %s", config.name, config.kind, config.connection.type, actor)
         self.bus.publish(PrintChanged(None, "printer", config.name))
 
     def remove_printer(self, name: str, *, actor: str) -> None:
         with self.store.write() as s:
+            accounts.require(s, actor, Role.ADMINISTRATOR, "gỡ máy in")
             print_jobs.remove_printer(s, name, self._now())
         log.info("printer %s removed by %s", name, actor)
         self.bus.publish(PrintChanged(None, "printer", name))

@@ -86,6 +86,8 @@ class DossierSummary(BaseModel):
     received_at: datetime
     due_at: datetime | None
     overdue: bool
+    due_today: bool = False  # due later today, no result yet
+    clerk: str = ""
 
 
 class DossierDetail(DossierSummary):
@@ -106,7 +108,6 @@ class DossierDetail(DossierSummary):
     returned_id_checked: bool
     result_delivery: str
     handling_agency: str
-    clerk: str
     counter_no: int | None
     register_book: str
     register_row: int

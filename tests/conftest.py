@@ -8,13 +8,26 @@ from pathlib import Path
 
 import pytest
 
-from counter_app import catalog, office_setup
+from counter_app import accounts, catalog, office_setup
+from counter_app.account_views import AccountIn, Role
 from counter_app.clock import TZ
 from counter_app.local_office import LocalOffice
 from counter_app.store import Store
 from counter_app.views import ApplicantIn, IntakeForm
 
 AGENCY = "000.00.73.H26"
+STAFF_PASSWORD = "matkhau-2026"
+_STAFF_HASH = accounts.hash_password(STAFF_PASSWORD)  # once per run: argon2 is slow on purpose
+# The staff of every ready test office: actors named in tests are these accounts.
+STAFF = (("admin", "Quản Trị Viên", Role.ADMINISTRATOR), ("truongbp", "Trưởng Bộ Phận", Role.SUPERVISOR),
+         ("canbo1", "Nguyễn Thị Lan", Role.CLERK), ("canbo2", "Trần Văn Minh", Role.CLERK))
+
+
+def add_staff(session) -> None:
+    at = datetime(2026, 11, 1, 8, 0, tzinfo=TZ)
+    for username, name, role in STAFF:
+        accounts.save(session, AccountIn(username=username, full_name=name, role=role), at=at,
+                      actor=accounts.SYSTEM, password_hash=_STAFF_HASH)
 
 
 class Clock:
@@ -48,6 +61,7 @@ def ready_store(store: Store) -> Store:
     with store.write() as s:
         office_setup.setup_office(s, ward_code=73, agency_code=AGENCY, actor="admin")
         catalog.import_catalog(s, catalog.bundled_catalog(), actor="admin")
+        add_staff(s)
     return store
 
 

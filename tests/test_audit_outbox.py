@@ -53,10 +53,11 @@ def _tamper(path, sql, *args):
 def test_chain_verifies_and_names_the_first_tampered_event(office):
     _walk(office)
     report = office.verify_log()
-    assert report.ok and report.checked == 5  # office setup, catalog import, three dossier events
-    _tamper(office.store.path, "UPDATE event SET actor = 'someone else' WHERE seq = 4")
+    # office setup, catalog import, four staff accounts, three dossier events
+    assert report.ok and report.checked == 9
+    _tamper(office.store.path, "UPDATE event SET actor = 'someone else' WHERE seq = 8")
     report = office.verify_log()
-    assert (report.broken_seq, report.checked) == (4, 3)
+    assert (report.broken_seq, report.checked) == (8, 7)
     assert "hash" in report.reason
 
 

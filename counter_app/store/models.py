@@ -117,6 +117,8 @@ class Dossier(SQLModel, table=True):
     __table_args__ = (
         Index("ix_dossier_status_due", "status", "due_at"),
         Index("ix_dossier_received", "received_at"),
+        Index("ix_dossier_clerk_received", "clerk", "received_at"),
+        Index("ix_dossier_procedure_received", "procedure_key", "received_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -191,6 +193,8 @@ class DossierFee(SQLModel, table=True):
 
 class Event(SQLModel, table=True):
     """Append-only history; each row is chained to the previous one by `prev_hash`."""
+
+    __table_args__ = (Index("ix_event_at", "at"),)
 
     seq: int = Field(primary_key=True)  # assigned by the audit module, gapless
     at: datetime = _dt()
@@ -313,3 +317,31 @@ class PrintJob(SQLModel, table=True):
     fault: str = ""  # why the last try failed: "printer" (holds the printer's later jobs) or "job" (only this one)
     last_error_en: str = ""
     last_error_vi: str = ""
+
+
+class Account(SQLModel, table=True):
+    """A member of staff who signs in: a clerk, a supervisor or an administrator."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(unique=True)  # stored folded to lower case
+    full_name: str
+    role: str  # clerk, supervisor, administrator
+    password_hash: str  # argon2id, with its parameters
+    active: bool = True
+    failed_attempts: int = 0
+    locked_until: datetime | None = _dt(nullable=True)
+    created_at: datetime = _dt()
+    updated_at: datetime = _dt()
+
+
+class ClerkSession(SQLModel, table=True):
+    """One sign-in: who, at which counter, from when to when. Only the token's sha256 is kept."""
+
+    __tablename__ = "clerk_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    counter_no: int | None = None
+    started_at: datetime = _dt()
+    ended_at: datetime | None = _dt(nullable=True)

@@ -1,0 +1,87 @@
+"""The dossier list: filtered pages, newest first, never the whole table.
+
+Pages continue from the last id seen (keyset paging), so the thousandth page costs what the first
+does even with 500,000 dossiers; the period filter rides the received-at index.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from counter_app import search
+from counter_app.clock import TZ
+from counter_app.dossier_queries import summary
+from counter_app.lifecycle import TERMINAL, Status
+from counter_app.list_views import DossierPage, DossierQuery, KnownApplicant
+from counter_app.store.models import Dossier
+from counter_app.views import ApplicantIn
+
+PERIOD_DAYS = {"today": 0, "7d": 6, "30d": 29}
+SEARCH_CAP = 2000  # a text search looks at this many best matches, then filters them
+# Statuses in which a dossier still waits for its result (so it can be due or overdue).
+AWAITING_RESULT = [int(s) for s in Status if s not in TERMINAL | {Status.RESULT_READY, Status.REGISTERED_ONLINE}]
+
+
+def _start_of(day_offset: int, at: datetime) -> datetime:
+    return datetime.combine(at.astimezone(TZ).date() - timedelta(days=day_offset), time(), TZ)
+
+
+def _filtered(session: Session, query: DossierQuery, at: datetime) -> SelectOfScalar[Dossier]:
+    stmt = select(Dossier)
+    if query.period in PERIOD_DAYS:
+        stmt = stmt.where(Dossier.received_at >= _start_of(PERIOD_DAYS[query.period], at))
+    if query.statuses:
+        stmt = stmt.where(col(Dossier.status).in_(query.statuses))
+    if query.procedure:
+        stmt = stmt.where(Dossier.procedure_key == query.procedure)
+    if query.clerk:
+        stmt = stmt.where(Dossier.clerk == query.clerk)
+    if query.due:
+        stmt = stmt.where(col(Dossier.status).in_(AWAITING_RESULT), col(Dossier.due_at).is_not(None))
+        if query.due == "overdue":
+            stmt = stmt.where(col(Dossier.due_at) < at)
+        elif query.due == "due_today":
+            stmt = stmt.where(col(Dossier.due_at) >= at, col(Dossier.due_at) < _start_of(-1, at))
+    if query.text.strip():
+        ids = search.search_ids(session, query.text, limit=SEARCH_CAP)
+        stmt = stmt.where(col(Dossier.id).in_(ids or [-1]))
+    return stmt
+
+
+def page(session: Session, query: DossierQuery, at: datetime, *, after: int | None = None,
+         limit: int = 200) -> DossierPage:
+    stmt = _filtered(session, query, at)
+    if after is not None:
+        stmt = stmt.where(col(Dossier.id) < after)
+    rows = session.exec(stmt.order_by(col(Dossier.id).desc()).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return DossierPage(rows=[summary(d, at) for d in rows], next_after=rows[-1].id if more and rows else None)
+
+
+def count(session: Session, query: DossierQuery, at: datetime) -> int:
+    stmt = _filtered(session, query, at).with_only_columns(func.count(), maintain_column_froms=True).order_by(None)
+    return int(session.exec(stmt).one())
+
+
+def known_applicant(session: Session, id_number: str) -> KnownApplicant | None:
+    """The applicant of the latest dossier with this ID number (the column is indexed)."""
+    id_number = id_number.strip()
+    if not id_number:
+        return None
+    rows = session.exec(select(Dossier).where(Dossier.id_number == id_number)
+                        .order_by(col(Dossier.id).desc()).limit(1)).all()
+    if not rows:
+        return None
+    d = rows[0]
+    total = session.exec(select(func.count()).select_from(Dossier).where(Dossier.id_number == id_number)).one()
+    return KnownApplicant(
+        applicant=ApplicantIn(type=d.applicant_type, name=d.applicant_name, representative=d.representative,
+                              id_number=d.id_number, birth_date=d.birth_date, phone=d.phone, email=d.email,
+                              address=d.address),
+        last_code=d.code, last_received_at=d.received_at, dossiers=int(total),
+    )

@@ -1,0 +1,45 @@
+"""The accounts part of `LocalOffice`: sign-in, sessions and account administration over the local store."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from counter_app import accounts
+from counter_app.account_views import AccountIn, AccountView, SessionView
+from counter_app.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class LocalAccounts:
+    """Mixed into `LocalOffice`, which provides `store` and `_now`."""
+
+    store: Store
+    _now: Callable[[], datetime]
+
+    def sign_in(self, username: str, password: str, *, counter_no: int | None = None) -> SessionView:
+        with self.store.write() as s:
+            result = accounts.sign_in(s, username, password, counter_no=counter_no, at=self._now())
+        if isinstance(result, accounts.SignInFailed):
+            raise result  # after the commit: the failed attempt is counted
+        return result
+
+    def session(self, token: str) -> SessionView:
+        with self.store.read() as s:
+            return accounts.session_of(s, token)
+
+    def sign_out(self, token: str) -> None:
+        with self.store.write() as s:
+            accounts.sign_out(s, token, at=self._now())
+
+    def accounts(self) -> list[AccountView]:
+        with self.store.read() as s:
+            return accounts.accounts(s)
+
+    def save_account(self, value: AccountIn, *, actor: str, unlock: bool = False) -> AccountView:
+        with self.store.write() as s:
+            result = accounts.save(s, value, at=self._now(), actor=actor, unlock=unlock)
+        log.info("account %s (%s) saved by %s", result.username, result.role.value, actor)
+        return result

@@ -6,7 +6,6 @@ The only module of the core allowed to import `ui` (lazily, for the GUI command)
 from __future__ import annotations
 
 import argparse
-import getpass
 import logging
 import sys
 from collections.abc import Callable
@@ -33,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
 
     gui = sub.add_parser("gui", help="start the clerk application (the default)")
     gui.add_argument("--counter", type=int, help="the counter this PC serves (default from settings, 1)")
-    gui.add_argument("--clerk", help="who is working (until sign-in exists; default from settings or the OS user)")
+    gui.add_argument("--clerk", help="user name to fill in at sign-in (default from settings)")
     gui.add_argument("--board", action="store_true", help="also show the hall board (on the last monitor)")
     gui.add_argument("--no-queue", action="store_true", help="no queue panel (a back-office PC)")
 
@@ -98,10 +97,6 @@ def _open(settings: Settings) -> Store:
     return Store.open(settings.db_path)
 
 
-def _clerk(settings: Settings, given: str | None) -> str:
-    return given or settings.clerk or getpass.getuser()
-
-
 def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
     from counter_app.local_office import LocalOffice
     from ui.app import run_clerk_app  # composition root: the one place the core reaches the screens
@@ -119,7 +114,7 @@ def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
             return window
 
     counter = None if args.no_queue else (args.counter or settings.counter)
-    return run_clerk_app(office, counter_no=counter, actor=_clerk(settings, args.clerk), board=make_board,
+    return run_clerk_app(office, counter_no=counter, username=args.clerk or settings.clerk, board=make_board,
                          preview_dir=settings.preview_dir)
 
 

@@ -35,7 +35,7 @@ class Settings:
     hub_url: str = ""  # empty: the embedded one-PC hub
     log_level: str = "INFO"
     counter: int = 1  # the counter this PC's clerk app serves
-    clerk: str = ""  # who acts, until sign-in exists; empty: the system user name
+    clerk: str = ""  # the user name offered at sign-in on this PC
     voice_dir: Path | None = None  # the office's own recordings, replacing bundled segments by name
     preview_dir: Path = field(default_factory=default_preview_dir)
     board_screen: int | None = None  # monitor index for the board; default the last one

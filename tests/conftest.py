@@ -80,3 +80,8 @@ def make_form(procedure: str = "1.004222", **applicant: object) -> IntakeForm:
             "address": "Số 12 Hàng Bông, Phường Cửa Nam, Thành phố Hà Nội"}
     data.update(applicant)
     return IntakeForm(submission_id=str(uuid.uuid4()), procedure=procedure, applicant=ApplicantIn(**data))
+
+
+def signed_in(office: LocalOffice, username: str = "canbo1", counter_no: int | None = None):
+    """A real sign-in of one of the test staff (argon2 verification included)."""
+    return office.sign_in(username, STAFF_PASSWORD, counter_no=counter_no)

@@ -27,13 +27,13 @@ from counter_app.errors import OfficeError
 from counter_app.events import OfficeEvent, QueueChanged
 from counter_app.office import Office
 from counter_app.queue_views import CounterQueue, TicketView
+from ui.messages import error_text
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)
 
 PRIORITY_BG = QColor("#fff0d9")
 POLL_MS = 3000
-UNEXPECTED = "Đã có lỗi không mong muốn; chi tiết đã được ghi vào nhật ký."
 
 # (name, label, key) in the order of the buttons
 STEPS = (
@@ -168,7 +168,7 @@ class QueuePanel(QWidget):
             self.refresh()
 
         def failed(exc: Exception) -> None:
-            self.message.setText(exc.message_vi if isinstance(exc, OfficeError) else UNEXPECTED)
+            self.message.setText(error_text(exc))
             self.refresh()
 
         self.runner.run(fn, done, failed)

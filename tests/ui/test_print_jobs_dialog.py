@@ -6,8 +6,8 @@ from pathlib import Path
 
 from counter_app.print_views import Connection, PrinterConfig, PrintRequest
 from printers.spool import Spool
-from tests.conftest import make_form
-from ui.app import LookupWindow
+from tests.conftest import make_form, signed_in
+from ui.clerk_window import ClerkWindow
 from ui.print_jobs_dialog import PrintJobsDialog
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
@@ -25,7 +25,7 @@ def test_a_stuck_job_is_named_in_the_status_bar_and_can_be_redirected_and_reprin
     problem = office.print_job(job.id).last_error_vi
     assert problem.startswith("Máy in “A4 quầy 1”") and office.print_job(job.id).state == "pending"
 
-    window = LookupWindow(office, office.info(), actor="canbo1")
+    window = ClerkWindow(office, office.info(), signed_in(office, "canbo1"))
     qtbot.addWidget(window)
     window.show()
     qtbot.waitUntil(lambda: window.printer_button.text() == problem, timeout=5000)

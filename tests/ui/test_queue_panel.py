@@ -6,7 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from ui.app import LookupWindow
+from tests.conftest import signed_in
+from ui.clerk_window import ClerkWindow
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 
@@ -15,7 +16,7 @@ def test_function_keys_call_recall_serve_and_finish(qtbot, office, clock):
     office.issue_ticket(lane="A")
     office.issue_ticket(lane="B", priority="pregnancy")
     office.issue_ticket(lane="C")
-    window = LookupWindow(office, office.info(), counter_no=1, actor="canbo1")
+    window = ClerkWindow(office, office.info(), signed_in(office, "canbo1", counter_no=1))
     qtbot.addWidget(window)
     window.resize(1400, 800)
     window.show()

@@ -1,0 +1,229 @@
+"""After intake: the list, the detail view and its actions (each printing its slip), the daily view, sign-in."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QListWidget, QPlainTextEdit
+
+from counter_app.print_views import PrinterConfig
+from counter_app.views import DocumentIn
+from tests.conftest import STAFF_PASSWORD, make_form, signed_in
+from ui.action_dialog import ActionDialog
+from ui.clerk_window import ClerkWindow
+from ui.dossier_detail import DossierDetailDialog
+from ui.sign_in import SignInDialog
+
+SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "clerk"
+
+
+def _answer(**values):
+    """Fill an action dialog as a clerk would, then press its OK button; record what it said."""
+    said: list[str] = []
+
+    def ask(dialog: ActionDialog) -> bool:
+        for name, value in values.items():
+            widget = dialog.inputs[name]
+            if isinstance(widget, QLineEdit):
+                widget.setText(value)
+            elif isinstance(widget, QPlainTextEdit):
+                widget.setPlainText(value)
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(value)
+            elif isinstance(widget, QListWidget):
+                for i in range(widget.count()):
+                    item = widget.item(i)
+                    item.setCheckState(Qt.CheckState.Checked if item.text() in value else Qt.CheckState.Unchecked)
+        dialog._accept()
+        said.append(dialog.banner.text())
+        return dialog.perform is not None
+
+    ask.said = said
+    return ask
+
+
+@pytest.fixture
+def desk(qtbot, office):
+    office.save_printer(PrinterConfig(name="Máy in A4", kind="a4", purposes=["a4"]), actor="admin")
+    office.save_printer(PrinterConfig(name="Máy in phiếu", kind="thermal", purposes=["slip"]), actor="admin")
+    window = ClerkWindow(office, office.info(), signed_in(office, "canbo1", counter_no=1))
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()
+
+
+def _detail(qtbot, desk, code: str, ask) -> DossierDetailDialog:
+    dialog = DossierDetailDialog(desk.office, desk.office.dossier(code), actor=desk.actor,
+                                 counter_no=desk.counter_no, names=desk.names, parent=desk, ask=ask)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def _act(qtbot, dialog: DossierDetailDialog, action: str, status: int) -> None:
+    assert action in dialog.action_buttons, f"{action} not offered in {list(dialog.action_buttons)}"
+    dialog.action_buttons[action].click()
+    qtbot.waitUntil(lambda: dialog.dossier.status == status and not dialog.busy, timeout=5000)
+    qtbot.waitUntil(lambda: "Đã gửi lệnh in" in dialog.banner.text() or not dialog.banner.text().endswith("…"),
+                    timeout=5000)
+    dialog.runner.wait()
+
+
+def _jobs(office) -> list[tuple[str, str]]:
+    return [(j.kind, j.request.code) for j in reversed(office.print_jobs(active_only=False))]
+
+
+def test_supplement_then_result_and_return_each_print_their_slip(qtbot, desk, office, clock):
+    code = office.receive(make_form(), actor="canbo1").code
+    dialog = _detail(qtbot, desk, code, _answer(missing=["Giấy tờ, tài liệu chứng minh chỗ ở hợp pháp"],
+                                                reason="Thiếu hợp đồng thuê nhà có công chứng"))
+    assert set(dialog.action_buttons) >= {"request_supplement", "start_processing", "result_ready", "withdraw",
+                                          "reschedule"}
+    assert "return_result" not in dialog.action_buttons  # only what the status allows
+    _act(qtbot, dialog, "request_supplement", 5)
+    assert dialog.history.item(0, 2).text() == "Yêu cầu bổ sung hồ sơ"
+    assert dialog.history.item(0, 1).text() == "Nguyễn Thị Lan"  # who, by name
+    assert "Thiếu hợp đồng thuê nhà" in dialog.history.item(0, 4).text()
+    assert set(dialog.action_buttons) == {"receive_supplement", "refuse", "withdraw", "stop"}
+
+    clock.at += timedelta(days=1)
+    dialog.ask = _answer(note="Đã nộp hợp đồng thuê nhà")
+    _act(qtbot, dialog, "receive_supplement", 2)
+    dialog.ask = _answer(results="Giấy xác nhận đăng ký thường trú")
+    _act(qtbot, dialog, "result_ready", 9)
+    assert dialog.grab().save(str(SHOTS / "detail_result_ready.png"))
+
+    dialog.ask = _answer(to_whom="", id_checked=True)  # the person collecting must be named
+    dialog.action_buttons["return_result"].click()
+    assert dialog.ask.said == ["Cần nhập người nhận kết quả."] and office.dossier(code).status == 9
+    dialog.ask = _answer(to_whom="Nguyễn Văn Đức", id_number="001090012345", id_checked=True)
+    _act(qtbot, dialog, "return_result", 10)
+    d = office.dossier(code)
+    assert (d.returned_to, d.returned_id_checked) == ("Nguyễn Văn Đức", True)
+    assert [e.actor for e in d.events] == ["canbo1"] * 5
+    qtbot.waitUntil(lambda: len(_jobs(office)) == 4, timeout=5000)
+    assert _jobs(office) == [("supplement", code), ("receipt", code), ("result_notice", code),
+                             ("result_slip", code)]
+    assert "Hồ sơ đã kết thúc" in dialog.action_buttons[""].text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert dialog.grab().save(str(SHOTS / "detail_view.png"))
+    dialog.close()
+
+
+def test_refusal_and_apology_print_and_reprint_any_slip(qtbot, desk, office, clock):
+    code = office.receive(make_form(name="Trần Thị Hương"), actor="canbo1").code
+    refused = office.receive(make_form(name="Lê Văn Tám"), actor="canbo1").code
+    office.request_supplement(refused, missing=[DocumentIn(name="Tờ khai thay đổi thông tin cư trú (CT01)")],
+                              reason="Thiếu tờ khai", actor="canbo1")
+
+    dialog = _detail(qtbot, desk, refused, _answer(reason="Hồ sơ không thuộc thẩm quyền của phường"))
+    _act(qtbot, dialog, "refuse", 3)
+    dialog.close()
+
+    clock.at += timedelta(days=20)  # long past the 7 working days
+    apology = _detail(qtbot, desk, code, _answer(reason="Chờ xác minh của công an"))
+    assert "QUÁ HẠN" in apology.values["Trạng thái"].text()
+    _act(qtbot, apology, "reschedule", 2)
+    assert office.dossier(code).due_at > clock.at - timedelta(days=20)
+    reprint = [a.text() for a in apology.reprint_menu.actions()]
+    assert "Phiếu xin lỗi và hẹn lại ngày trả kết quả" in reprint and "Phiếu trả kết quả" not in reprint
+    apology.reprint_menu.actions()[0].trigger()  # the receipt again
+    qtbot.waitUntil(lambda: len(_jobs(office)) == 3, timeout=5000)
+    assert _jobs(office) == [("refusal", refused), ("apology", code), ("receipt", code)]
+    apology.close()
+
+
+def test_a_failed_action_keeps_the_dossier_and_says_why(qtbot, desk, office):
+    code = office.receive(make_form(), actor="canbo1").code
+    dialog = _detail(qtbot, desk, code, _answer(reason="Không liên lạc được"))
+    dialog.action_buttons["stop"].click()  # a clerk may not stop processing: only a supervisor
+    qtbot.waitUntil(lambda: dialog.banner.kind == "error", timeout=5000)
+    assert "không có quyền" in dialog.banner.text() and office.dossier(code).status == 2
+    dialog.close()
+
+
+def test_list_filters_colours_and_opens_a_dossier(qtbot, desk, office, clock):
+    late = office.receive(make_form("ct.chu-ky", name="Đặng Thị Hương"), actor="canbo2").code
+    office.receive(make_form(name="Phạm Văn Bình"), actor="canbo1")
+    clock.set(2026, 11, 23, 17, 30)  # the certification was due at 17:00
+    listing = desk.dossiers
+    desk.show_list()
+    listing.apply_filters()
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 2, timeout=5000)
+    qtbot.waitUntil(lambda: listing.count.text().startswith("2 hồ sơ"), timeout=5000)
+    row = next(r for r in range(2) if listing.model.rows[r].code == late)
+    brush = listing.model.data(listing.model.index(row, 0), Qt.ItemDataRole.BackgroundRole)
+    assert brush.color().name() == "#fde2e1"
+
+    listing.mine.setChecked(True)
+    qtbot.waitUntil(lambda: [d.applicant_name for d in listing.model.rows] == ["Phạm Văn Bình"], timeout=5000)
+    listing.mine.setChecked(False)
+    qtbot.keyClicks(listing.search, "dang thi huong")
+    qtbot.waitUntil(lambda: [d.code for d in listing.model.rows] == [late], timeout=5000)
+    listing.due.setCurrentIndex(listing.due.findData("overdue"))
+    qtbot.waitUntil(lambda: listing.count.text().startswith("1 hồ sơ · 1 quá hạn"), timeout=5000)
+
+    listing.table.setCurrentIndex(listing.model.index(0, 0))
+    qtbot.keyClick(listing.table, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(desk.details) == 1, timeout=5000)
+    assert desk.details[0].dossier.code == late
+    assert desk.details[0].values["Tiếp nhận"].text().endswith("Trần Văn Minh")
+    assert desk.grab().save(str(SHOTS / "dossier_list.png"))
+
+
+def test_the_list_pages_through_many_dossiers(qtbot, desk, office):
+    for i in range(450):
+        office.receive(make_form(name=f"Người Thứ {i}"), actor="canbo1")
+    listing = desk.dossiers
+    listing.apply_filters()
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 200, timeout=5000)  # one page, not everything
+    assert listing.model.canFetchMore()
+    listing.table.scrollToBottom()
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 400, timeout=5000)
+    listing.table.scrollToBottom()
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 450 and not listing.model.canFetchMore(), timeout=5000)
+    names = [d.applicant_name for d in listing.model.rows]
+    assert names[0] == "Người Thứ 449" and names[-1] == "Người Thứ 0" and len(set(names)) == 450
+
+
+def test_daily_view_is_for_supervisors(qtbot, office):
+    office.receive(make_form(), actor="canbo1")
+    clerk = ClerkWindow(office, office.info(), signed_in(office, "canbo2"))
+    qtbot.addWidget(clerk)
+    assert not clerk.daily_action.isEnabled()
+    clerk.close()
+    boss = ClerkWindow(office, office.info(), signed_in(office, "truongbp"))
+    qtbot.addWidget(boss)
+    assert boss.daily_action.isEnabled() and boss.queue_panel is None  # signed in without a counter
+    view = boss.open_daily()
+    qtbot.waitUntil(lambda: view.report is not None, timeout=5000)
+    assert "Tiếp nhận: <b>1</b>" in view.totals.text()
+    assert view.per_clerk.item(0, 0).text() == "Nguyễn Thị Lan (canbo1)" and view.per_clerk.item(0, 1).text() == "1"
+    assert view.per_procedure.item(0, 0).text() == "Đăng ký thường trú"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert view.grab().save(str(SHOTS / "daily_view.png"))
+    view.close()
+    view.runner.wait()
+    boss.close()
+
+
+def test_sign_in_dialog_refuses_then_signs_in_at_a_counter(qtbot, office):
+    dialog = SignInDialog(office, office.info(), username="canbo1")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.counter.currentData() == 1
+    dialog.password.setText("sai-mat-khau")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.banner.kind == "error", timeout=5000)
+    assert dialog.banner.text() == "Sai tên đăng nhập hoặc mật khẩu." and dialog.password.text() == ""
+    dialog.counter.setCurrentIndex(dialog.counter.findData(2))
+    qtbot.keyClicks(dialog.password, STAFF_PASSWORD)
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)  # on the sign-in dialog Enter does sign in
+    qtbot.waitUntil(lambda: dialog.session is not None, timeout=5000)
+    assert (dialog.session.username, dialog.session.counter_no) == ("canbo1", 2)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dialog.runner.wait()

@@ -1,0 +1,158 @@
+"""A complete intake in the clerk's window, offscreen: scan, pick, tick, save, and the receipt really prints."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlmodel import func, select
+
+from counter_app.print_views import PrinterConfig
+from counter_app.store.models import Dossier
+from printers.spool import Spool
+from tests.conftest import make_form, signed_in
+from tests.ui.keys import type_text
+from ui.clerk_window import ClerkWindow
+
+SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "clerk"
+# What a keyboard-wedge scanner types for a chip ID card (7 fields), then Enter.
+CARD = "001090012345|012345678|Nguyễn Văn Đức|15061990|Nam|Số 12 Hàng Bông, Phường Cửa Nam, Hà Nội|01072021"
+
+
+def _count(office) -> int:
+    with office.store.read() as s:
+        return s.exec(select(func.count()).select_from(Dossier)).one()
+
+
+@pytest.fixture
+def window(qtbot, office):
+    office.save_printer(PrinterConfig(name="Máy in A4", kind="a4", purposes=["a4"]), actor="admin")
+    w = ClerkWindow(office, office.info(), signed_in(office, "canbo1", counter_no=1))
+    qtbot.addWidget(w)
+    w.resize(1440, 880)
+    w.show()
+    qtbot.waitUntil(lambda: len(w.intake.picker.procedures) > 0, timeout=5000)
+    yield w
+    w.close()
+
+
+def _pick(qtbot, form, words: str, name: str) -> None:
+    form.picker.search.setFocus()
+    qtbot.keyClicks(form.picker.search, words)
+    qtbot.keyClick(form.picker.search, Qt.Key.Key_Return)  # Enter takes the first match, never saves
+    qtbot.waitUntil(lambda: form.procedure is not None and form.procedure.name == name, timeout=5000)
+    qtbot.waitUntil(lambda: "Hẹn trả" in form.due.text(), timeout=5000)
+
+
+def test_scan_pick_tick_save_prints_the_receipt(qtbot, window, office, clock, tmp_path):
+    form = window.intake
+    form.name.setFocus()
+    type_text(form.name, CARD)  # the scanner types into whichever field has the focus
+    qtbot.keyClick(form.name, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.id_number.text() == "001090012345", timeout=5000)
+    assert form.name.text() == "Nguyễn Văn Đức"  # the digits typed before the first "|" were taken back
+    assert form.birth_date.date().toString("dd/MM/yyyy") == "15/06/1990" and form.sex.currentText() == "Nam"
+    assert form.address.text() == "Số 12 Hàng Bông, Phường Cửa Nam, Hà Nội"
+    assert form.banner.kind == "ok" and "Nguyễn Văn Đức" in form.banner.text()
+
+    qtbot.keyClicks(form.phone, "0912 345 678")
+    qtbot.keyClick(form.phone, Qt.Key.Key_Return)  # Enter moves on; it never saves
+    _pick(qtbot, form, "dang ky thuong tru", "Đăng ký thường trú")
+    assert form.fee.text() == "Lệ phí: 20.000 đ"
+    expected_due = office.preview_due("cutru.thuong-tru")
+    assert f"{expected_due:%H:%M %d/%m/%Y}" in form.due.text()
+    assert form.checklist.rowCount() == 3 and _count(office) == 0
+
+    form.save()  # nothing ticked yet: refused with the list of what is missing
+    assert form.banner.kind == "error" and "Tờ khai thay đổi thông tin cư trú (CT01)" in form.banner.text()
+    for row in range(form.checklist.rowCount()):
+        form.checklist.setCurrentCell(row, 1)
+        qtbot.keyClick(form.checklist, Qt.Key.Key_Space)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    assert form.grab().save(str(SHOTS / "intake_form.png"))
+
+    qtbot.keyClick(form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)  # a second press while the first saves
+    form.save()
+    qtbot.waitUntil(lambda: form.last_saved is not None, timeout=5000)
+    qtbot.waitUntil(lambda: "Đã gửi lệnh in tới Máy in A4" in form.banner.text(), timeout=5000)
+    window.runner.wait()
+    assert _count(office) == 1
+    d = office.dossier(form.last_saved.code)
+    assert d.code == "000.00.73.H26-261123-0001" and d.due_at == expected_due
+    assert (d.applicant_name, d.id_number, d.phone, d.clerk, d.counter_no) == (
+        "Nguyễn Văn Đức", "001090012345", "0912345678", "canbo1", 1)
+    assert [x.provided for x in d.documents] == [True, True, True]
+    assert form.name.text() == "" and form.procedure is None  # ready for the next citizen
+
+    (job,) = office.print_jobs()
+    assert (job.kind, job.request.code, job.printer) == ("receipt", d.code, "Máy in A4")
+    assert Spool(office, preview_dir=tmp_path, clock=clock).drain() == 1
+    (pdf,) = tmp_path.glob(f"receipt-{d.code}-*.pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert d.code in text and "Nguyễn Văn Đức" in text and "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
+
+    window.tabs.setCurrentWidget(window.dossiers)
+    qtbot.waitUntil(lambda: window.dossiers.model.rowCount() == 1, timeout=5000)
+    assert window.grab().save(str(SHOTS / "main_window.png"))
+
+
+def test_wrong_input_gets_a_clear_message_and_no_dossier(qtbot, window, office):
+    form = window.intake
+    form.apply_scan("001090012345|Nguyễn Văn Đức|15061990")  # a torn scan: 3 fields
+    assert form.banner.kind == "error" and form.banner.text().startswith("Mã QR căn cước không hợp lệ")
+    _pick(qtbot, form, "2.000815", "Chứng thực bản sao từ bản chính")  # by national code
+    form.checklist.check_all()
+    form.name.setText("Lê Văn An")
+    form.id_number.setText("12345")
+    form.address.setText("Số 3 Tràng Thi")
+    form.save()
+    qtbot.waitUntil(lambda: form.banner.kind == "error" and "12 chữ số" in form.banner.text(), timeout=5000)
+    form.id_number.setText("001090012345")
+    form.phone.setText("12ab")
+    form.save()
+    qtbot.waitUntil(lambda: form.banner.kind == "error" and "điện thoại" in form.banner.text().lower(),
+                    timeout=5000)
+    assert _count(office) == 0
+    assert form.name.text() == "Lê Văn An"  # nothing the clerk typed is lost
+
+    form.outcome.button(2).setChecked(True)  # refuse, but without a reason
+    form.phone.setText("0912345678")
+    form.save()
+    assert "lý do" in form.banner.text() and _count(office) == 0
+
+
+def test_a_scan_with_mismatching_digits_is_a_warning(qtbot, window):
+    form = window.intake
+    form.apply_scan(CARD.replace("|Nam|", "|Nữ|"))  # digit 4 says male, the card says female
+    assert form.banner.kind == "warning" and "Chữ số thứ 4" in form.banner.text()
+    assert form.name.text() == "Nguyễn Văn Đức"
+
+
+def test_a_returning_citizen_is_recognised(qtbot, window, office):
+    office.receive(make_form(phone="0987654321", email="duc@example.vn"), actor="canbo2")
+    form = window.intake
+    form.apply_scan(CARD)
+    qtbot.waitUntil(lambda: form.use_known.isVisible(), timeout=5000)
+    assert "Đã từng nộp 1 hồ sơ" in form.known.text() and "0987654321" in form.known.text()
+    qtbot.keyClick(form, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    assert form.phone.text() == "0987654321" and form.email.text() == "duc@example.vn"
+    assert form.name.text() == "Nguyễn Văn Đức"  # what the card said is kept
+
+
+def test_an_organisation_applies_with_a_representative(qtbot, window, office):
+    form = window.intake
+    form.kind.setCurrentIndex(form.kind.findData(2))
+    assert form.representative.isEnabled() and not form.birth_date.isEnabled()
+    form.name.setText("Công ty TNHH Hoa Sen")
+    form.representative.setText("Vũ Minh Khánh")
+    form.id_number.setText("0101234567")
+    form.address.setText("Số 5 Lý Thường Kiệt, Phường Cửa Nam, Hà Nội")
+    _pick(qtbot, form, "chung thuc chu ky", "Chứng thực chữ ký")
+    form.checklist.check_all()
+    form.save()
+    qtbot.waitUntil(lambda: form.last_saved is not None, timeout=5000)
+    d = office.dossier(form.last_saved.code)
+    assert (d.applicant_type, d.representative, d.id_number) == (2, "Vũ Minh Khánh", "0101234567")

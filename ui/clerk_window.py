@@ -1,0 +1,223 @@
+"""The clerk's window for the whole day: queue panel, intake form, dossier list, status bar.
+
+The status bar names the office hub, the city sync and the printers, so a clerk sees at once why
+something did not go out. Every frequent action has a shortcut, shown in its tooltip.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QPushButton, QTabWidget
+
+from counter_app.account_views import Role, SessionView
+from counter_app.errors import OfficeError
+from counter_app.events import DossierChanged, OfficeEvent, PrintChanged
+from counter_app.office import Office
+from counter_app.print_views import PrinterView, PrintRequest
+from counter_app.views import DossierDetail, OfficeInfo
+from ui import clerk_style
+from ui.daily_view import DailyView
+from ui.dossier_detail import DossierDetailDialog
+from ui.dossier_list import DossierList
+from ui.intake_form import IntakeFormWidget
+from ui.messages import error_text
+from ui.print_jobs_dialog import PrintJobsDialog
+from ui.queue_panel import QueuePanel
+from ui.worker import Runner
+
+log = logging.getLogger(__name__)
+
+HUB_EMBEDDED = "Máy chủ văn phòng: chạy trong máy này"
+SYNC_NOT_SET = "Đồng bộ thành phố: chưa cài đặt"
+
+
+class _Bridge(QObject):
+    event = Signal(object)
+
+
+class ClerkWindow(QMainWindow):
+    def __init__(self, office: Office, info: OfficeInfo, session: SessionView, *,
+                 hub_label: str = HUB_EMBEDDED, sync_label: str = SYNC_NOT_SET) -> None:
+        super().__init__()
+        self.office, self.info, self.session = office, info, session
+        self.actor, self.counter_no = session.username, session.counter_no
+        self.runner = Runner(self)
+        self.names: dict[str, str] = {session.username: session.full_name}
+        self.queue_panel: QueuePanel | None = None
+        self.details: list[DossierDetailDialog] = []
+        where = f" · Quầy số {self.counter_no}" if self.counter_no else ""
+        self.setWindowTitle(f"Một cửa — {info.name} — {session.full_name}{where}")
+        self.resize(1440, 880)
+        self.setStyleSheet(clerk_style.for_window())  # dialogs opened from here inherit it
+
+        self.intake = IntakeFormWidget(office, actor=self.actor, counter_no=self.counter_no,
+                                       on_print=self.submit_print)
+        self.dossiers = DossierList(office, actor=self.actor)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.intake, "Tiếp nhận hồ sơ (F2)")
+        self.tabs.addTab(self.dossiers, "Danh sách hồ sơ (F3)")
+        self.setCentralWidget(self.tabs)
+        self.intake.saved.connect(lambda _d: self.dossiers.model.reload())
+        self.dossiers.opened.connect(self.open_dossier)
+        self.tabs.currentChanged.connect(lambda _i: self._reload_list())
+
+        self._status_bar(hub_label, sync_label)
+        self._menus()
+        if self.counter_no is not None:
+            self._add_queue_panel(self.counter_no)
+        self._bridge = _Bridge(self)
+        self._bridge.event.connect(self._on_event)
+        self._unsubscribe = office.subscribe(self._bridge.event.emit)
+        self.runner.run(office.accounts, self._got_names, lambda exc: log.warning("accounts: %s", exc))
+        self._refresh_printers()
+
+    # --- frame
+    def _status_bar(self, hub_label: str, sync_label: str) -> None:
+        bar = self.statusBar()
+        self.who = QLabel(f"{self.session.full_name} ({self.session.role.label_vi})")
+        self.hub = QLabel(hub_label)
+        self.sync = QLabel(sync_label)
+        self.printer_button = QPushButton("Máy in: sẵn sàng", flat=True)
+        self.printer_button.setToolTip("Lệnh in và máy in: in lại, chuyển máy in, hủy, in thử (Ctrl+Shift+P)")
+        self.printer_button.clicked.connect(self.open_print_jobs)
+        bar.addWidget(self.who)
+        for widget in (self.hub, self.sync, self.printer_button):
+            bar.addPermanentWidget(widget)
+
+    def _menus(self) -> None:
+        def add(menu_name: str, text: str, key: str, slot: Callable[[], object]) -> QAction:
+            action = QAction(text, self, shortcut=QKeySequence(key), triggered=slot)
+            action.setToolTip(f"{text} ({key})")
+            if menu_name not in menus:
+                menus[menu_name] = self.menuBar().addMenu(menu_name)
+            menus[menu_name].addAction(action)
+            return action
+
+        menus: dict[str, QMenu] = {}
+        add("&Hồ sơ", "Tiếp nhận hồ sơ mới", "F2", self.show_intake)
+        add("&Hồ sơ", "Danh sách hồ sơ", "F3", self.show_list)
+        add("&Hồ sơ", "Mở hồ sơ theo mã…", "Ctrl+O", self.show_list_search)
+        self.daily_action = add("&Báo cáo", "Tình hình trong ngày", "Ctrl+D", self.open_daily)
+        self.daily_action.setEnabled(self.session.can(Role.SUPERVISOR))
+        add("&Máy in", "Lệnh in và máy in", "Ctrl+Shift+P", self.open_print_jobs)
+        add("&Phiên", "Đăng xuất", "Ctrl+Shift+Q", self.close)
+
+    def _add_queue_panel(self, counter_no: int) -> None:
+        try:
+            self.office.set_counter_open(counter_no, True, actor=self.actor)
+        except OfficeError as exc:
+            self.statusBar().showMessage(exc.message_vi, 10_000)
+            return
+        self.queue_panel = QueuePanel(self.office, counter_no, self.actor, dossier_codes=self._served_codes)
+        dock = QDockWidget("Hàng chờ", self)
+        dock.setObjectName("queueDock")
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        dock.setWidget(self.queue_panel)
+        dock.setMinimumWidth(380)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self._served: list[str] = []
+        self.intake.saved.connect(lambda d: self._served.append(d.code))
+
+    def _served_codes(self) -> list[str]:
+        """The dossiers received for the ticket being finished (then forgotten)."""
+        codes, self._served = list(getattr(self, "_served", [])), []
+        return codes
+
+    # --- navigation
+    def show_intake(self) -> None:
+        self.tabs.setCurrentWidget(self.intake)
+        self.intake.name.setFocus()
+
+    def show_list(self) -> None:
+        self.tabs.setCurrentWidget(self.dossiers)
+        self.dossiers.table.setFocus()
+
+    def show_list_search(self) -> None:
+        self.tabs.setCurrentWidget(self.dossiers)
+        self.dossiers.search.setFocus()
+        self.dossiers.search.selectAll()
+
+    def open_dossier(self, code: str) -> None:
+        self.runner.run(lambda: self.office.dossier(code), self._show_dossier,
+                        lambda exc: self.statusBar().showMessage(error_text(exc), 10_000))
+
+    def _show_dossier(self, dossier: DossierDetail) -> DossierDetailDialog:
+        dialog = DossierDetailDialog(self.office, dossier, actor=self.actor, counter_no=self.counter_no,
+                                     names=self.names, parent=self)
+        dialog.changed.connect(lambda _d: self.dossiers.model.reload())
+        dialog.finished.connect(lambda _r, d=dialog: self.details.remove(d) if d in self.details else None)
+        self.details.append(dialog)
+        dialog.show()
+        return dialog
+
+    def open_daily(self) -> DailyView:
+        view = DailyView(self.office, self)
+        view.show()
+        return view
+
+    def open_print_jobs(self) -> PrintJobsDialog:
+        dialog = PrintJobsDialog(self.office, self.actor, self)
+        dialog.show()
+        return dialog
+
+    # --- printing and events
+    def submit_print(self, dossier: DossierDetail, request: PrintRequest) -> None:
+        """Queue a slip of a dossier that is already committed; a failure never touches the dossier."""
+        self.runner.run(lambda: self.office.submit_print(request, actor=self.actor),
+                        lambda job: self.intake.banner.show_message(
+                            self.intake.banner.text().replace(" Đang gửi lệnh in…", "")
+                            + (f" Đã gửi lệnh in tới {job.printer}." if job.printer
+                               else " Chưa có máy in phù hợp; lệnh in đang chờ."), "ok"),
+                        lambda exc: self.intake.banner.show_message(
+                            f"Hồ sơ {dossier.code} đã lưu, nhưng chưa in được: {error_text(exc)} "
+                            "Mở hồ sơ và bấm “In lại” (Ctrl+P).", "warning"))
+
+    def _on_event(self, event: OfficeEvent) -> None:
+        if isinstance(event, PrintChanged):
+            self._refresh_printers()
+        elif isinstance(event, DossierChanged):
+            # Folded: the list reloads once when it is next shown, not on every change of every counter.
+            self._list_dirty = True
+            if self.tabs.currentWidget() is self.dossiers and not self.dossiers.table.hasFocus():
+                self._reload_list()
+
+    def _reload_list(self) -> None:
+        if getattr(self, "_list_dirty", False):
+            self._list_dirty = False
+            self.dossiers.model.reload()
+
+    def _got_names(self, accounts: list) -> None:
+        self.names.update({a.username: a.full_name for a in accounts})
+
+    def _refresh_printers(self) -> None:
+        self.runner.run(self.office.printers, self._show_printers, lambda exc: log.warning("printers: %s", exc))
+
+    def _show_printers(self, printers: list[PrinterView]) -> None:
+        problems = [p.problem_vi for p in printers if p.enabled and p.problem_vi]
+        self.printer_button.setText(problems[0] if problems else "Máy in: sẵn sàng")
+        self.printer_button.setStyleSheet("color: #9b1c1c; font-weight: bold;" if problems else "")
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._unsubscribe()
+        for dialog in list(self.details):
+            dialog.close()
+            dialog.runner.wait()
+        self.intake.shutdown()
+        self.dossiers.shutdown()
+        if self.queue_panel is not None:
+            self.queue_panel.shutdown()
+            try:
+                self.office.set_counter_open(self.queue_panel.counter_no, False, actor=self.actor)
+            except OfficeError as exc:
+                log.warning("could not mark counter closed: %s", exc)
+        try:
+            self.office.sign_out(self.session.token)
+        except OfficeError as exc:
+            log.warning("sign-out failed: %s", exc)
+        self.runner.wait()
+        super().closeEvent(event)
+

@@ -1,0 +1,240 @@
+"""A dossier in full: its fields, documents and history, and only the actions its status allows.
+
+Each action asks for what it needs (`ui.action_dialog`), runs in a worker, then queues the slip that
+goes with it; "In lại" queues any slip of the dossier again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.citizen_id import mask_id
+from counter_app.display import fmt_date, fmt_datetime, fmt_money
+from counter_app.lifecycle import Action, Status
+from counter_app.office import Office
+from counter_app.print_views import JOB_KINDS, PrintRequest
+from counter_app.views import DossierDetail, EventView
+from ui.action_dialog import ACTIONS, ActionDialog, Perform
+from ui.messages import Banner, error_text
+from ui.worker import Runner
+
+log = logging.getLogger(__name__)
+
+EVENT_WORDS = {a.value: a.label_vi.capitalize() for a in Action}
+# Slips a dossier can be given again, and the event each needs (None: always available).
+REPRINTS = {"receipt": "receive", "receipt_summary": "receive", "control_sheet": None,
+            "supplement": "request_supplement", "refusal": "refuse", "apology": "reschedule",
+            "result_notice": "result_ready", "result_slip": "return_result"}
+APPLICANT_TYPES = {1: "Công dân", 2: "Doanh nghiệp", 3: "Cơ quan nhà nước", 4: "Tổ chức khác"}
+
+
+def _table(headers: tuple[str, ...], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _details_text(e: EventView) -> str:
+    d = e.details
+    parts = [str(d[k]) for k in ("reason", "note", "agency", "to_whom", "receipt_no") if d.get(k)]
+    if d.get("new_due"):
+        parts.append(f"hẹn mới {d['new_due']}")
+    if d.get("missing"):
+        parts.append("thiếu: " + "; ".join(m.get("name", "") if isinstance(m, dict) else str(m) for m in d["missing"]))
+    return " · ".join(parts)
+
+
+class DossierDetailDialog(QDialog):
+    changed = Signal(object)  # DossierDetail after an action
+
+    def __init__(self, office: Office, dossier: DossierDetail, *, actor: str, counter_no: int | None,
+                 names: dict[str, str] | None = None, parent: QWidget | None = None,
+                 ask: Callable[[ActionDialog], bool] | None = None) -> None:
+        super().__init__(parent)
+        self.office, self.actor, self.counter_no = office, actor, counter_no
+        self.names = names or {}
+        self.ask = ask or (lambda dialog: dialog.exec() == QDialog.DialogCode.Accepted)
+        self.runner = Runner(self)
+        self.busy = False
+        self.resize(1100, 760)
+        self.banner = Banner()
+        self.fields = QGridLayout()
+        self.documents = _table(("Tên giấy tờ", "Bản chính", "Bản sao chứng thực", "Bản sao", "Tình trạng"), 0)
+        self.history = _table(("Lúc", "Người thực hiện", "Việc", "Trạng thái", "Chi tiết"), 4)
+        self.actions_row = QHBoxLayout()
+        self.reprint_button = QPushButton("In lại…", toolTip="In lại một phiếu của hồ sơ này (Ctrl+P)")
+        self.reprint_button.setShortcut("Ctrl+P")
+        self.reprint_menu = QMenu(self)
+        self.reprint_button.setMenu(self.reprint_menu)
+        fields_box = QGroupBox("Thông tin hồ sơ")
+        fields_box.setLayout(self.fields)
+        docs_box = QGroupBox("Thành phần hồ sơ")
+        QVBoxLayout(docs_box).addWidget(self.documents)
+        history_box = QGroupBox("Quá trình xử lý")
+        QVBoxLayout(history_box).addWidget(self.history)
+        bottom = QHBoxLayout()
+        bottom.addLayout(self.actions_row, 1)
+        bottom.addWidget(self.reprint_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(fields_box)
+        layout.addWidget(docs_box, 1)
+        layout.addWidget(history_box, 2)
+        layout.addLayout(bottom)
+        self.action_buttons: dict[str, QPushButton] = {}
+        self.show_dossier(dossier)
+
+    # --- showing
+    def show_dossier(self, d: DossierDetail) -> None:
+        self.dossier = d
+        self.setWindowTitle(f"Hồ sơ {d.code} — {d.applicant_name}")
+        self._fill_fields(d)
+        self._fill_documents(d)
+        self._fill_history(d)
+        self._fill_actions(d)
+        self._fill_reprints(d)
+
+    def _fill_fields(self, d: DossierDetail) -> None:
+        while self.fields.count():
+            item = self.fields.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        state = d.status_label + (" — QUÁ HẠN" if d.overdue else " — đến hạn hôm nay" if d.due_today else "")
+        fees = ", ".join(f"{f.name}: {fmt_money(f.amount)}{' (đã nộp)' if f.paid else ''}" for f in d.fees)
+        pairs = [
+            ("Mã hồ sơ", d.code), ("Trạng thái", state),
+            ("Thủ tục", f"{d.procedure_name} ({d.procedure_code or 'chưa có mã'})"),
+            ("Đối tượng", APPLICANT_TYPES.get(d.applicant_type, "")), ("Người nộp", d.applicant_name),
+            ("Người đại diện", d.representative), ("Số giấy tờ", mask_id(d.id_number)),
+            ("Ngày sinh", fmt_date(d.birth_date)), ("Điện thoại", d.phone), ("Thư điện tử", d.email),
+            ("Địa chỉ", d.address), ("Tiếp nhận", f"{fmt_datetime(d.received_at)} · quầy {d.counter_no or '—'}"
+                                               f" · {self.names.get(d.clerk, d.clerk)}"),
+            ("Hẹn trả", fmt_datetime(d.due_at) + (f" (hẹn ban đầu {fmt_datetime(d.original_due_at)})"
+                                                  if d.original_due_at and d.original_due_at != d.due_at else "")),
+            ("Đã trả", f"{fmt_datetime(d.returned_at)} cho {d.returned_to}" if d.returned_at else ""),
+            ("Cơ quan giải quyết", d.handling_agency), ("Sổ theo dõi", f"Quyển {d.register_book}, số {d.register_row}"),
+            ("Lệ phí", fees or "Không thu"), ("Trích yếu", d.summary),
+        ]
+        self.values: dict[str, QLabel] = {}
+        for i, (label, value) in enumerate(pairs):
+            name = QLabel(label)
+            name.setObjectName("fieldLabel")
+            text = QLabel(value or "—")
+            text.setWordWrap(True)
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.values[label] = text
+            if label == "Trạng thái" and d.overdue:
+                text.setStyleSheet("color:#9b1c1c; font-weight:bold;")
+            self.fields.addWidget(name, i // 2, (i % 2) * 2)
+            self.fields.addWidget(text, i // 2, (i % 2) * 2 + 1)
+        self.fields.setColumnStretch(1, 1)
+        self.fields.setColumnStretch(3, 1)
+
+    def _fill_documents(self, d: DossierDetail) -> None:
+        self.documents.setRowCount(len(d.documents))
+        for r, doc in enumerate(d.documents):
+            state = "Đã nhận" if doc.provided else "Còn thiếu"
+            for c, value in enumerate((doc.name, str(doc.originals), str(doc.certified), str(doc.copies), state)):
+                self.documents.setItem(r, c, QTableWidgetItem(value))
+
+    def _fill_history(self, d: DossierDetail) -> None:
+        self.history.setRowCount(len(d.events))
+        for r, e in enumerate(reversed(d.events)):  # newest first
+            kind = e.kind.removeprefix("dossier.")
+            to = Status(e.to_status).label_vi if e.to_status else ""
+            cells = (fmt_datetime(e.at), self.names.get(e.actor, e.actor), EVENT_WORDS.get(kind, kind), to,
+                     _details_text(e))
+            for c, value in enumerate(cells):
+                self.history.setItem(r, c, QTableWidgetItem(value))
+
+    def _fill_actions(self, d: DossierDetail) -> None:
+        for button in self.action_buttons.values():
+            self.actions_row.removeWidget(button)
+            button.deleteLater()
+        self.action_buttons = {}
+        for action in d.allowed_actions:
+            spec = ACTIONS.get(action)
+            if spec is None:
+                continue
+            button = QPushButton(spec.button)
+            button.setAutoDefault(False)
+            tip = Action(action).label_vi.capitalize() + (f" ({spec.shortcut})" if spec.shortcut else "")
+            button.setToolTip(tip + (" — in phiếu kèm theo" if spec.prints else ""))
+            if spec.shortcut:
+                button.setShortcut(spec.shortcut)
+            button.clicked.connect(lambda _=False, a=action: self.start_action(a))
+            self.actions_row.addWidget(button)
+            self.action_buttons[action] = button
+        if not self.action_buttons:
+            self.action_buttons[""] = QPushButton("Hồ sơ đã kết thúc; không còn thao tác nào.", enabled=False)
+            self.actions_row.addWidget(self.action_buttons[""])
+
+    def _fill_reprints(self, d: DossierDetail) -> None:
+        self.reprint_menu.clear()
+        done = {e.kind.removeprefix("dossier.") for e in d.events}
+        for kind, needs in REPRINTS.items():
+            if needs is None or needs in done:
+                action = QAction(JOB_KINDS[kind][0], self.reprint_menu)
+                action.triggered.connect(lambda _=False, k=kind: self.print_slip(k))
+                self.reprint_menu.addAction(action)
+
+    # --- acting
+    def start_action(self, action: str) -> None:
+        if self.busy:
+            return
+        dialog = ActionDialog(action, self.dossier, self.actor, self)
+        if not self.ask(dialog) or dialog.perform is None:
+            return
+        self.run_action(action, dialog.perform)
+
+    def run_action(self, action: str, perform: Perform) -> None:
+        self.busy = True
+        self.banner.show_message("Đang thực hiện…", "info")
+        self.runner.run(lambda: perform(self.office), lambda d: self._done(action, d), self._failed)
+
+    def _done(self, action: str, d: DossierDetail) -> None:
+        self.busy = False
+        self.show_dossier(d)
+        self.changed.emit(d)
+        spec = ACTIONS[action]
+        self.banner.show_message(f"Đã {Action(action).label_vi}: hồ sơ nay ở trạng thái “{d.status_label}”.", "ok")
+        if spec.prints:
+            self.print_slip(spec.prints, event_seq=d.events[-1].seq if d.events else None)
+
+    def _failed(self, exc: Exception) -> None:
+        self.busy = False
+        self.banner.show_message(error_text(exc), "error")
+
+    def print_slip(self, kind: str, event_seq: int | None = None) -> None:
+        request = PrintRequest(kind=kind, code=self.dossier.code, event_seq=event_seq, counter_no=self.counter_no)
+        name = JOB_KINDS[kind][0]
+        prefix = self.banner.text() + " " if event_seq is not None else ""  # after an action: keep its message
+        self.runner.run(lambda: self.office.submit_print(request, actor=self.actor),
+                        lambda job: self.banner.show_message(
+                            f"{prefix}Đã gửi lệnh in “{name}”"
+                            + (f" tới {job.printer}." if job.printer else "; chưa có máy in phù hợp."), "ok"),
+                        lambda exc: self.banner.show_message(
+                            f"Chưa in được “{name}”: {error_text(exc)} Có thể in lại bằng nút “In lại”.", "warning"))

@@ -1,0 +1,240 @@
+"""The dossier list: today's dossiers by default, filters, search, and rows fetched a page at a time.
+
+The model never holds more than the pages the clerk has scrolled through; each page is read in the
+background and appended when it arrives, so a list over 500,000 dossiers scrolls like a short one.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.display import fmt_datetime
+from counter_app.lifecycle import STATUS_LABELS
+from counter_app.list_views import DUE_FILTERS, PERIODS, DossierPage, DossierQuery
+from counter_app.office import Office
+from counter_app.views import DossierSummary, ProcedureInfo
+from ui.messages import error_text
+from ui.worker import Runner
+
+log = logging.getLogger(__name__)
+
+COLUMNS = ("Mã hồ sơ", "Người nộp", "Thủ tục", "Trạng thái", "Tiếp nhận", "Hẹn trả", "Cán bộ")
+OVERDUE_BG = QColor("#fde2e1")
+DUE_TODAY_BG = QColor("#fff4d6")
+PAGE = 200
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DossierListModel(QAbstractTableModel):
+    """Rows of `DossierSummary`, newest first, extended by `fetchMore` through the office in a worker."""
+
+    loaded = Signal()
+    failed = Signal(str)
+
+    def __init__(self, office: Office, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.office = office
+        self.rows: list[DossierSummary] = []
+        self.query = DossierQuery()
+        self.next_after: int | None = None
+        self.loading = False
+        self.generation = 0  # answers to an older query are dropped
+        self.runner = Runner(self)
+
+    def set_query(self, query: DossierQuery) -> None:
+        self.generation += 1
+        self.beginResetModel()
+        self.rows, self.query, self.next_after, self.loading = [], query, None, False
+        self.endResetModel()
+        self._fetch(None)
+
+    def reload(self) -> None:
+        self.set_query(self.query)
+
+    def _fetch(self, after: int | None) -> None:
+        self.loading = True
+        generation, query = self.generation, self.query
+        self.runner.run(lambda: self.office.dossier_page(query, after=after, limit=PAGE),
+                        lambda page: self._append(page, generation), lambda exc: self._failed(exc, generation))
+
+    def _append(self, page: DossierPage, generation: int) -> None:
+        if generation != self.generation:
+            return
+        self.loading = False
+        if page.rows:
+            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page.rows) - 1)
+            self.rows.extend(page.rows)
+            self.endInsertRows()
+        self.next_after = page.next_after
+        self.loaded.emit()
+
+    def _failed(self, exc: Exception, generation: int) -> None:
+        if generation == self.generation:
+            self.loading = False
+            self.failed.emit(error_text(exc))
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008 (Qt's signature)
+        return not parent.isValid() and self.next_after is not None and not self.loading
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._fetch(self.next_after)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        d = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (d.code, d.applicant_name, d.procedure_name, d.status_label, fmt_datetime(d.received_at),
+                    fmt_datetime(d.due_at), d.clerk)[index.column()]
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if d.overdue:
+                return QBrush(OVERDUE_BG)
+            if d.due_today:
+                return QBrush(DUE_TODAY_BG)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if d.overdue:
+                return "Hồ sơ đã quá hạn hẹn trả"
+            if d.due_today:
+                return "Hồ sơ đến hạn trả trong hôm nay"
+        return None
+
+
+class DossierList(QWidget):
+    """Filters above the table; Enter or a double click opens the dossier."""
+
+    opened = Signal(str)  # dossier code
+
+    def __init__(self, office: Office, *, actor: str) -> None:
+        super().__init__()
+        self.office, self.actor = office, actor
+        self.runner = Runner(self)
+        self.model = DossierListModel(office, self)
+        self.period = self._combo(PERIODS)
+        self.status = QComboBox()
+        self.status.addItem("Mọi trạng thái", None)
+        for status, label in STATUS_LABELS.items():
+            self.status.addItem(label, int(status))
+        self.procedure = QComboBox()
+        self.procedure.addItem("Mọi thủ tục", "")
+        self.procedure.setMaximumWidth(320)
+        self.due = self._combo(DUE_FILTERS)
+        self.mine = QCheckBox("Tôi tiếp nhận")
+        self.search = QLineEdit(placeholderText="Tìm mã hồ sơ, họ tên, số căn cước, điện thoại, địa chỉ…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("Tìm hồ sơ (Ctrl+F). Gõ không dấu cũng được: “nguyen van duc”.")
+        self.count = QLabel()
+        self.count.setObjectName("hint")
+        self._counted = False
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((0, 215), (1, 180), (3, 160), (4, 130), (5, 130), (6, 80)):
+            self.table.setColumnWidth(column, width)
+
+        filters = QHBoxLayout()
+        for label, widget in (("Thời gian", self.period), ("Trạng thái", self.status), ("Thủ tục", self.procedure),
+                              ("Hạn trả", self.due)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget)
+        filters.addWidget(self.mine)
+        filters.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count)
+
+        self._debounce = QTimer(self, singleShot=True, interval=250)
+        self._debounce.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(lambda _text: self._debounce.start())
+        for combo in (self.period, self.status, self.procedure, self.due):
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.mine.toggled.connect(self.apply_filters)
+        self.table.doubleClicked.connect(lambda index: self.opened.emit(self.model.rows[index.row()].code))
+        self.table.activated.connect(lambda index: self.opened.emit(self.model.rows[index.row()].code))
+        self.model.failed.connect(lambda text: self.count.setText(text))
+        self.model.loaded.connect(self._show_count_soon)
+        self.model.modelReset.connect(self._count_again)
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self.search.setFocus)
+        self.runner.run(self.office.procedures, self._procedures, lambda exc: log.warning("catalog: %s", exc))
+        self.apply_filters()
+
+    @staticmethod
+    def _combo(options: dict[str, str]) -> QComboBox:
+        combo = QComboBox()
+        for value, label in options.items():
+            combo.addItem(label, value)
+        return combo
+
+    def _procedures(self, procedures: list[ProcedureInfo]) -> None:
+        for p in sorted(procedures, key=lambda p: p.name):
+            self.procedure.addItem(p.name, p.key)
+
+    def query(self) -> DossierQuery:
+        status = self.status.currentData()
+        return DossierQuery(period=self.period.currentData(), statuses=[status] if status is not None else [],
+                            procedure=self.procedure.currentData() or "", due=self.due.currentData(),
+                            clerk=self.actor if self.mine.isChecked() else "", text=self.search.text().strip())
+
+    def apply_filters(self) -> None:
+        self.count.setText("Đang tải…")
+        self.model.set_query(self.query())
+
+    def _count_again(self) -> None:
+        self._counted = False
+
+    def _show_count_soon(self) -> None:
+        """Count once per query, after its first page (the count of a big period takes longer)."""
+        if self._counted:
+            return
+        self._counted = True
+        query = self.model.query
+        self.runner.run(lambda: self.office.dossier_count(query), lambda n: self._show_count(n, query),
+                        lambda exc: self.count.setText(error_text(exc)))
+
+    def _show_count(self, total: int, query: DossierQuery) -> None:
+        if query != self.model.query:
+            return
+        overdue = sum(d.overdue for d in self.model.rows)
+        text = f"{total:,} hồ sơ".replace(",", ".")
+        if overdue:
+            text += f" · {overdue} quá hạn trong các dòng đang xem"
+        self.count.setText(text)
+
+    def shutdown(self) -> None:
+        self.runner.wait()
+        self.model.runner.wait()

@@ -1,0 +1,388 @@
+"""The intake form: who applies, for which procedure, with which papers; save, then print the receipt.
+
+A citizen ID QR scanned anywhere in the form fills the applicant. Enter moves to the next field and
+never saves; Ctrl+S saves. The form keeps one submission id until a dossier is made from it, so a
+double click or a retry after a lost answer can never make a second dossier.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.citizen_id import CitizenCard, parse_qr
+from counter_app.display import fmt_date, fmt_datetime, fmt_money
+from counter_app.errors import InvalidInput, OfficeError
+from counter_app.list_views import KnownApplicant
+from counter_app.office import Office
+from counter_app.print_views import PrintRequest
+from counter_app.views import ApplicantIn, DossierDetail, IntakeForm, ProcedureInfo
+from ui.document_checklist import DocumentChecklist
+from ui.messages import Banner, error_text
+from ui.procedure_picker import ProcedurePicker
+from ui.wedge import WedgeScanner
+from ui.worker import Runner
+
+log = logging.getLogger(__name__)
+
+APPLICANT_TYPES = {1: "Công dân", 2: "Doanh nghiệp", 3: "Cơ quan nhà nước", 4: "Tổ chức khác"}
+OUTCOMES = {"receive": "Tiếp nhận", "supplement": "Yêu cầu bổ sung", "refuse": "Từ chối tiếp nhận"}
+# The slip a new dossier prints, by the status it was saved in.
+STATUS_PRINT = {2: "receipt", 5: "supplement", 3: "refusal"}
+NO_DATE = QDate(1900, 1, 1)
+
+
+class IntakeFormWidget(QWidget):
+    saved = Signal(object)  # DossierDetail, once committed
+
+    def __init__(self, office: Office, *, actor: str, counter_no: int | None,
+                 on_print: Callable[[DossierDetail, PrintRequest], None] | None = None) -> None:
+        super().__init__()
+        self.office, self.actor, self.counter_no = office, actor, counter_no
+        self.on_print = on_print
+        self.submission_id = str(uuid.uuid4())
+        self.procedure: ProcedureInfo | None = None
+        self.saving = False
+        self.runner = Runner(self)
+        self.last_saved: DossierDetail | None = None
+
+        self.banner = Banner()
+        self.scan_hint = QLabel("Quét mã QR trên thẻ căn cước ở bất kỳ ô nào để điền thông tin người nộp.")
+        self.scan_hint.setObjectName("hint")
+        self.scan_hint.setWordWrap(True)
+        self.kind = QComboBox()
+        for value, label in APPLICANT_TYPES.items():
+            self.kind.addItem(label, value)
+        self.name = QLineEdit(placeholderText="Họ và tên")
+        self.representative = QLineEdit(placeholderText="Người đại diện (với tổ chức)")
+        self.id_number = QLineEdit(placeholderText="12 chữ số căn cước")
+        self.birth_date = QDateEdit(displayFormat="dd/MM/yyyy", calendarPopup=True)
+        self.birth_date.setMinimumDate(NO_DATE)
+        self.birth_date.setSpecialValueText("Chưa nhập")
+        self.birth_date.setDate(NO_DATE)
+        self.sex = QComboBox()
+        self.sex.addItems(["", "Nam", "Nữ"])
+        self.phone = QLineEdit(placeholderText="Ví dụ 0912 345 678")
+        self.email = QLineEdit()
+        self.address = QLineEdit(placeholderText="Số nhà, đường/thôn, phường/xã, tỉnh/thành phố")
+        self.known = QLabel()
+        self.known.setWordWrap(True)
+        self.use_known = QPushButton("Dùng thông tin cũ", toolTip="Điền lại thông tin người nộp từ lần trước (Ctrl+U)")
+        self.use_known.setVisible(False)
+        self._known: KnownApplicant | None = None
+
+        self.picker = ProcedurePicker(office)
+        self.checklist = DocumentChecklist()
+        self.fee = QLabel()
+        self.due = QLabel()
+        self.due.setObjectName("due")
+        self.outcome = QButtonGroup(self)
+        outcome_row = QHBoxLayout()
+        for i, (key, label) in enumerate(OUTCOMES.items()):
+            button = QRadioButton(label)
+            button.setProperty("outcome", key)
+            self.outcome.addButton(button, i)
+            outcome_row.addWidget(button)
+        self.outcome.button(0).setChecked(True)
+        self.reason = QLineEdit(placeholderText="Lý do (bắt buộc khi yêu cầu bổ sung hoặc từ chối)")
+        self.save_button = QPushButton("Lưu và in giấy hẹn")
+        self.save_button.setToolTip("Lưu hồ sơ rồi in giấy tiếp nhận và hẹn trả kết quả (Ctrl+S)")
+        self.save_button.setObjectName("primary")
+        self.clear_button = QPushButton("Nhập mới", toolTip="Xóa biểu mẫu để nhận hồ sơ khác (Ctrl+N)")
+        for button in (self.save_button, self.clear_button, self.use_known):
+            button.setAutoDefault(False)
+
+        self._layout(outcome_row)
+        self._connect()
+        self.scanner = WedgeScanner(self)
+        self.scanner.scanned.connect(self.apply_scan)
+        self._due_timer = QTimer(self, interval=60_000)
+        self._due_timer.timeout.connect(self._refresh_due)
+        self._due_timer.start()
+        self._on_kind()
+        self._on_outcome()
+
+    # --- layout and wiring
+    def _layout(self, outcome_row: QHBoxLayout) -> None:
+        person = QFormLayout()
+        person.addRow("Đối tượng", self.kind)
+        person.addRow("Họ tên / Tên tổ chức *", self.name)
+        person.addRow("Người đại diện", self.representative)
+        person.addRow("Số căn cước / mã số *", self.id_number)
+        born = QHBoxLayout()
+        born.addWidget(self.birth_date)
+        born.addWidget(QLabel("Giới tính"))
+        born.addWidget(self.sex)
+        person.addRow("Ngày sinh", born)
+        person.addRow("Điện thoại", self.phone)
+        person.addRow("Thư điện tử", self.email)
+        person.addRow("Địa chỉ *", self.address)
+        known_row = QHBoxLayout()
+        known_row.addWidget(self.known, 1)
+        known_row.addWidget(self.use_known)
+        applicant = QGroupBox("Người nộp hồ sơ")
+        box = QVBoxLayout(applicant)
+        box.addWidget(self.scan_hint)
+        box.addLayout(person)
+        box.addLayout(known_row)
+        procedure = QGroupBox("Thủ tục")
+        QVBoxLayout(procedure).addWidget(self.picker)
+
+        documents = QGroupBox("Thành phần hồ sơ")
+        docs = QVBoxLayout(documents)
+        docs.addWidget(self.checklist)
+        facts = QHBoxLayout()
+        facts.addWidget(self.fee)
+        facts.addStretch(1)
+        facts.addWidget(self.due)
+        docs.addLayout(facts)
+        docs.addLayout(outcome_row)
+        docs.addWidget(self.reason)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+
+        left = QWidget()
+        left_box = QVBoxLayout(left)
+        left_box.setContentsMargins(0, 0, 0, 0)
+        left_box.addWidget(applicant)
+        left_box.addWidget(procedure, 1)
+        right = QWidget()
+        right_box = QVBoxLayout(right)
+        right_box.setContentsMargins(0, 0, 0, 0)
+        right_box.addWidget(documents, 1)
+        right_box.addLayout(buttons)
+        split = QSplitter()
+        split.addWidget(left)
+        split.addWidget(right)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 6)
+        split.setSizes([560, 840])
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.banner)
+        outer.addWidget(split, 1)
+        order = [self.kind, self.name, self.representative, self.id_number, self.birth_date, self.sex, self.phone,
+                 self.email, self.address, self.picker.search, self.picker.tree, self.checklist,
+                 *self.outcome.buttons(), self.reason, self.save_button, self.clear_button]
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    def _connect(self) -> None:
+        for field in (self.name, self.representative, self.phone, self.email, self.address):
+            field.returnPressed.connect(self.focusNextChild)  # Enter moves on; it never saves
+        self.id_number.returnPressed.connect(self._lookup_known)
+        self.id_number.editingFinished.connect(self._lookup_known)
+        self.kind.currentIndexChanged.connect(self._on_kind)
+        self.picker.chosen.connect(self._on_procedure)
+        self.checklist.itemChanged.connect(self._stale_error)
+        self.outcome.buttonToggled.connect(lambda *_: self._on_outcome())
+        self.save_button.clicked.connect(self.save)
+        self.clear_button.clicked.connect(self.clear)
+        self.use_known.clicked.connect(self._fill_known)
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=self.clear)
+        QShortcut(QKeySequence("Ctrl+T"), self, activated=self.picker.search.setFocus)
+        QShortcut(QKeySequence("Ctrl+U"), self, activated=self._fill_known)
+
+    def _on_kind(self) -> None:
+        person = self.kind.currentData() == 1
+        self.representative.setEnabled(not person)
+        self.birth_date.setEnabled(person)
+        self.sex.setEnabled(person)
+        self.id_number.setPlaceholderText("12 chữ số căn cước" if person else "Mã số doanh nghiệp / tổ chức")
+
+    def _on_outcome(self) -> None:
+        outcome = self.outcome_key()
+        self.reason.setEnabled(outcome != "receive")
+        self.save_button.setText({"receive": "Lưu và in giấy hẹn", "supplement": "Lưu và in phiếu bổ sung",
+                                  "refuse": "Lưu và in phiếu từ chối"}[outcome])
+
+    def _stale_error(self) -> None:
+        """A refusal to save is about what the form held then; once the clerk changes it, it goes."""
+        if self.banner.kind == "error":
+            self.banner.clear_message()
+
+    def outcome_key(self) -> str:
+        return self.outcome.checkedButton().property("outcome")
+
+    # --- the applicant
+    def apply_scan(self, text: str) -> None:
+        try:
+            card = parse_qr(text)
+        except InvalidInput as exc:
+            log.warning("citizen ID scan refused: %s", exc)
+            self.banner.show_message(exc.message_vi, "error")
+            return
+        self.fill_card(card)
+
+    def fill_card(self, card: CitizenCard) -> None:
+        self.kind.setCurrentIndex(0)
+        self.name.setText(card.full_name)
+        self.id_number.setText(card.id_number)
+        self.birth_date.setDate(QDate(card.birth_date.year, card.birth_date.month, card.birth_date.day))
+        self.sex.setCurrentText(card.sex)
+        self.address.setText(card.address)
+        if card.warnings:
+            self.banner.show_message("Đã đọc thẻ căn cước, nhưng cần kiểm tra: " + " ".join(card.warnings),
+                                     "warning")
+        else:
+            self.banner.show_message(f"Đã đọc thẻ căn cước của {card.full_name}.", "ok")
+        self._lookup_known()
+        self.phone.setFocus()
+
+    def _lookup_known(self) -> None:
+        number = self.id_number.text().strip()
+        if not number:
+            return
+        self.runner.run(lambda: self.office.known_applicant(number), self._show_known,
+                        lambda exc: log.warning("known applicant: %s", exc))
+
+    def _show_known(self, known: KnownApplicant | None) -> None:
+        self._known = known
+        if known is None or known.applicant.id_number != self.id_number.text().strip():
+            self.known.setText("")
+            self.use_known.setVisible(False)
+            return
+        a = known.applicant
+        self.known.setText(f"Đã từng nộp {known.dossiers} hồ sơ, lần gần nhất {fmt_date(known.last_received_at)}"
+                           f" ({known.last_code}): {a.name}, ĐT {a.phone or '—'}.")
+        self.use_known.setVisible(True)
+        if not self.phone.text() and a.phone:
+            self.phone.setPlaceholderText(f"Lần trước: {a.phone}")
+
+    def _fill_known(self) -> None:
+        if self._known is None:
+            return
+        a = self._known.applicant
+        self.kind.setCurrentIndex(max(0, self.kind.findData(a.type)))
+        for field, value in ((self.name, a.name), (self.representative, a.representative), (self.phone, a.phone),
+                             (self.email, a.email), (self.address, a.address)):
+            if not field.text().strip():
+                field.setText(value)
+        if a.birth_date and self.birth_date.date() == NO_DATE:
+            self.birth_date.setDate(QDate(a.birth_date.year, a.birth_date.month, a.birth_date.day))
+
+    def applicant(self) -> ApplicantIn:
+        born = self.birth_date.date()
+        return ApplicantIn(
+            type=self.kind.currentData(), name=" ".join(self.name.text().split()),
+            representative=self.representative.text().strip(), id_number=self.id_number.text().strip(),
+            birth_date=date(born.year(), born.month(), born.day()) if born != NO_DATE else None,
+            phone=self.phone.text().strip(), email=self.email.text().strip(), address=self.address.text().strip())
+
+    # --- the procedure
+    def _on_procedure(self, procedure: ProcedureInfo | None) -> None:
+        self.procedure = procedure
+        self.checklist.set_documents(procedure.documents if procedure else [])
+        if procedure is None:
+            self.fee.setText("")
+            self.due.setText("")
+            return
+        total = sum(int(f.get("amount", 0)) for f in procedure.fees)
+        self.fee.setText(f"Lệ phí: {fmt_money(total)}" if total else "Không thu lệ phí")
+        self._refresh_due()
+
+    def _refresh_due(self) -> None:
+        if self.procedure is None:
+            return
+        key, label = self.procedure.key, self.procedure.time_label
+        self.runner.run(lambda: self.office.preview_due(key),
+                        lambda due: self.due.setText(f"Hẹn trả: <b>{fmt_datetime(due)}</b> ({label})"),
+                        lambda exc: self.due.setText(error_text(exc)))
+
+    # --- saving
+    def form(self) -> IntakeForm:
+        if self.procedure is None:
+            raise InvalidInput("no procedure chosen", "Chưa chọn thủ tục.")
+        outcome = self.outcome_key()
+        missing = self.checklist.missing_mandatory()
+        if outcome == "receive" and missing:
+            raise InvalidInput(f"mandatory documents not ticked: {missing}",
+                               "Chưa đánh dấu đã nhận giấy tờ bắt buộc: " + "; ".join(missing)
+                               + ". Hãy đánh dấu, hoặc chọn “Yêu cầu bổ sung” hay “Từ chối tiếp nhận”.")
+        if outcome != "receive" and not self.reason.text().strip():
+            raise InvalidInput("no reason for supplement/refusal", "Cần ghi lý do yêu cầu bổ sung hoặc từ chối.")
+        return IntakeForm(submission_id=self.submission_id, procedure=self.procedure.key,
+                          applicant=self.applicant(), documents=self.checklist.documents(),
+                          counter_no=self.counter_no, outcome=outcome, reason=self.reason.text().strip())
+
+    def save(self) -> None:
+        if self.saving:  # a double click, or Ctrl+S held down: the first save is still running
+            return
+        try:
+            form = self.form()
+        except (InvalidInput, ValueError) as exc:
+            log.info("intake form not saved: %s", exc)
+            self.banner.show_message(error_text(exc) if isinstance(exc, OfficeError)
+                                     else "Thông tin chưa hợp lệ; xin kiểm tra lại.", "error")
+            return
+        self.saving = True
+        self.save_button.setEnabled(False)
+        self.banner.show_message("Đang lưu hồ sơ…", "info")
+        self.runner.run(lambda: self.office.receive(form, actor=self.actor), self._saved, self._save_failed)
+
+    def _saved(self, dossier: DossierDetail) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        self.last_saved = dossier
+        kind = STATUS_PRINT.get(dossier.status, "receipt")
+        self.banner.show_message(
+            f"Đã lưu hồ sơ {dossier.code} ({dossier.status_label})"
+            + (f", hẹn trả {fmt_datetime(dossier.due_at)}" if dossier.due_at else "") + ". Đang gửi lệnh in…", "ok")
+        self.saved.emit(dossier)
+        if self.on_print is not None:
+            self.on_print(dossier, PrintRequest(kind=kind, code=dossier.code, counter_no=self.counter_no))
+        self.clear(keep_banner=True)
+
+    def _save_failed(self, exc: Exception) -> None:
+        self.saving = False
+        self.save_button.setEnabled(True)
+        if getattr(exc, "code", None):  # DuplicateSubmission: the dossier exists; start a new form
+            self.submission_id = str(uuid.uuid4())
+        self.banner.show_message(error_text(exc), "error")
+
+    def clear(self, keep_banner: bool = False) -> None:
+        self.submission_id = str(uuid.uuid4())
+        for field in (self.name, self.representative, self.id_number, self.phone, self.email, self.address,
+                      self.reason):
+            field.clear()
+        self.phone.setPlaceholderText("Ví dụ 0912 345 678")
+        self.kind.setCurrentIndex(0)
+        self.birth_date.setDate(NO_DATE)
+        self.sex.setCurrentIndex(0)
+        self.outcome.button(0).setChecked(True)
+        self.picker.clear()
+        self.known.setText("")
+        self.use_known.setVisible(False)
+        self._known = None
+        if not keep_banner:
+            self.banner.clear_message()
+        self.name.setFocus()
+
+    def shutdown(self) -> None:
+        self._due_timer.stop()
+        self.scanner.close()
+        self.runner.wait()
+        self.picker.runner.wait()

@@ -1,0 +1,106 @@
+"""Pick a procedure: type part of its name (with or without accents) or its national code.
+
+The catalog is loaded once in the background; the list is grouped by field (lĩnh vực) and filtered
+on each keystroke in memory (a few hundred procedures).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent
+from PySide6.QtWidgets import QHeaderView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from counter_app.office import Office
+from counter_app.textfold import fold
+from counter_app.views import ProcedureInfo
+from ui.worker import Runner
+
+log = logging.getLogger(__name__)
+
+
+class ProcedurePicker(QWidget):
+    chosen = Signal(object)  # ProcedureInfo, or None when cleared
+
+    def __init__(self, office: Office) -> None:
+        super().__init__()
+        self.office = office
+        self.procedures: list[ProcedureInfo] = []
+        self.current: ProcedureInfo | None = None
+        self.search = QLineEdit(placeholderText="Tìm thủ tục theo tên hoặc mã (gõ không dấu được)…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setToolTip("Tìm thủ tục (Ctrl+T). Mũi tên xuống để chọn trong danh sách.")
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Thủ tục", "Mã", "Thời hạn"])
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.tree)
+        self.search.textChanged.connect(self._filter)
+        self.search.returnPressed.connect(self._take_first)
+        self.tree.currentItemChanged.connect(self._picked)
+        self.runner = Runner(self)
+        self.runner.run(self.office.procedures, self._loaded, lambda exc: log.warning("catalog: %s", exc))
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Down and self.search.hasFocus():
+            self.tree.setFocus()
+        super().keyPressEvent(event)
+
+    def _loaded(self, procedures: list[ProcedureInfo]) -> None:
+        self.procedures = [p for p in procedures]
+        self._filter(self.search.text())
+
+    def _filter(self, text: str) -> None:
+        words = fold(text).split()
+        self.tree.clear()
+        groups: dict[str, QTreeWidgetItem] = {}
+        shown = 0
+        for p in self.procedures:
+            haystack = fold(f"{p.name} {p.code} {p.field}")
+            if words and not all(w in haystack for w in words):
+                continue
+            group = groups.get(p.field)
+            if group is None:
+                group = groups[p.field] = QTreeWidgetItem(self.tree, [p.field or "Khác"])
+                font = QFont(group.font(0))
+                font.setBold(True)
+                group.setFont(0, font)
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            item = QTreeWidgetItem(group, [p.name, p.code or "(chưa có mã)", p.time_label])
+            item.setData(0, Qt.ItemDataRole.UserRole, p.key)
+            item.setToolTip(0, p.name)
+            shown += 1
+        self.tree.expandAll() if words or shown < 40 else self.tree.collapseAll()
+
+    def _take_first(self) -> None:
+        """Enter in the search box takes the first match (and never saves the form)."""
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            if group.childCount():
+                self.tree.setCurrentItem(group.child(0))
+                return
+
+    def _picked(self, item: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None = None) -> None:
+        key = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
+        if key is None:
+            return
+        self.select(key)
+
+    def select(self, key: str) -> None:
+        self.current = next((p for p in self.procedures if p.key == key or (p.code and p.code == key)), None)
+        self.chosen.emit(self.current)
+
+    def clear(self) -> None:
+        self.current = None
+        self.search.clear()
+        self.tree.setCurrentItem(None)
+        self.chosen.emit(None)

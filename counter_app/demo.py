@@ -115,6 +115,9 @@ def create_demo(store: Store, *, days: int = 28, per_day: tuple[int, int] = (10,
     with store.read() as s:
         exists = s.get(OfficeRow, 1) is not None
     if exists and if_empty:
+        with store.write() as s:  # an office made before accounts existed gets the demo staff
+            if not accounts.accounts(s):
+                _demo_accounts(s, now())
         return DemoReport(False, 0)
     rng = random.Random(seed)
     with store.write() as s:

@@ -1,14 +1,16 @@
-"""The dossier list: filtered pages, newest first, never the whole table.
+"""The dossier list: filtered pages, newest received first, never the whole table.
 
-Pages continue from the last id seen (keyset paging), so the thousandth page costs what the first
-does even with 500,000 dossiers; the period filter rides the received-at index.
+Pages continue from the last (received at, id) seen (keyset paging), so the thousandth page costs
+what the first does even with 500,000 dossiers. The sort key is the one the indexes carry after
+each filter's column (received_at; clerk, received_at; procedure, received_at; status,
+received_at), so a filtered page is read in index order instead of sorting every match.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func, tuple_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -16,8 +18,9 @@ from counter_app import search
 from counter_app.clock import TZ
 from counter_app.dossier_queries import summary
 from counter_app.lifecycle import TERMINAL, Status
-from counter_app.list_views import DossierPage, DossierQuery, KnownApplicant
+from counter_app.list_views import DossierPage, DossierQuery, KnownApplicant, ListCursor
 from counter_app.store.models import Dossier
+from counter_app.store.types import AwareDateTime
 from counter_app.views import ApplicantIn
 
 PERIOD_DAYS = {"today": 0, "7d": 6, "30d": 29}
@@ -52,15 +55,18 @@ def _filtered(session: Session, query: DossierQuery, at: datetime) -> SelectOfSc
     return stmt
 
 
-def page(session: Session, query: DossierQuery, at: datetime, *, after: int | None = None,
+def page(session: Session, query: DossierQuery, at: datetime, *, after: ListCursor | None = None,
          limit: int = 200) -> DossierPage:
     stmt = _filtered(session, query, at)
     if after is not None:
-        stmt = stmt.where(col(Dossier.id) < after)
-    rows = session.exec(stmt.order_by(col(Dossier.id).desc()).limit(limit + 1)).all()
+        stmt = stmt.where(tuple_(col(Dossier.received_at), col(Dossier.id))
+                          < tuple_(bindparam("r", after.received_at, type_=AwareDateTime()), after.id))
+    stmt = stmt.order_by(col(Dossier.received_at).desc(), col(Dossier.id).desc()).limit(limit + 1)
+    rows = session.exec(stmt).all()
     more = len(rows) > limit
     rows = rows[:limit]
-    return DossierPage(rows=[summary(d, at) for d in rows], next_after=rows[-1].id if more and rows else None)
+    last = ListCursor(received_at=rows[-1].received_at, id=rows[-1].id) if more and rows else None
+    return DossierPage(rows=[summary(d, at) for d in rows], next_after=last)
 
 
 def count(session: Session, query: DossierQuery, at: datetime) -> int:

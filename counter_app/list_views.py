@@ -24,11 +24,18 @@ class DossierQuery(BaseModel):
     text: str = ""  # accent-insensitive search (code, name, ID, phone, address)
 
 
+class ListCursor(BaseModel):
+    """Where a page ended: the last row's receipt time and id (the list's sort key)."""
+
+    received_at: datetime
+    id: int
+
+
 class DossierPage(BaseModel):
-    """One page of the list, newest first. `next_after` continues it; None when it is the last page."""
+    """One page of the list, newest received first. `next_after` continues it; None on the last page."""
 
     rows: list[DossierSummary]
-    next_after: int | None
+    next_after: ListCursor | None
 
 
 class CountRow(BaseModel):

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from counter_app import daily_report, dossier_list
-from counter_app.list_views import DailyReport, DossierPage, DossierQuery, KnownApplicant
+from counter_app.list_views import DailyReport, DossierPage, DossierQuery, KnownApplicant, ListCursor
 from counter_app.store import Store
 
 
@@ -16,7 +16,7 @@ class LocalLists:
     store: Store
     _now: Callable[[], datetime]
 
-    def dossier_page(self, query: DossierQuery, *, after: int | None = None, limit: int = 200) -> DossierPage:
+    def dossier_page(self, query: DossierQuery, *, after: ListCursor | None = None, limit: int = 200) -> DossierPage:
         with self.store.read() as s:
             return dossier_list.page(s, query, self._now(), after=after, limit=limit)
 

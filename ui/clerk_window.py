@@ -198,8 +198,16 @@ class ClerkWindow(QMainWindow):
 
     def _show_printers(self, printers: list[PrinterView]) -> None:
         problems = [p.problem_vi for p in printers if p.enabled and p.problem_vi]
-        self.printer_button.setText(problems[0] if problems else "Máy in: sẵn sàng")
+        enabled = [p for p in printers if p.enabled]
+        if problems:
+            text = problems[0] + (f" (và {len(problems) - 1} máy in khác)" if len(problems) > 1 else "")
+        else:
+            text = "Máy in: sẵn sàng" if enabled else "Chưa cài đặt máy in"
+        self.printer_button.setText(text)
         self.printer_button.setStyleSheet("color: #9b1c1c; font-weight: bold;" if problems else "")
+        each = "\n".join(f"{p.name}: {p.state_vi}" for p in printers)
+        self.printer_button.setToolTip((each + "\n\n" if each else "")
+                                       + "Lệnh in và máy in: in lại, chuyển máy in, hủy, in thử (Ctrl+Shift+P)")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._unsubscribe()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.display import fmt_datetime
 from counter_app.lifecycle import STATUS_LABELS
-from counter_app.list_views import DUE_FILTERS, PERIODS, DossierPage, DossierQuery
+from counter_app.list_views import DUE_FILTERS, PERIODS, DossierPage, DossierQuery, ListCursor
 from counter_app.office import Office
 from counter_app.views import DossierSummary, ProcedureInfo
 from ui.messages import error_text
@@ -51,7 +51,7 @@ class DossierListModel(QAbstractTableModel):
         self.office = office
         self.rows: list[DossierSummary] = []
         self.query = DossierQuery()
-        self.next_after: int | None = None
+        self.next_after: ListCursor | None = None
         self.loading = False
         self.generation = 0  # answers to an older query are dropped
         self.runner = Runner(self)
@@ -66,7 +66,7 @@ class DossierListModel(QAbstractTableModel):
     def reload(self) -> None:
         self.set_query(self.query)
 
-    def _fetch(self, after: int | None) -> None:
+    def _fetch(self, after: ListCursor | None) -> None:
         self.loading = True
         generation, query = self.generation, self.query
         self.runner.run(lambda: self.office.dossier_page(query, after=after, limit=PAGE),

@@ -62,6 +62,12 @@ class SignInDialog(QDialog):
         layout.addWidget(self.button)
         self.button.clicked.connect(self.submit)
         (self.password if username else self.username).setFocus()
+        self.runner.run(office.accounts, self._check_accounts, lambda exc: log.warning("accounts: %s", exc))
+
+    def _check_accounts(self, accounts: list) -> None:
+        if not accounts:
+            self.banner.show_message("Văn phòng chưa có tài khoản nào. Quản trị tạo tài khoản bằng lệnh "
+                                     "“counter-app accounts add TÊN --role administrator”.", "warning")
 
     def submit(self) -> None:
         username, password = self.username.text().strip(), self.password.text()

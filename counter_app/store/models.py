@@ -119,6 +119,7 @@ class Dossier(SQLModel, table=True):
         Index("ix_dossier_received", "received_at"),
         Index("ix_dossier_clerk_received", "clerk", "received_at"),
         Index("ix_dossier_procedure_received", "procedure_key", "received_at"),
+        Index("ix_dossier_status_received", "status", "received_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

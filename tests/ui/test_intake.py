@@ -94,6 +94,8 @@ def test_scan_pick_tick_save_prints_the_receipt(qtbot, window, office, clock, tm
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert d.code in text and "Nguyễn Văn Đức" in text and "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
 
+    qtbot.waitUntil(lambda: "Máy in A4: Sẵn sàng" in window.printer_button.toolTip(), timeout=5000)
+    assert window.printer_button.text() == "Máy in: sẵn sàng"
     window.tabs.setCurrentWidget(window.dossiers)
     qtbot.waitUntil(lambda: window.dossiers.model.rowCount() == 1, timeout=5000)
     assert window.grab().save(str(SHOTS / "main_window.png"))

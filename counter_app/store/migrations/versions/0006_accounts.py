@@ -59,11 +59,13 @@ def upgrade() -> None:
     # The dossier list filters by clerk and by procedure within a period; keep those steps indexed.
     op.create_index("ix_dossier_clerk_received", "dossier", ["clerk", "received_at"])
     op.create_index("ix_dossier_procedure_received", "dossier", ["procedure_key", "received_at"])
+    op.create_index("ix_dossier_status_received", "dossier", ["status", "received_at"])
     op.create_index("ix_event_at", "event", ["at"])  # the daily figures read one day of events
 
 
 def downgrade() -> None:
     op.drop_index("ix_event_at", "event")
+    op.drop_index("ix_dossier_status_received", "dossier")
     op.drop_index("ix_dossier_procedure_received", "dossier")
     op.drop_index("ix_dossier_clerk_received", "dossier")
     op.drop_index("ix_clerk_session_account_id", "clerk_session")

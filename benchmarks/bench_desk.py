@@ -159,7 +159,7 @@ def save_to_receipt(runs: int = 20) -> None:
             time.sleep(0.0005)
         samples = []
         for i in range(runs + 1):
-            form.picker.select("cutru.thuong-tru")
+            form.picker.choose("cutru.thuong-tru")
             form.checklist.check_all()
             a = ApplicantIn(name=f"Nguyễn Văn Đức {uuid.uuid4().hex[:4]}", id_number="001090012345",
                             phone="0912345678", address="Số 12 Hàng Bông, Phường Cửa Nam, Hà Nội")

@@ -19,6 +19,10 @@ class DocumentIn(BaseModel):
     provided: bool = True
 
 
+# Applicant types of the national record (LoaiDoiTuong), with the words the screens use.
+APPLICANT_TYPES = {1: "Công dân", 2: "Doanh nghiệp", 3: "Cơ quan nhà nước", 4: "Tổ chức khác"}
+
+
 class ApplicantIn(BaseModel):
     type: int = Field(ge=1, le=4, default=1)  # 1 citizen, 2 enterprise, 3 state agency, 4 other organisation
     name: str = ""

@@ -48,7 +48,8 @@ ACTIONS: dict[str, ActionSpec] = {
     Action.HAND_OVER: ActionSpec("Chuyển cơ quan khác…", ("agency", "note")),
     Action.REQUEST_FEES: ActionSpec("Yêu cầu nộp phí…", ("reason",)),
     Action.FEES_PAID: ActionSpec("Đã nộp phí…", ("receipt_no",)),
-    Action.RESULT_READY: ActionSpec("Có kết quả…", ("results",), "result_notice", "Ctrl+Shift+K"),
+    # The short "result ready" notice is printed on demand (In lại), not on every result.
+    Action.RESULT_READY: ActionSpec("Có kết quả…", ("results",), "", "Ctrl+Shift+K"),
     Action.RETURN_RESULT: ActionSpec("Trả kết quả…", ("to_whom", "id_number", "id_checked"), "result_slip",
                                      "Ctrl+Shift+T"),
     Action.WITHDRAW: ActionSpec("Rút hồ sơ…", ("reason",)),

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QPushButton, QTabWidget
 
-from counter_app.account_views import Role, SessionView
+from counter_app.account_views import AccountView, Role, SessionView
 from counter_app.errors import OfficeError
 from counter_app.events import DossierChanged, OfficeEvent, PrintChanged
 from counter_app.office import Office
@@ -48,6 +48,7 @@ class ClerkWindow(QMainWindow):
         self.runner = Runner(self)
         self.names: dict[str, str] = {session.username: session.full_name}
         self.queue_panel: QueuePanel | None = None
+        self._served: list[str] = []  # dossiers received for the ticket being served
         self.details: list[DossierDetailDialog] = []
         where = f" · Quầy số {self.counter_no}" if self.counter_no else ""
         self.setWindowTitle(f"Một cửa — {info.name} — {session.full_name}{where}")
@@ -119,12 +120,11 @@ class ClerkWindow(QMainWindow):
         dock.setWidget(self.queue_panel)
         dock.setMinimumWidth(380)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
-        self._served: list[str] = []
         self.intake.saved.connect(lambda d: self._served.append(d.code))
 
     def _served_codes(self) -> list[str]:
         """The dossiers received for the ticket being finished (then forgotten)."""
-        codes, self._served = list(getattr(self, "_served", [])), []
+        codes, self._served = self._served, []
         return codes
 
     # --- navigation
@@ -190,8 +190,10 @@ class ClerkWindow(QMainWindow):
             self._list_dirty = False
             self.dossiers.model.reload()
 
-    def _got_names(self, accounts: list) -> None:
+    def _got_names(self, accounts: list[AccountView]) -> None:
         self.names.update({a.username: a.full_name for a in accounts})
+        self.dossiers.model.names = self.names
+        self.dossiers.model.layoutChanged.emit()
 
     def _refresh_printers(self) -> None:
         self.runner.run(self.office.printers, self._show_printers, lambda exc: log.warning("printers: %s", exc))

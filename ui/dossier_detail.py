@@ -31,7 +31,7 @@ from counter_app.display import fmt_date, fmt_datetime, fmt_money
 from counter_app.lifecycle import Action, Status
 from counter_app.office import Office
 from counter_app.print_views import JOB_KINDS, PrintRequest
-from counter_app.views import DossierDetail, EventView
+from counter_app.views import APPLICANT_TYPES, DossierDetail, EventView
 from ui.action_dialog import ACTIONS, ActionDialog, Perform
 from ui.messages import Banner, error_text
 from ui.worker import Runner
@@ -43,7 +43,6 @@ EVENT_WORDS = {a.value: a.label_vi.capitalize() for a in Action}
 REPRINTS = {"receipt": "receive", "receipt_summary": "receive", "control_sheet": None,
             "supplement": "request_supplement", "refusal": "refuse", "apology": "reschedule",
             "result_notice": "result_ready", "result_slip": "return_result"}
-APPLICANT_TYPES = {1: "Công dân", 2: "Doanh nghiệp", 3: "Cơ quan nhà nước", 4: "Tổ chức khác"}
 
 
 def _table(headers: tuple[str, ...], stretch: int) -> QTableWidget:

@@ -54,6 +54,7 @@ class DossierListModel(QAbstractTableModel):
         self.next_after: ListCursor | None = None
         self.loading = False
         self.generation = 0  # answers to an older query are dropped
+        self.names: dict[str, str] = {}  # user name -> full name, filled by the window
         self.runner = Runner(self)
 
     def set_query(self, query: DossierQuery) -> None:
@@ -112,7 +113,7 @@ class DossierListModel(QAbstractTableModel):
         d = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (d.code, d.applicant_name, d.procedure_name, d.status_label, fmt_datetime(d.received_at),
-                    fmt_datetime(d.due_at), d.clerk)[index.column()]
+                    fmt_datetime(d.due_at), self.names.get(d.clerk, d.clerk))[index.column()]
         if role == Qt.ItemDataRole.BackgroundRole:
             if d.overdue:
                 return QBrush(OVERDUE_BG)
@@ -162,7 +163,7 @@ class DossierList(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 215), (1, 180), (3, 160), (4, 130), (5, 130), (6, 80)):
+        for column, width in ((0, 215), (1, 180), (3, 160), (4, 130), (5, 130), (6, 140)):
             self.table.setColumnWidth(column, width)
 
         filters = QHBoxLayout()

@@ -37,7 +37,7 @@ from counter_app.errors import InvalidInput, OfficeError
 from counter_app.list_views import KnownApplicant
 from counter_app.office import Office
 from counter_app.print_views import PrintRequest
-from counter_app.views import ApplicantIn, DossierDetail, IntakeForm, ProcedureInfo
+from counter_app.views import APPLICANT_TYPES, ApplicantIn, DossierDetail, IntakeForm, ProcedureInfo
 from ui.document_checklist import DocumentChecklist
 from ui.messages import Banner, error_text
 from ui.procedure_picker import ProcedurePicker
@@ -46,7 +46,6 @@ from ui.worker import Runner
 
 log = logging.getLogger(__name__)
 
-APPLICANT_TYPES = {1: "Công dân", 2: "Doanh nghiệp", 3: "Cơ quan nhà nước", 4: "Tổ chức khác"}
 OUTCOMES = {"receive": "Tiếp nhận", "supplement": "Yêu cầu bổ sung", "refuse": "Từ chối tiếp nhận"}
 # The slip a new dossier prints, by the status it was saved in.
 STATUS_PRINT = {2: "receipt", 5: "supplement", 3: "refusal"}
@@ -190,9 +189,8 @@ class IntakeFormWidget(QWidget):
             QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
-        for field in (self.name, self.representative, self.phone, self.email, self.address):
+        for field in (self.name, self.representative, self.id_number, self.phone, self.email, self.address):
             field.returnPressed.connect(self.focusNextChild)  # Enter moves on; it never saves
-        self.id_number.returnPressed.connect(self._lookup_known)
         self.id_number.editingFinished.connect(self._lookup_known)
         self.kind.currentIndexChanged.connect(self._on_kind)
         self.picker.chosen.connect(self._on_procedure)

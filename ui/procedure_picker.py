@@ -93,9 +93,9 @@ class ProcedurePicker(QWidget):
         key = item.data(0, Qt.ItemDataRole.UserRole) if item is not None else None
         if key is None:
             return
-        self.select(key)
+        self.choose(key)
 
-    def select(self, key: str) -> None:
+    def choose(self, key: str) -> None:
         self.current = next((p for p in self.procedures if p.key == key or (p.code and p.code == key)), None)
         self.chosen.emit(self.current)
 

@@ -17,6 +17,7 @@ from tests.ui.keys import type_text
 from ui.clerk_window import ClerkWindow
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "clerk"
+SHOTS.mkdir(parents=True, exist_ok=True)
 # What a keyboard-wedge scanner types for a chip ID card (7 fields), then Enter.
 CARD = "001090012345|012345678|Nguyễn Văn Đức|15061990|Nam|Số 12 Hàng Bông, Phường Cửa Nam, Hà Nội|01072021"
 
@@ -70,7 +71,6 @@ def test_scan_pick_tick_save_prints_the_receipt(qtbot, window, office, clock, tm
     for row in range(form.checklist.rowCount()):
         form.checklist.setCurrentCell(row, 1)
         qtbot.keyClick(form.checklist, Qt.Key.Key_Space)
-    SHOTS.mkdir(parents=True, exist_ok=True)
     assert form.grab().save(str(SHOTS / "intake_form.png"))
 
     qtbot.keyClick(form, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -158,3 +158,21 @@ def test_an_organisation_applies_with_a_representative(qtbot, window, office):
     qtbot.waitUntil(lambda: form.last_saved is not None, timeout=5000)
     d = office.dossier(form.last_saved.code)
     assert (d.applicant_type, d.representative, d.id_number) == (2, "Vũ Minh Khánh", "0101234567")
+
+
+def test_without_a_printer_the_dossier_is_saved_and_the_receipt_waits(qtbot, office):
+    window = ClerkWindow(office, office.info(), signed_in(office, "canbo2", counter_no=2))
+    qtbot.addWidget(window)
+    window.show()
+    form = window.intake
+    qtbot.waitUntil(lambda: len(form.picker.procedures) > 0, timeout=5000)
+    form.apply_scan(CARD)
+    _pick(qtbot, form, "khai sinh", "Đăng ký khai sinh")
+    form.checklist.check_all()
+    form.save()
+    qtbot.waitUntil(lambda: "Chưa có máy in phù hợp" in form.banner.text(), timeout=5000)
+    assert window.printer_button.text() == "Chưa cài đặt máy in"
+    (job,) = office.print_jobs()
+    assert (job.kind, job.printer, job.state) == ("receipt", "", "pending")  # kept until a printer is set up
+    assert office.dossier(job.request.code).status == 2
+    window.close()

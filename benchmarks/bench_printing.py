@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 from benchmarks._common import figures, fresh_office
+from counter_app import accounts
 from counter_app.local_office import LocalOffice
 from counter_app.print_views import PrinterConfig, PrintRequest, PrintSettings
 from counter_app.views import ApplicantIn, IntakeForm
@@ -25,7 +26,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = fresh_office(Path(tmp) / "bench.sqlite3")
         office = LocalOffice(store)
-        office.save_printer(PrinterConfig(name="Vé", kind="thermal", paper_mm=58, purposes=["ticket"]), actor="a")
+        office.save_printer(PrinterConfig(name="Vé", kind="thermal", paper_mm=58, purposes=["ticket"]),
+                            actor=accounts.SYSTEM)
         info, settings = office.info(), PrintSettings()
 
         for mm in (58, 80):

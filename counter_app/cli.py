@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from counter_app import catalog, cli_accounts, cli_printers, office_setup
+from counter_app import catalog, cli_accounts, cli_city, cli_printers, office_setup
 from counter_app.accounts import SYSTEM
 from counter_app.clock import aware, now
 from counter_app.errors import OfficeError
@@ -85,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_printers.add_parser(sub)
     cli_accounts.add_parser(sub)
+    cli_city.add_parsers(sub)
 
     due = sub.add_parser("due", help="compute the appointment time of a procedure")
     due.add_argument("procedure", help="catalog key or national code")
@@ -256,6 +257,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "gui": _cmd_gui, "kiosk": _cmd_kiosk, "board": _cmd_board, "queue": _cmd_queue, "demo": _cmd_demo,
     "verify-log": _cmd_verify, "catalog": _cmd_catalog, "office": _cmd_office, "due": _cmd_due,
     "printers": _cmd_printers, "accounts": lambda settings, args: cli_accounts.run(args, _open(settings)),
+    "city-server": lambda _settings, args: cli_city.run_server(args),
+    "city": lambda _settings, args: cli_city.run(args),
 }
 
 

@@ -1,0 +1,90 @@
+"""`counter-app city-server` and `counter-app city …`: run the city centre and do what its operators do.
+
+Part of the composition root (it starts the `sync` package's server). The database URL is
+`--db-url` or the `COUNTER_CITY_DB_URL` environment variable (PostgreSQL; SQLite for development).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from pathlib import Path
+
+from counter_app.clock import now
+from counter_app.errors import ConfigError
+
+DB_URL_ENV = "COUNTER_CITY_DB_URL"
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    server = sub.add_parser("city-server", help="run the city centre's sync server (FastAPI)")
+    server.add_argument("--db-url", help=f"database URL (default ${DB_URL_ENV})")
+    server.add_argument("--host", default="127.0.0.1")
+    server.add_argument("--port", type=int, default=8800)
+    server.add_argument("--workers", type=int, default=1)
+
+    city = sub.add_parser("city", help="the city centre operator's commands")
+    city.add_argument("--db-url", help=f"database URL (default ${DB_URL_ENV})")
+    acts = city.add_subparsers(dest="city_command", metavar="ACTION", required=True)
+    create = acts.add_parser("credential", help="issue a credential (prints its token once)")
+    create.add_argument("agency", help='the office\'s agency code, or "*" for an operator')
+    create.add_argument("--operator", action="store_true", help="an operator's credential (city-side actions)")
+    create.add_argument("--label", default="")
+    acts.add_parser("revoke", help="revoke every credential of an office").add_argument("agency")
+    act = acts.add_parser("act", help="a department acts on a dossier (the change flows down to its hub)")
+    act.add_argument("code")
+    act.add_argument("action", choices=("start_processing", "request_supplement", "result_ready", "stop"))
+    act.add_argument("--reason", default="")
+    act.add_argument("--result", action="append", default=[], help="a result document (repeat)")
+    act.add_argument("--actor", default="city operator")
+    acts.add_parser("publish-catalog", help="publish a procedure catalog (JSON) to every hub").add_argument(
+        "file", type=Path)
+    acts.add_parser("export", help="dossiers in the national portal's record shape (JSON)").add_argument(
+        "--agency", default="")
+
+
+def _url(args: argparse.Namespace) -> str:
+    url = args.db_url or os.environ.get(DB_URL_ENV, "")
+    if not url:
+        raise ConfigError("no city database URL", f"Cần địa chỉ cơ sở dữ liệu thành phố (--db-url hoặc {DB_URL_ENV}).")
+    return url
+
+
+def run_server(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from sync.server.db import make_engine, migrate
+
+    url = _url(args)
+    migrate(make_engine(url))
+    os.environ[DB_URL_ENV] = url
+    uvicorn.run("sync.server.main:build", factory=True, host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from sqlalchemy.orm import Session
+
+    from sync.server import crud, export
+    from sync.server.db import make_engine, migrate
+
+    engine = make_engine(_url(args))
+    migrate(engine)
+    with Session(engine) as s, s.begin():
+        if args.city_command == "credential":
+            role = "admin" if args.operator else "hub"
+            print(crud.create_credential(s, agency_code=args.agency, role=role, label=args.label, at=now()))
+        elif args.city_command == "revoke":
+            print(f"revoked {crud.revoke_credentials(s, agency_code=args.agency, at=now())} credentials")
+        elif args.city_command == "act":
+            d = crud.city_action(s, args.code, args.action, at=now(), actor=args.actor, reason=args.reason,
+                                 results=args.result)
+            print(f"{d.code}: status {d.status}")
+        elif args.city_command == "publish-catalog":
+            body = json.loads(args.file.read_text(encoding="utf-8"))
+            crud.publish_catalog(s, str(body["version"]), body, now())
+            print(f"published catalog {body['version']}")
+        else:
+            print(json.dumps(export.national_records(s, agency_code=args.agency), ensure_ascii=False, indent=1))
+    return 0

@@ -1,0 +1,67 @@
+"""The wire between an office hub and the city centre (DESIGN.md, Sync protocol): plain pydantic models.
+
+Ops go up in batches of at most `MAX_OPS` (and `MAX_BYTES`); each comes back with its own result.
+Changes come down after a server sequence number, never a clock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+MAX_OPS = 100
+MAX_BYTES = 10 * 1024 * 1024
+CHANGES_LIMIT = 500
+
+
+class OpIn(BaseModel):
+    """One outbox op as the hub froze it: `payload` is the canonical JSON text, `sha256` its digest."""
+
+    op_id: str = Field(min_length=8, max_length=64)
+    dossier_code: str = Field(min_length=1, max_length=64)
+    kind: str = Field(min_length=1, max_length=64)
+    payload: str
+    sha256: str = Field(min_length=64, max_length=64)
+
+
+class PushRequest(BaseModel):
+    ops: list[OpIn] = Field(max_length=MAX_OPS)
+
+
+class OpResult(BaseModel):
+    op_id: str
+    result: Literal["ok", "duplicate", "rejected"]
+    reason: str = ""  # English, for the log and the supervisor's screen (with `reason_vi`)
+    reason_vi: str = ""
+
+
+class PushResponse(BaseModel):
+    results: list[OpResult]
+
+
+class Change(BaseModel):
+    """Something the city decided that a hub must apply: a status change, results, a catalog update."""
+
+    seq: int
+    kind: Literal["dossier.status", "catalog"]
+    dossier_code: str = ""
+    at: datetime
+    body: dict[str, Any]
+
+
+class ChangesResponse(BaseModel):
+    changes: list[Change]
+    next_since: int  # the cursor to ask with next time (the last seq returned, or `since`)
+    more: bool
+
+
+class CatalogResponse(BaseModel):
+    version: str
+    catalog: dict[str, Any] | None  # None: the hub already has the newest version
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+    server_time: datetime

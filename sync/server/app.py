@@ -1,0 +1,135 @@
+"""The city centre's HTTP API (FastAPI). Stateless: any number of workers may run behind a load balancer.
+
+Every request carries `Authorization: Bearer <token>`: a hub's token writes and reads only its own
+office's dossiers; an operator's token (agency "*") drives the city-side actions and the export.
+"""
+
+# No `from __future__ import annotations` here: FastAPI reads the dependencies from the annotations of
+# functions defined inside `create_app`, which only evaluated annotations can see.
+import logging
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from counter_app.clock import now
+from sync.protocol import (
+    CHANGES_LIMIT,
+    MAX_BYTES,
+    CatalogResponse,
+    ChangesResponse,
+    Health,
+    OpResult,
+    PushRequest,
+    PushResponse,
+)
+from sync.server import crud, export
+from sync.server.models import Credential
+
+log = logging.getLogger(__name__)
+
+
+class CityAction(BaseModel):
+    reason: str = ""
+    results: list[str] = []
+    actor: str = ""
+
+
+class CatalogIn(BaseModel):
+    version: str
+    catalog: dict
+
+
+def create_app(engine: Engine, *, clock: Callable[[], datetime] = now) -> FastAPI:
+    app = FastAPI(title="Một cửa — city centre sync", version="1")
+
+    def session() -> Iterator[Session]:
+        with Session(engine) as s:
+            yield s
+
+    SessionDep = Annotated[Session, Depends(session)]
+
+    def credential(s: SessionDep, authorization: Annotated[str, Header()] = "") -> Credential:
+        token = authorization.removeprefix("Bearer ").strip()
+        found = crud.credential_of(s, token) if token else None
+        if found is None:
+            raise HTTPException(401, "unknown or revoked credential")
+        return found
+
+    def hub(cred: Annotated[Credential, Depends(credential)]) -> Credential:
+        if cred.role != "hub":
+            raise HTTPException(403, "a hub credential is needed")
+        return cred
+
+    def operator(cred: Annotated[Credential, Depends(credential)]) -> Credential:
+        if cred.role != "admin":
+            raise HTTPException(403, "an operator credential is needed")
+        return cred
+
+    @app.get("/health")
+    def health() -> Health:
+        return Health(server_time=clock())
+
+    @app.post("/v1/sync/push", response_model=PushResponse)
+    def push(batch: PushRequest, cred: Annotated[Credential, Depends(hub)],
+             content_length: Annotated[int, Header()] = 0) -> JSONResponse:
+        if content_length > MAX_BYTES:
+            raise HTTPException(413, f"a push is at most {MAX_BYTES} bytes")
+        results: list[OpResult] = []
+        conflict = False
+        for op in batch.ops:
+            try:
+                results.append(crud.apply_op(engine, cred.agency_code, op, clock()))
+            except crud.Conflict as exc:
+                conflict = True
+                log.warning("push from %s: %s", cred.agency_code, exc)
+                results.append(OpResult(op_id=op.op_id, result="rejected", reason=str(exc),
+                                        reason_vi="Mã thao tác đã được dùng cho dữ liệu khác."))
+        body = PushResponse(results=results).model_dump(mode="json")
+        return JSONResponse(body, status_code=409 if conflict else 200)
+
+    @app.get("/v1/sync/changes")
+    def changes(s: SessionDep, cred: Annotated[Credential, Depends(hub)], since: Annotated[int, Query(ge=0)] = 0,
+                limit: Annotated[int, Query(ge=1, le=CHANGES_LIMIT)] = CHANGES_LIMIT) -> ChangesResponse:
+        rows = crud.changes_since(s, cred.agency_code, since, limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return ChangesResponse(changes=rows, next_since=rows[-1].seq if rows else since, more=more)
+
+    @app.get("/v1/catalog")
+    def catalog(s: SessionDep, _cred: Annotated[Credential, Depends(hub)], have: str = "") -> CatalogResponse:
+        latest = crud.latest_catalog(s)
+        if latest is None:
+            raise HTTPException(404, "no catalog published yet")
+        return CatalogResponse(version=latest.version, catalog=None if latest.version == have else latest.body)
+
+    @app.post("/v1/admin/dossiers/{code}/{action}")
+    def act(code: str, action: str, value: CityAction, s: SessionDep,
+            cred: Annotated[Credential, Depends(operator)]) -> dict:
+        try:
+            d = crud.city_action(s, code, action, at=clock(), actor=value.actor or cred.label,
+                                 reason=value.reason, results=value.results)
+            s.commit()
+            return {"code": d.code, "status": d.status}
+        except LookupError as exc:
+            raise HTTPException(404, str(exc)) from None
+        except ValueError as exc:
+            raise HTTPException(409, str(exc)) from None
+
+    @app.post("/v1/admin/catalog")
+    def publish(value: CatalogIn, s: SessionDep, _cred: Annotated[Credential, Depends(operator)]) -> dict:
+        crud.publish_catalog(s, value.version, value.catalog, clock())
+        s.commit()
+        return {"version": value.version}
+
+    @app.get("/v1/admin/export")
+    def export_records(s: SessionDep, _cred: Annotated[Credential, Depends(operator)],
+                       agency: str = "") -> list[dict]:
+        return export.national_records(s, agency_code=agency)
+
+    return app

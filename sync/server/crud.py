@@ -1,0 +1,210 @@
+"""Every query of the city server: credentials, applying pushed ops, the change feed, city actions, catalog.
+
+Each pushed op is applied in its own transaction keyed by its op id (INSERT … ON CONFLICT DO NOTHING):
+the same id and hash again gets the stored result; the same id with another hash is a conflict; an op
+that cannot be applied is stored as rejected, with its reason, and does not stop the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from counter_app.lifecycle import Action, Status, allowed
+from sync.protocol import Change, OpIn, OpResult
+from sync.server.models import CatalogVersion, ChangeRow, CityDossier, Credential, ReceivedOp
+
+log = logging.getLogger(__name__)
+
+# Hub actions about processing: once the city has acted on a dossier, processing status is the city's.
+PROCESSING_KINDS = {"start_processing", "hand_over", "result_ready", "stop", "request_fees"}
+CITY_ACTIONS = {"start_processing": Action.START_PROCESSING, "request_supplement": Action.REQUEST_SUPPLEMENT,
+                "result_ready": Action.RESULT_READY, "stop": Action.STOP}
+CHANGE_LOCK = 7_305_001  # serialises change inserts so seq order is commit order (no cursor skips a row)
+
+
+class Rejected(Exception):
+    def __init__(self, reason: str, reason_vi: str) -> None:
+        super().__init__(reason)
+        self.reason, self.reason_vi = reason, reason_vi
+
+
+class Conflict(Exception):
+    """The op id was used before with another payload."""
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+# --- credentials
+def create_credential(session: Session, *, agency_code: str, role: str, label: str, at: datetime) -> str:
+    """A new token for an office's hub (or an operator, agency "*"); only its hash is stored."""
+    token = secrets.token_urlsafe(32)
+    session.add(Credential(agency_code=agency_code, role=role, label=label, token_hash=token_hash(token),
+                           created_at=at))
+    return token
+
+
+def revoke_credentials(session: Session, *, agency_code: str, at: datetime) -> int:
+    rows = session.scalars(select(Credential).where(Credential.agency_code == agency_code,
+                                                    Credential.revoked_at.is_(None))).all()
+    for row in rows:
+        row.revoked_at = at
+    return len(rows)
+
+
+def credential_of(session: Session, token: str) -> Credential | None:
+    row = session.scalars(select(Credential).where(Credential.token_hash == token_hash(token))).first()
+    return row if row is not None and row.revoked_at is None else None
+
+
+# --- pushed ops
+def _insert_op(session: Session, row: dict[str, Any]) -> bool:
+    """Insert the op's row unless its id exists; True when this call inserted it."""
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    stmt = (insert(ReceivedOp).values(**row).on_conflict_do_nothing(index_elements=["op_id"])
+            .returning(ReceivedOp.op_id))  # rowcount is -1 here under psycopg; RETURNING says it plainly
+    return session.execute(stmt).scalar() is not None
+
+
+def apply_op(engine: Engine, agency_code: str, op: OpIn, at: datetime) -> OpResult:
+    """Apply one op in its own transaction; see the module docstring."""
+    with Session(engine) as session, session.begin():
+        row = {"op_id": op.op_id, "agency_code": agency_code, "dossier_code": op.dossier_code, "kind": op.kind,
+               "sha256": op.sha256, "payload": op.payload, "result": "ok", "reason": "", "reason_vi": "",
+               "received_at": at}
+        if not _insert_op(session, row):
+            stored = session.get(ReceivedOp, op.op_id)
+            assert stored is not None
+            if stored.sha256 != op.sha256:
+                raise Conflict(f"op {op.op_id} was received before with another payload")
+            return OpResult(op_id=op.op_id, result="duplicate" if stored.result == "ok" else "rejected",
+                            reason=stored.reason, reason_vi=stored.reason_vi)
+        savepoint = session.begin_nested()
+        try:
+            _apply(session, agency_code, op, at)
+            savepoint.commit()
+        except Rejected as exc:
+            savepoint.rollback()
+            stored = session.get(ReceivedOp, op.op_id)
+            assert stored is not None
+            stored.result, stored.reason, stored.reason_vi = "rejected", exc.reason, exc.reason_vi
+            log.warning("op %s of %s (%s) rejected: %s", op.op_id, op.dossier_code, agency_code, exc.reason)
+            return OpResult(op_id=op.op_id, result="rejected", reason=exc.reason, reason_vi=exc.reason_vi)
+    return OpResult(op_id=op.op_id, result="ok")
+
+
+def _parse(agency_code: str, op: OpIn) -> dict[str, Any]:
+    if hashlib.sha256(op.payload.encode("utf-8")).hexdigest() != op.sha256:
+        raise Rejected("payload does not match its sha256", "Dữ liệu gửi lên bị hỏng (mã kiểm tra không khớp).")
+    try:
+        payload = json.loads(op.payload)
+    except json.JSONDecodeError:
+        raise Rejected("payload is not JSON", "Dữ liệu gửi lên không đúng định dạng.") from None
+    if not isinstance(payload, dict):
+        raise Rejected("payload is not an object", "Dữ liệu gửi lên không đúng định dạng.")
+    for field, value in (("op_id", op.op_id), ("kind", op.kind), ("dossier_code", op.dossier_code)):
+        if payload.get(field) != value:
+            raise Rejected(f"payload {field} differs from the envelope", "Dữ liệu gửi lên không nhất quán.")
+    if payload.get("agency") != agency_code or not op.dossier_code.startswith(agency_code + "-"):
+        raise Rejected(f"office {agency_code} may not write dossier {op.dossier_code}",
+                       f"Văn phòng {agency_code} không được ghi hồ sơ {op.dossier_code} của đơn vị khác.")
+    if not isinstance(payload.get("to"), int) or payload["to"] not in {int(s) for s in Status}:
+        raise Rejected("payload has no valid status", "Dữ liệu gửi lên thiếu trạng thái hồ sơ hợp lệ.")
+    return payload
+
+
+def _when(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def _apply(session: Session, agency_code: str, op: OpIn, at: datetime) -> None:
+    payload = _parse(agency_code, op)
+    dossier = session.get(CityDossier, op.dossier_code, with_for_update=True)
+    snapshot = payload.get("dossier")
+    if snapshot is not None:
+        if dossier is not None:
+            raise Rejected(f"dossier {op.dossier_code} was already received",
+                           f"Hồ sơ {op.dossier_code} đã được gửi lên trước đó.")
+        received = _when(snapshot.get("received_at")) or _when(payload.get("at")) or at
+        session.add(CityDossier(code=op.dossier_code, agency_code=agency_code, status=payload["to"],
+                                intake=snapshot, received_at=received, due_at=_when(payload.get("due_at")),
+                                results={}, hub_event_seq=int(payload.get("event_seq") or 0), updated_at=at))
+        return
+    if dossier is None:
+        raise Rejected(f"dossier {op.dossier_code} is unknown (its intake has not arrived)",
+                       f"Thành phố chưa có hồ sơ {op.dossier_code} (chưa nhận được bản tiếp nhận).")
+    if dossier.results.get("city_owned") and op.kind in PROCESSING_KINDS:
+        log.info("op %s (%s) kept but not applied: the city owns processing of %s", op.op_id, op.kind, dossier.code)
+        return
+    dossier.status = payload["to"]
+    dossier.due_at = _when(payload.get("due_at")) if "due_at" in payload else dossier.due_at
+    if op.kind == "return_result":
+        dossier.returned_at = _when(payload.get("at"))
+    dossier.hub_event_seq = max(dossier.hub_event_seq, int(payload.get("event_seq") or 0))
+    dossier.updated_at = at
+
+
+# --- the change feed and what the city does
+def _add_change(session: Session, *, agency_code: str, kind: str, dossier_code: str, body: dict[str, Any],
+                at: datetime) -> ChangeRow:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": CHANGE_LOCK})
+    row = ChangeRow(agency_code=agency_code, kind=kind, dossier_code=dossier_code, body=body, at=at)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def changes_since(session: Session, agency_code: str, since: int, limit: int) -> list[Change]:
+    rows = session.scalars(select(ChangeRow).where(ChangeRow.seq > since,
+                                                   ChangeRow.agency_code.in_([agency_code, "*"]))
+                           .order_by(ChangeRow.seq).limit(limit)).all()
+    return [Change(seq=r.seq, kind=r.kind, dossier_code=r.dossier_code, at=r.at, body=r.body) for r in rows]
+
+
+def city_action(session: Session, code: str, action: str, *, at: datetime, actor: str, reason: str = "",
+                results: list[str] | None = None) -> CityDossier:
+    """A department acts on a dossier: the status changes here and flows down to its hub."""
+    dossier = session.get(CityDossier, code, with_for_update=True)
+    if dossier is None:
+        raise LookupError(f"no dossier {code}")
+    step = CITY_ACTIONS.get(action)
+    if step is None:
+        raise ValueError(f"unknown city action {action!r}")
+    current = Status(dossier.status)
+    if not allowed(step, current):
+        raise ValueError(f"{action} not allowed from status {int(current)}")
+    target = {"start_processing": Status.PROCESSING, "request_supplement": Status.SUPPLEMENT_REQUESTED,
+              "result_ready": Status.RESULT_READY, "stop": Status.STOPPED}[action]
+    dossier.status = int(target)
+    dossier.results = {**dossier.results, "city_owned": True,
+                       **({"results": list(results)} if results else {})}
+    dossier.updated_at = at
+    _add_change(session, agency_code=dossier.agency_code, kind="dossier.status", dossier_code=code, at=at,
+                body={"action": action, "status": int(target), "reason": reason, "results": list(results or []),
+                      "actor": actor})
+    return dossier
+
+
+def publish_catalog(session: Session, version: str, body: dict[str, Any], at: datetime) -> None:
+    session.merge(CatalogVersion(version=version, body=body, created_at=at))
+    _add_change(session, agency_code="*", kind="catalog", body={"version": version}, dossier_code="", at=at)
+
+
+def latest_catalog(session: Session) -> CatalogVersion | None:
+    return session.scalars(select(CatalogVersion).order_by(CatalogVersion.created_at.desc())).first()
+
+
+Clock = Callable[[], datetime]

@@ -1,0 +1,105 @@
+"""The city centre's tables (PostgreSQL; SQLite for development only), with their own metadata and migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Identity, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes stored in UTC: PostgreSQL keeps the zone, SQLite (development) would drop it."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the city stores aware times only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar = {dict[str, Any]: JSON, datetime: UtcDateTime()}
+
+
+class Credential(Base):
+    """A hub's (or an operator's) access to the city: only the sha256 of its token is kept."""
+
+    __tablename__ = "credential"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(32), index=True)  # "*" for a city operator
+    role: Mapped[str] = mapped_column(String(16))  # "hub" or "admin"
+    label: Mapped[str] = mapped_column(String(200), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class ReceivedOp(Base):
+    """Every op ever received, keyed by its id: a repeat gets the stored result, never a second apply."""
+
+    __tablename__ = "received_op"
+
+    op_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(32))
+    dossier_code: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    result: Mapped[str] = mapped_column(String(16))  # ok or rejected
+    reason: Mapped[str] = mapped_column(Text, default="")
+    reason_vi: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime]
+
+
+class CityDossier(Base):
+    """The city's copy of a dossier: the hub's intake data, and the status whoever owns it set last."""
+
+    __tablename__ = "city_dossier"
+    __table_args__ = (Index("ix_city_dossier_agency_status", "agency_code", "status"),)
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(32))
+    status: Mapped[int] = mapped_column(Integer)
+    intake: Mapped[dict[str, Any]]  # the hub's snapshot at intake (hub-owned)
+    received_at: Mapped[datetime]
+    due_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    returned_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    results: Mapped[dict[str, Any]] = mapped_column(default=dict)  # city-owned: results, processing notes
+    hub_event_seq: Mapped[int] = mapped_column(BigInteger, default=0)  # the last hub event applied
+    updated_at: Mapped[datetime]
+
+
+class ChangeRow(Base):
+    """What hubs must pull, in one server-wide order. `agency_code` "*" is for every hub (catalog)."""
+
+    __tablename__ = "change"
+    __table_args__ = (Index("ix_change_agency_seq", "agency_code", "seq"),)
+
+    seq: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32))
+    dossier_code: Mapped[str] = mapped_column(String(64), default="")
+    body: Mapped[dict[str, Any]]
+    at: Mapped[datetime]
+
+
+class CatalogVersion(Base):
+    __tablename__ = "catalog_version"
+
+    version: Mapped[str] = mapped_column(String(32), primary_key=True)
+    body: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]

@@ -1,0 +1,81 @@
+"""The city server under test: a real PostgreSQL (and SQLite, allowed for development) behind real HTTP."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import httpx
+import psycopg
+import pytest
+import uvicorn
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from counter_app.clock import now
+from sync.server import crud
+from sync.server.app import create_app
+from sync.server.db import make_engine, migrate
+from tests.pg import Postgres
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """One cluster for the whole run (about a second to start); each test gets its own database."""
+    pg = Postgres()
+    url = pg.start()
+    yield url
+    pg.stop()
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def city_engine(request, tmp_path) -> Iterator[Engine]:
+    if request.param == "postgresql":
+        base = request.getfixturevalue("postgres")
+        name = f"city_{next(_numbers)}"
+        with psycopg.connect(base.replace("+psycopg", ""), autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+        url = base.rsplit("/", 1)[0] + "/" + name
+    else:
+        url = f"sqlite:///{tmp_path / 'city.sqlite3'}"
+    engine = make_engine(url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@dataclass
+class City:
+    url: str
+    engine: Engine
+    server: uvicorn.Server
+
+    def token(self, agency: str, role: str = "hub") -> str:
+        with Session(self.engine) as s, s.begin():
+            return crud.create_credential(s, agency_code=agency, role=role, label=f"test {agency}", at=now())
+
+    def client(self, token: str) -> httpx.Client:
+        return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+
+
+@pytest.fixture
+def city(city_engine: Engine) -> Iterator[City]:
+    """The FastAPI app served by uvicorn on a loopback port, in a thread."""
+    config = uvicorn.Config(create_app(city_engine), host="127.0.0.1", port=0, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("city server did not start")
+        time.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    yield City(f"http://127.0.0.1:{port}", city_engine, server)
+    server.should_exit = True
+    thread.join(timeout=10)

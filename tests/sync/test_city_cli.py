@@ -1,0 +1,54 @@
+"""The city operator's commands and `counter-app city-server` as a real process."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+
+from counter_app.cli import main
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_city_server_serves_and_credentials_work(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'city.sqlite3'}"
+    assert main(["city", "--db-url", url, "credential", "000.00.73.H26", "--label", "Cửa Nam"]) == 0
+    token = capsys.readouterr().out.strip()
+    assert len(token) >= 40
+    port = _free_port()
+    env = dict(os.environ, COUNTER_CITY_DB_URL=url)
+    server = subprocess.Popen([sys.executable, "-m", "counter_app.cli", "city-server", "--port", str(port)],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                assert httpx.get(f"{base}/health").json()["status"] == "ok"
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stdout.read()
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        hub = httpx.get(f"{base}/v1/sync/changes", headers={"Authorization": f"Bearer {token}"})
+        assert hub.status_code == 200 and hub.json()["changes"] == []
+        assert main(["city", "--db-url", url, "revoke", "000.00.73.H26"]) == 0
+        assert httpx.get(f"{base}/v1/sync/changes", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_city_commands_refuse_without_a_database_url(monkeypatch, capsys):
+    monkeypatch.delenv("COUNTER_CITY_DB_URL", raising=False)
+    assert main(["city", "export"]) == 2
+    assert "COUNTER_CITY_DB_URL" in capsys.readouterr().err

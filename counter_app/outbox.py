@@ -6,11 +6,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
-from sqlmodel import Session, col
+from sqlalchemy import delete, func
+from sqlmodel import Session, col, select
 
 from counter_app.canonical import dumps, sha256
-from counter_app.store.models import Event, Outbox
+from counter_app.errors import NotFound
+from counter_app.store.models import Dossier, Event, Outbox
 
 
 def enqueue(session: Session, *, event: Event, kind: str, body: dict[str, Any]) -> Outbox:
@@ -42,3 +43,62 @@ def prune_acked(session: Session, *, acked_before: datetime) -> int:
         delete(Outbox).where(col(Outbox.state) == "acked", col(Outbox.acked_at) < acked_before)
     )
     return result.rowcount or 0
+
+
+def next_batch(session: Session, *, limit: int, max_bytes: int) -> list[tuple[Outbox, str]]:
+    """The oldest pending ops with their dossier codes, at most `limit` and about `max_bytes` of payload.
+
+    A rejected op holds back the later ops of its own dossier only (they would fail or overtake it).
+    """
+    held = select(Outbox.dossier_id).where(col(Outbox.state) == "rejected", col(Outbox.dossier_id).is_not(None))
+    rows = session.exec(
+        select(Outbox, Dossier.code).join(Dossier, col(Dossier.id) == col(Outbox.dossier_id))
+        .where(col(Outbox.state) == "pending", col(Outbox.dossier_id).not_in(held))
+        .order_by(col(Outbox.id)).limit(limit)
+    ).all()
+    batch, size = [], 0
+    for op, code in rows:
+        size += len(op.payload.encode("utf-8")) + 256
+        if batch and size > max_bytes:
+            break
+        batch.append((op, code))
+    return batch
+
+
+def record_results(session: Session, results: list[tuple[str, str, str]], *, at: datetime) -> None:
+    """Store the city's answers (op id, "ok"|"duplicate"|"rejected"|"held", reason) in one transaction.
+
+    A held op was not looked at (an earlier op of its dossier was rejected): it stays pending.
+    """
+    ops = {o.op_id: o for o in session.exec(select(Outbox).where(col(Outbox.op_id).in_([r[0] for r in results])))}
+    for op_id, result, reason in results:
+        op = ops.get(op_id)
+        if op is None or op.state == "acked":
+            continue
+        op.attempts += 1
+        if result in ("ok", "duplicate"):
+            op.state, op.acked_at, op.last_error = "acked", at, ""
+        elif result == "held":
+            op.last_error = reason
+        else:
+            op.state, op.last_error = "rejected", reason
+        session.add(op)
+
+
+def resend(session: Session, op_id: str) -> Outbox:
+    """Send a rejected op again (after the cause was fixed at the city or in the office)."""
+    op = session.exec(select(Outbox).where(Outbox.op_id == op_id)).first()
+    if op is None or op.state != "rejected":
+        raise NotFound(f"no rejected op {op_id}", "Không có thao tác bị từ chối này để gửi lại.")
+    op.state, op.last_error = "pending", ""
+    session.add(op)
+    return op
+
+
+def pending_count(session: Session) -> int:
+    return int(session.exec(select(func.count()).select_from(Outbox).where(col(Outbox.state) == "pending")).one())
+
+
+def rejected(session: Session) -> list[tuple[Outbox, str]]:
+    return list(session.exec(select(Outbox, Dossier.code).join(Dossier, col(Dossier.id) == col(Outbox.dossier_id))
+                             .where(col(Outbox.state) == "rejected").order_by(col(Outbox.id))).all())

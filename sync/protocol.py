@@ -32,7 +32,8 @@ class PushRequest(BaseModel):
 
 class OpResult(BaseModel):
     op_id: str
-    result: Literal["ok", "duplicate", "rejected"]
+    # held: not looked at, because an earlier op of its dossier in the same push was rejected; send it later
+    result: Literal["ok", "duplicate", "rejected", "held"]
     reason: str = ""  # English, for the log and the supervisor's screen (with `reason_vi`)
     reason_vi: str = ""
 

@@ -59,6 +59,8 @@ def _table(headers: tuple[str, ...], stretch: int) -> QTableWidget:
 def _details_text(e: EventView) -> str:
     d = e.details
     parts = [str(d[k]) for k in ("reason", "note", "agency", "to_whom", "receipt_no") if d.get(k)]
+    if d.get("results"):
+        parts.append("kết quả: " + "; ".join(str(r) for r in d["results"]))
     if d.get("new_due"):
         parts.append(f"hẹn mới {d['new_due']}")
     if d.get("missing"):
@@ -163,9 +165,12 @@ class DossierDetailDialog(QDialog):
         self.history.setRowCount(len(d.events))
         for r, e in enumerate(reversed(d.events)):  # newest first
             kind = e.kind.removeprefix("dossier.")
+            what = EVENT_WORDS.get(kind.removeprefix("city."), kind)
+            if kind.startswith("city."):  # decided at the city and pulled down
+                what = f"Thành phố: {what.lower()}"
+            who = e.actor.removeprefix("city:") if e.actor.startswith("city:") else self.names.get(e.actor, e.actor)
             to = Status(e.to_status).label_vi if e.to_status else ""
-            cells = (fmt_datetime(e.at), self.names.get(e.actor, e.actor), EVENT_WORDS.get(kind, kind), to,
-                     _details_text(e))
+            cells = (fmt_datetime(e.at), who, what, to, _details_text(e))
             for c, value in enumerate(cells):
                 self.history.setItem(r, c, QTableWidgetItem(value))
 

@@ -346,3 +346,18 @@ class ClerkSession(SQLModel, table=True):
     counter_no: int | None = None
     started_at: datetime = _dt()
     ended_at: datetime | None = _dt(nullable=True)
+
+
+class SyncState(SQLModel, table=True):
+    """The hub's side of the city sync (one row): the change-feed cursor and how the last tries went."""
+
+    __tablename__ = "sync_state"
+
+    id: int = Field(default=1, primary_key=True)
+    cursor: int = 0  # the server sequence number of the last change applied
+    last_success_at: datetime | None = _dt(nullable=True)
+    last_attempt_at: datetime | None = _dt(nullable=True)
+    failures: int = 0  # failed rounds in a row (for the back-off)
+    next_try_at: datetime | None = _dt(nullable=True)
+    last_error_en: str = ""
+    last_error_vi: str = ""

@@ -79,29 +79,36 @@ def _insert_op(session: Session, row: dict[str, Any]) -> bool:
 
 
 def apply_op(engine: Engine, agency_code: str, op: OpIn, at: datetime) -> OpResult:
-    """Apply one op in its own transaction; see the module docstring."""
+    """Apply one op in its own transaction; see the module docstring.
+
+    An op stored as rejected is tried again when it comes again with the same hash: the hub re-sends
+    it only after someone fixed the cause (a missing dossier, a damaged copy), and an op that still
+    cannot be applied gets the same rejection.
+    """
     with Session(engine) as session, session.begin():
         row = {"op_id": op.op_id, "agency_code": agency_code, "dossier_code": op.dossier_code, "kind": op.kind,
                "sha256": op.sha256, "payload": op.payload, "result": "ok", "reason": "", "reason_vi": "",
                "received_at": at}
         if not _insert_op(session, row):
-            stored = session.get(ReceivedOp, op.op_id)
+            stored = session.get(ReceivedOp, op.op_id, with_for_update=True)
             assert stored is not None
             if stored.sha256 != op.sha256:
                 raise Conflict(f"op {op.op_id} was received before with another payload")
-            return OpResult(op_id=op.op_id, result="duplicate" if stored.result == "ok" else "rejected",
-                            reason=stored.reason, reason_vi=stored.reason_vi)
+            if stored.result == "ok":
+                return OpResult(op_id=op.op_id, result="duplicate")
+            stored.payload, stored.received_at = op.payload, at
+        stored = session.get(ReceivedOp, op.op_id)
+        assert stored is not None
         savepoint = session.begin_nested()
         try:
             _apply(session, agency_code, op, at)
             savepoint.commit()
         except Rejected as exc:
             savepoint.rollback()
-            stored = session.get(ReceivedOp, op.op_id)
-            assert stored is not None
             stored.result, stored.reason, stored.reason_vi = "rejected", exc.reason, exc.reason_vi
             log.warning("op %s of %s (%s) rejected: %s", op.op_id, op.dossier_code, agency_code, exc.reason)
             return OpResult(op_id=op.op_id, result="rejected", reason=exc.reason, reason_vi=exc.reason_vi)
+        stored.result, stored.reason, stored.reason_vi = "ok", "", ""
     return OpResult(op_id=op.op_id, result="ok")
 
 

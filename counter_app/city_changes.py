@@ -1,0 +1,74 @@
+"""Applying what the city decided (pulled changes) to the office store, with the cursor, in one transaction.
+
+Authority (DESIGN.md): the city owns processing status and results once it acts; the hub's intake data
+(applicant, documents, fees, times of receipt) is never touched by a change from the city. A city
+decision is recorded as an event of its own ("city.<action>") and is not queued back to the city.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from counter_app import audit
+from counter_app.lifecycle import Status
+from counter_app.store.models import Dossier, SyncState
+
+log = logging.getLogger(__name__)
+
+
+def state(session: Session) -> SyncState:
+    row = session.get(SyncState, 1)
+    if row is None:
+        row = SyncState(id=1)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def apply_changes(session: Session, changes: list[dict[str, Any]], *, at: datetime) -> list[str]:
+    """Apply changes in order and move the cursor past them; return catalog versions announced."""
+    sync = state(session)
+    catalogs: list[str] = []
+    for change in changes:
+        if change["seq"] <= sync.cursor:
+            continue  # already applied (a pull repeated after a crash before its answer was used)
+        if change["kind"] == "dossier.status":
+            _status(session, change, at)
+        elif change["kind"] == "catalog":
+            catalogs.append(str(change["body"]["version"]))
+        else:
+            log.warning("unknown change kind %r (seq %s) skipped", change["kind"], change["seq"])
+        sync.cursor = change["seq"]
+    session.add(sync)
+    return catalogs
+
+
+def _status(session: Session, change: dict[str, Any], at: datetime) -> None:
+    body = change["body"]
+    dossier = session.exec(select(Dossier).where(Dossier.code == change["dossier_code"])).first()
+    if dossier is None:
+        log.warning("change %s is about dossier %s, which this office does not have", change["seq"],
+                    change["dossier_code"])
+        return
+    target = Status(int(body["status"]))
+    before = Status(dossier.status)
+    if before.terminal and target is not before:
+        log.warning("city change %s would move %s from final status %s to %s: kept at %s", change["seq"],
+                    dossier.code, int(before), int(target), int(before))
+        return
+    if target is Status.SUPPLEMENT_REQUESTED and before is not Status.SUPPLEMENT_REQUESTED:
+        dossier.supplement_from = int(before) if before in (Status.RECEIVED, Status.PROCESSING) else None
+        dossier.due_at = None  # the clock stops until the complete dossier is received again
+    if target is Status.STOPPED:
+        dossier.due_at = None
+    dossier.status, dossier.updated_at = int(target), at
+    session.add(dossier)
+    details = {k: body[k] for k in ("action", "reason", "results") if body.get(k)}
+    details["city_seq"] = change["seq"]
+    audit.append(session, at=at, actor=f"city:{body.get('actor') or 'thành phố'}", subject=f"dossier:{dossier.code}",
+                 kind=f"city.{body.get('action', 'status')}", dossier_id=dossier.id, from_status=int(before),
+                 to_status=int(target), details=details)

@@ -1,0 +1,136 @@
+"""The hub's sync client: push the outbox, pull the city's changes (DESIGN.md, Sync protocol).
+
+One round = push until nothing is pending (batches of at most 100 ops, oldest first; a rejected op holds
+back only its own dossier), then pull until the feed is drained. Every acknowledgement batch and every
+page of changes (with the cursor) is committed in one transaction, so a crash at any point loses
+nothing and repeats nothing: the city answers a repeated op with its stored result.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+import httpx
+
+from counter_app import city_changes, outbox
+from counter_app.clock import now
+from counter_app.store import Store
+from sync.protocol import CHANGES_LIMIT, MAX_BYTES, MAX_OPS, ChangesResponse, OpIn, PushRequest, PushResponse
+
+log = logging.getLogger(__name__)
+
+
+class SyncError(Exception):
+    """A round could not finish: the city is unreachable, answered with an error, or refused us."""
+
+    def __init__(self, message: str, message_vi: str) -> None:
+        super().__init__(message)
+        self.message_vi = message_vi
+
+
+@dataclass
+class RoundReport:
+    pushed: int = 0
+    acked: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    catalogs: tuple[str, ...] = ()
+
+
+class SyncClient:
+    def __init__(self, store: Store, http: httpx.Client, *, clock: Callable[[], datetime] = now,
+                 on_catalog: Callable[[str], None] | None = None) -> None:
+        self.store, self.http, self.clock = store, http, clock
+        self.on_catalog = on_catalog
+
+    def _call(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        try:
+            response = self.http.request(method, path, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise SyncError(f"{method} {path}: timed out ({exc})", "Máy chủ thành phố không trả lời kịp.") from None
+        except httpx.TransportError as exc:
+            raise SyncError(f"{method} {path}: {exc}", "Không kết nối được máy chủ thành phố.") from None
+        if response.status_code in (401, 403):
+            raise SyncError(f"{method} {path}: {response.status_code} (credential refused)",
+                            "Máy chủ thành phố từ chối chứng thư của văn phòng; xin liên hệ quản trị.")
+        if response.status_code >= 500 or response.status_code in (408, 413, 429):
+            raise SyncError(f"{method} {path}: HTTP {response.status_code}",
+                            f"Máy chủ thành phố đang lỗi (mã {response.status_code}); sẽ thử lại.")
+        return response
+
+    def health(self) -> bool:
+        try:
+            return self._call("GET", "/health").status_code == 200
+        except SyncError:
+            return False
+
+    def push(self) -> RoundReport:
+        report = RoundReport()
+        while True:
+            with self.store.read() as s:
+                batch = [(OpIn(op_id=o.op_id, dossier_code=code, kind=o.kind, payload=o.payload, sha256=o.sha256))
+                         for o, code in outbox.next_batch(s, limit=MAX_OPS, max_bytes=MAX_BYTES // 2)]
+            if not batch:
+                return report
+            body = PushRequest(ops=batch).model_dump_json()
+            response = self._call("POST", "/v1/sync/push", content=body,
+                                  headers={"Content-Type": "application/json"})
+            if response.status_code not in (200, 409):
+                raise SyncError(f"push: HTTP {response.status_code} {response.text[:200]}",
+                                f"Máy chủ thành phố không nhận dữ liệu (mã {response.status_code}).")
+            results = PushResponse.model_validate_json(response.content).results
+            with self.store.write() as s:
+                outbox.record_results(s, [(r.op_id, r.result, r.reason) for r in results], at=self.clock())
+            report.pushed += len(batch)
+            report.acked += sum(r.result in ("ok", "duplicate") for r in results)
+            report.rejected += sum(r.result == "rejected" for r in results)
+            if not any(r.result in ("ok", "duplicate", "rejected") for r in results):
+                return report  # everything left is held behind a rejection: nothing more to send now
+            for r in results:
+                if r.result == "rejected":
+                    log.warning("op %s rejected by the city: %s", r.op_id, r.reason)
+
+    def pull(self) -> RoundReport:
+        report = RoundReport()
+        catalogs: list[str] = []
+        while True:
+            with self.store.read() as s:
+                since = city_changes.state(s).cursor
+            response = self._call("GET", "/v1/sync/changes", params={"since": since, "limit": CHANGES_LIMIT})
+            if response.status_code != 200:
+                raise SyncError(f"changes: HTTP {response.status_code}",
+                                f"Không nhận được thay đổi từ thành phố (mã {response.status_code}).")
+            page = ChangesResponse.model_validate_json(response.content)
+            with self.store.write() as s:
+                catalogs += city_changes.apply_changes(s, [c.model_dump(mode="json") for c in page.changes],
+                                                       at=self.clock())
+            report.pulled += len(page.changes)
+            if not page.more:
+                break
+        report.catalogs = tuple(catalogs)
+        for version in catalogs:
+            if self.on_catalog is not None:
+                self.on_catalog(version)
+        return report
+
+    def round(self) -> RoundReport:
+        """Push everything, then pull everything; record the outcome for the status bar."""
+        try:
+            pushed = self.push()
+            pulled = self.pull()
+        except SyncError as exc:
+            with self.store.write() as s:
+                st = city_changes.state(s)
+                st.last_attempt_at, st.failures = self.clock(), st.failures + 1
+                st.last_error_en, st.last_error_vi = str(exc), exc.message_vi
+                s.add(st)
+            raise
+        with self.store.write() as s:
+            st = city_changes.state(s)
+            st.last_attempt_at = st.last_success_at = self.clock()
+            st.failures, st.last_error_en, st.last_error_vi = 0, "", ""
+            s.add(st)
+        return RoundReport(pushed.pushed, pushed.acked, pushed.rejected, pulled.pulled, pulled.catalogs)

@@ -20,7 +20,13 @@ from counter_app.store.models import Dossier, SyncState
 log = logging.getLogger(__name__)
 
 
+def peek(session: Session) -> SyncState:
+    """The sync state for reading (a default one before the first round; nothing is written)."""
+    return session.get(SyncState, 1) or SyncState(id=1)
+
+
 def state(session: Session) -> SyncState:
+    """The sync state row to change, made on first use (call in a write transaction)."""
     row = session.get(SyncState, 1)
     if row is None:
         row = SyncState(id=1)
@@ -72,3 +78,10 @@ def _status(session: Session, change: dict[str, Any], at: datetime) -> None:
     audit.append(session, at=at, actor=f"city:{body.get('actor') or 'thành phố'}", subject=f"dossier:{dossier.code}",
                  kind=f"city.{body.get('action', 'status')}", dossier_id=dossier.id, from_status=int(before),
                  to_status=int(target), details=details)
+
+
+def plan_next(session: Session, next_try_at: datetime | None) -> None:
+    """When the scheduler means to try again (shown in the status bar)."""
+    sync = state(session)
+    sync.next_try_at = next_try_at
+    session.add(sync)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from counter_app import catalog, cli_accounts, cli_city, cli_printers, office_setup
+from counter_app import catalog, cli_accounts, cli_city, cli_printers, cli_sync, office_setup
 from counter_app.accounts import SYSTEM
 from counter_app.clock import aware, now
 from counter_app.errors import OfficeError
@@ -86,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_printers.add_parser(sub)
     cli_accounts.add_parser(sub)
     cli_city.add_parsers(sub)
+    cli_sync.add_parser(sub)
 
     due = sub.add_parser("due", help="compute the appointment time of a procedure")
     due.add_argument("procedure", help="catalog key or national code")
@@ -115,8 +116,21 @@ def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
             return window
 
     counter = None if args.no_queue else (args.counter or settings.counter)
-    return run_clerk_app(office, counter_no=counter, username=args.clerk or settings.clerk, board=make_board,
-                         preview_dir=settings.preview_dir)
+    sync = cli_sync.scheduler(settings, office)  # the embedded hub syncs with the city itself
+    if sync is not None:
+        sync.start()
+    try:
+        return run_clerk_app(office, counter_no=counter, username=args.clerk or settings.clerk, board=make_board,
+                             preview_dir=settings.preview_dir)
+    finally:
+        if sync is not None:
+            sync.stop()
+
+
+def _cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
+    from counter_app.local_office import LocalOffice
+
+    return cli_sync.run(settings, args, LocalOffice(_open(settings)))
 
 
 def _cmd_kiosk(settings: Settings, _args: argparse.Namespace) -> int:
@@ -259,6 +273,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "printers": _cmd_printers, "accounts": lambda settings, args: cli_accounts.run(args, _open(settings)),
     "city-server": lambda _settings, args: cli_city.run_server(args),
     "city": lambda _settings, args: cli_city.run(args),
+    "sync": lambda settings, args: _cmd_sync(settings, args),
 }
 
 

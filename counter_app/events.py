@@ -52,6 +52,18 @@ class PrintChanged(OfficeEvent):
 
 
 @dataclass(frozen=True)
+class SyncChanged(OfficeEvent):
+    """A sync round with the city finished (or failed); read `Office.sync_status()` for the figures."""
+
+    ok: bool
+
+
+@dataclass(frozen=True)
+class SyncRequested(OfficeEvent):
+    """Someone pressed "sync now": the scheduler starts a round at once."""
+
+
+@dataclass(frozen=True)
 class OfficeChanged(OfficeEvent):
     """Identity, hours, calendar, lanes or counters changed."""
 

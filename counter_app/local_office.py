@@ -29,6 +29,7 @@ from counter_app.events import CatalogChanged, DossierChanged, EventBus, Listene
 from counter_app.local_accounts import LocalAccounts
 from counter_app.local_lists import LocalLists
 from counter_app.local_printing import LocalPrinting
+from counter_app.local_sync import LocalSync
 from counter_app.queue_views import CallView, CounterQueue, QueueStatus, TicketView
 from counter_app.store import Store
 from counter_app.store.models import CatalogVersion, Dossier, Procedure, Ticket
@@ -56,7 +57,7 @@ def _procedure_info(proc: Procedure, version: str) -> ProcedureInfo:
     )
 
 
-class LocalOffice(LocalAccounts, LocalLists, LocalPrinting):
+class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync):
     """Implements `counter_app.office.Office` in this process.
 
     `clock` gives the time of each action (tests pin it); every write runs in one store

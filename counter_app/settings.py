@@ -39,8 +39,12 @@ class Settings:
     voice_dir: Path | None = None  # the office's own recordings, replacing bundled segments by name
     preview_dir: Path = field(default_factory=default_preview_dir)
     board_screen: int | None = None  # monitor index for the board; default the last one
+    city_url: str = ""  # the city centre's sync server; empty: this office does not sync yet
+    city_token: str = ""  # the credential the city issued to this office (`counter-app city credential`)
+    sync_hour: int = 2  # the nightly sync, at this hour
 
-KNOWN = {"db_path", "hub_url", "log_level", "counter", "clerk", "voice_dir", "preview_dir", "board_screen"}
+KNOWN = {"db_path", "hub_url", "log_level", "counter", "clerk", "voice_dir", "preview_dir", "board_screen",
+         "city_url", "city_token", "sync_hour"}
 
 
 def load_settings(path: Path | None = None, *, db_override: Path | None = None) -> Settings:
@@ -65,6 +69,8 @@ def load_settings(path: Path | None = None, *, db_override: Path | None = None) 
             voice_dir=Path(data["voice_dir"]).expanduser() if data.get("voice_dir") else None,
             preview_dir=Path(data["preview_dir"]).expanduser() if data.get("preview_dir") else default_preview_dir(),
             board_screen=int(data["board_screen"]) if data.get("board_screen") is not None else None,
+            city_url=str(data.get("city_url", "")).rstrip("/"), city_token=str(data.get("city_token", "")),
+            sync_hour=int(data.get("sync_hour", 2)),
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"bad value in settings {path}: {exc}",

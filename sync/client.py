@@ -61,11 +61,11 @@ class SyncClient:
                             f"Máy chủ thành phố đang lỗi (mã {response.status_code}); sẽ thử lại.")
         return response
 
-    def health(self) -> bool:
-        try:
-            return self._call("GET", "/health").status_code == 200
-        except SyncError:
-            return False
+    def check_health(self) -> None:
+        """`SyncError` (saying why, in Vietnamese too) unless the city answers its health check."""
+        response = self._call("GET", "/health")
+        if response.status_code != 200:
+            raise SyncError(f"health: HTTP {response.status_code}", "Máy chủ thành phố chưa sẵn sàng; sẽ thử lại.")
 
     def push(self) -> RoundReport:
         report = RoundReport()
@@ -98,7 +98,7 @@ class SyncClient:
         catalogs: list[str] = []
         while True:
             with self.store.read() as s:
-                since = city_changes.state(s).cursor
+                since = city_changes.peek(s).cursor
             response = self._call("GET", "/v1/sync/changes", params={"since": since, "limit": CHANGES_LIMIT})
             if response.status_code != 200:
                 raise SyncError(f"changes: HTTP {response.status_code}",

@@ -9,15 +9,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QPushButton, QTabWidget
 
 from counter_app.account_views import AccountView, Role, SessionView
+from counter_app.display import fmt_datetime
 from counter_app.errors import OfficeError
-from counter_app.events import DossierChanged, OfficeEvent, PrintChanged
+from counter_app.events import DossierChanged, OfficeEvent, PrintChanged, SyncChanged
 from counter_app.office import Office
 from counter_app.print_views import PrinterView, PrintRequest
+from counter_app.sync_views import SyncStatus
 from counter_app.views import DossierDetail, OfficeInfo
 from ui import clerk_style
 from ui.daily_view import DailyView
@@ -33,6 +35,23 @@ log = logging.getLogger(__name__)
 
 HUB_EMBEDDED = "Máy chủ văn phòng: chạy trong máy này"
 SYNC_NOT_SET = "Đồng bộ thành phố: chưa cài đặt"
+
+
+def sync_text(status: SyncStatus) -> tuple[str, str, str]:
+    """(label, tooltip, colour) of the sync button for a sync state."""
+    if not status.configured:
+        return SYNC_NOT_SET, "Văn phòng chưa có địa chỉ máy chủ thành phố (city_url trong tệp cấu hình).", ""
+    waiting = f" · {status.pending} chờ gửi" if status.pending else ""
+    refused = f" · {len(status.rejected)} bị từ chối" if status.rejected else ""
+    last = fmt_datetime(status.last_success_at) or "chưa lần nào"
+    tip = [f"Lần đồng bộ thành công gần nhất: {last}"]
+    if status.next_try_at:
+        tip.append(f"Lần thử tới: {fmt_datetime(status.next_try_at)}")
+    tip += [f"Bị từ chối: {op.dossier_code} ({op.kind}): {op.reason}" for op in status.rejected[:10]]
+    tip.append("Bấm để đồng bộ ngay (Ctrl+Shift+S).")
+    if status.failures:
+        return f"Đồng bộ lỗi: {status.last_error_vi}{waiting}{refused}", "\n".join(tip), "#9b1c1c"
+    return f"Đồng bộ: {last}{waiting}{refused}", "\n".join(tip), "#8a5a00" if status.rejected else ""
 
 
 class _Bridge(QObject):
@@ -75,13 +94,18 @@ class ClerkWindow(QMainWindow):
         self._unsubscribe = office.subscribe(self._bridge.event.emit)
         self.runner.run(office.accounts, self._got_names, lambda exc: log.warning("accounts: %s", exc))
         self._refresh_printers()
+        self._refresh_sync()
+        self._sync_timer = QTimer(self, interval=60_000)  # "last success" and "next try" stay current
+        self._sync_timer.timeout.connect(self._refresh_sync)
+        self._sync_timer.start()
 
     # --- frame
     def _status_bar(self, hub_label: str, sync_label: str) -> None:
         bar = self.statusBar()
         self.who = QLabel(f"{self.session.full_name} ({self.session.role.label_vi})")
         self.hub = QLabel(hub_label)
-        self.sync = QLabel(sync_label)
+        self.sync = QPushButton(sync_label, flat=True)
+        self.sync.clicked.connect(self.sync_now)
         self.printer_button = QPushButton("Máy in: sẵn sàng", flat=True)
         self.printer_button.setToolTip("Lệnh in và máy in: in lại, chuyển máy in, hủy, in thử (Ctrl+Shift+P)")
         self.printer_button.clicked.connect(self.open_print_jobs)
@@ -105,6 +129,7 @@ class ClerkWindow(QMainWindow):
         self.daily_action = add("&Báo cáo", "Tình hình trong ngày", "Ctrl+D", self.open_daily)
         self.daily_action.setEnabled(self.session.can(Role.SUPERVISOR))
         add("&Máy in", "Lệnh in và máy in", "Ctrl+Shift+P", self.open_print_jobs)
+        add("Đồng &bộ", "Đồng bộ với thành phố ngay", "Ctrl+Shift+S", self.sync_now)
         add("&Phiên", "Đăng xuất", "Ctrl+Shift+Q", self.close)
 
     def _add_queue_panel(self, counter_no: int) -> None:
@@ -179,6 +204,8 @@ class ClerkWindow(QMainWindow):
     def _on_event(self, event: OfficeEvent) -> None:
         if isinstance(event, PrintChanged):
             self._refresh_printers()
+        elif isinstance(event, SyncChanged):
+            self._refresh_sync()
         elif isinstance(event, DossierChanged):
             # Folded: the list reloads once when it is next shown, not on every change of every counter.
             self._list_dirty = True
@@ -194,6 +221,20 @@ class ClerkWindow(QMainWindow):
         self.names.update({a.username: a.full_name for a in accounts})
         self.dossiers.model.names = self.names
         self.dossiers.model.layoutChanged.emit()
+
+    def sync_now(self) -> None:
+        self.sync.setText("Đang đồng bộ với thành phố…")
+        self.runner.run(self.office.request_sync, lambda _r: None,
+                        lambda exc: self.statusBar().showMessage(error_text(exc), 10_000))
+
+    def _refresh_sync(self) -> None:
+        self.runner.run(self.office.sync_status, self._show_sync, lambda exc: log.warning("sync status: %s", exc))
+
+    def _show_sync(self, status: SyncStatus) -> None:
+        text, tip, colour = sync_text(status)
+        self.sync.setText(text)
+        self.sync.setToolTip(tip)
+        self.sync.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
 
     def _refresh_printers(self) -> None:
         self.runner.run(self.office.printers, self._show_printers, lambda exc: log.warning("printers: %s", exc))
@@ -213,6 +254,7 @@ class ClerkWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._unsubscribe()
+        self._sync_timer.stop()
         for dialog in list(self.details):
             dialog.close()
             dialog.runner.wait()

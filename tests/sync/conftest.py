@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -63,19 +64,29 @@ class City:
         return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
 
 
-@pytest.fixture
-def city(city_engine: Engine) -> Iterator[City]:
+def serve(engine: Engine, port: int = 0) -> tuple[uvicorn.Server, threading.Thread, str]:
     """The FastAPI app served by uvicorn on a loopback port, in a thread."""
-    config = uvicorn.Config(create_app(city_engine), host="127.0.0.1", port=0, log_level="warning")
+    config = uvicorn.Config(create_app(engine), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started:
-        if time.monotonic() > deadline:
+        if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("city server did not start")
         time.sleep(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield City(f"http://127.0.0.1:{port}", city_engine, server)
+    return server, thread, f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def city(city_engine: Engine) -> Iterator[City]:
+    server, thread, url = serve(city_engine)
+    yield City(url, city_engine, server)
     server.should_exit = True
     thread.join(timeout=10)

@@ -52,3 +52,18 @@ def test_city_commands_refuse_without_a_database_url(monkeypatch, capsys):
     monkeypatch.delenv("COUNTER_CITY_DB_URL", raising=False)
     assert main(["city", "export"]) == 2
     assert "COUNTER_CITY_DB_URL" in capsys.readouterr().err
+
+
+def test_sync_now_and_status_commands(city, office, tmp_path, capsys):
+    from tests.conftest import AGENCY, make_form
+
+    office.receive(make_form(), actor="canbo1")
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'city_url = "{city.url}"\ncity_token = "{city.token(AGENCY)}"\n', encoding="utf-8")
+    db = str(office.store.path)
+    assert main(["--db", db, "--settings", str(settings), "sync", "now"]) == 0
+    out = capsys.readouterr().out
+    assert "pushed 1 ops (1 stored, 0 refused), pulled 0 changes" in out and "waiting: 0" in out
+    settings.write_text("", encoding="utf-8")
+    assert main(["--db", db, "--settings", str(settings), "sync", "now"]) == 2
+    assert "city_url" in capsys.readouterr().err

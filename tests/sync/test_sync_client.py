@@ -41,7 +41,7 @@ def test_a_round_pushes_everything_once(city, office, clock):
         assert s.scalar(select(func.count()).select_from(ReceivedOp)) == 3
         assert (s.get(CityDossier, a).status, s.get(CityDossier, b).status) == (4, 2)
     with office.store.read() as s:
-        st = city_changes.state(s)
+        st = city_changes.peek(s)
         assert st.last_success_at == clock.at and st.failures == 0
 
 
@@ -109,10 +109,10 @@ def test_a_failed_round_is_recorded_in_vietnamese_and_the_next_one_recovers(city
         dead.round()
     assert err.value.message_vi == "Không kết nối được máy chủ thành phố."
     with office.store.read() as s:
-        st = city_changes.state(s)
+        st = city_changes.peek(s)
         assert (st.failures, st.last_error_vi) == (1, "Không kết nối được máy chủ thành phố.")
     assert _states(office) == {"pending": 1}
     _client(city, office, clock).round()
     with office.store.read() as s:
-        st = city_changes.state(s)
+        st = city_changes.peek(s)
         assert (st.failures, st.last_error_vi) == (0, "") and outbox.pending_count(s) == 0

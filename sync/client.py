@@ -14,11 +14,23 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import httpx
+from pydantic import ValidationError
 
-from counter_app import city_changes, outbox
+from counter_app import catalog, city_changes, outbox
+from counter_app.accounts import SYSTEM
 from counter_app.clock import now
+from counter_app.errors import OfficeError
 from counter_app.store import Store
-from sync.protocol import CHANGES_LIMIT, MAX_BYTES, MAX_OPS, ChangesResponse, OpIn, PushRequest, PushResponse
+from sync.protocol import (
+    CHANGES_LIMIT,
+    MAX_BYTES,
+    MAX_OPS,
+    CatalogResponse,
+    ChangesResponse,
+    OpIn,
+    PushRequest,
+    PushResponse,
+)
 
 log = logging.getLogger(__name__)
 
@@ -111,10 +123,32 @@ class SyncClient:
             if not page.more:
                 break
         report.catalogs = tuple(catalogs)
-        for version in catalogs:
-            if self.on_catalog is not None:
-                self.on_catalog(version)
+        if catalogs and self.update_catalog() and self.on_catalog is not None:
+            self.on_catalog(catalogs[-1])
         return report
+
+    def update_catalog(self) -> bool:
+        """Fetch the city's newest procedure catalog and make it active here; True if it changed.
+
+        Dossiers already received keep the catalog version they were received under.
+        """
+        with self.store.read() as s:
+            active = catalog.active_version(s)
+        response = self._call("GET", "/v1/catalog", params={"have": active.version if active else ""})
+        if response.status_code == 404:
+            return False
+        published = CatalogResponse.model_validate_json(response.content)
+        if published.catalog is None:
+            return False
+        try:
+            spec = catalog.CatalogFile.model_validate(published.catalog)
+            with self.store.write() as s:
+                catalog.import_catalog(s, spec, actor=SYSTEM)
+        except (ValidationError, OfficeError) as exc:  # a bad or older catalog never stops the sync
+            log.warning("city catalog %s not imported: %s", published.version, exc)
+            return False
+        log.info("city catalog %s imported", published.version)
+        return True
 
     def round(self) -> RoundReport:
         """Push everything, then pull everything; record the outcome for the status bar."""

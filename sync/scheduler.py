@@ -12,7 +12,7 @@ from datetime import datetime, time, timedelta
 
 from counter_app import city_changes, outbox
 from counter_app.clock import now
-from counter_app.events import OfficeEvent, SyncRequested
+from counter_app.events import CatalogChanged, OfficeEvent, SyncRequested
 from counter_app.local_office import LocalOffice
 from sync.client import SyncClient, SyncError
 
@@ -35,6 +35,8 @@ class SyncScheduler:
 
     def start(self) -> None:
         self.office.sync_configured = True
+        if self.client.on_catalog is None:  # screens reload their procedure lists
+            self.client.on_catalog = lambda version: self.office.bus.publish(CatalogChanged(version))
         self._unsubscribe = self.office.subscribe(self._on_event)
         self._thread = threading.Thread(target=self._run, name="city-sync", daemon=True)
         self._thread.start()

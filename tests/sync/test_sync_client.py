@@ -116,3 +116,22 @@ def test_a_failed_round_is_recorded_in_vietnamese_and_the_next_one_recovers(city
     with office.store.read() as s:
         st = city_changes.peek(s)
         assert (st.failures, st.last_error_vi) == (0, "") and outbox.pending_count(s) == 0
+
+
+def test_a_catalog_published_by_the_city_is_pulled_and_activated(city, office, clock):
+    from counter_app import catalog
+
+    newer = catalog.bundled_catalog().model_copy(update={"version": "2027.1"})
+    newer.procedures[0] = newer.procedures[0].model_copy(update={"name": "Đăng ký khai sinh (mẫu mới)"})
+    office.receive(make_form("ht.khai-sinh"), actor="canbo1")
+    with city.client(city.token("*", role="admin")) as admin:
+        assert admin.post("/v1/admin/catalog", json={"version": "2027.1",
+                                                     "catalog": newer.model_dump(mode="json")}).status_code == 200
+    seen: list[str] = []
+    client = _client(city, office, clock)
+    client.on_catalog = seen.append
+    report = client.round()
+    assert report.catalogs == ("2027.1",) and seen == ["2027.1"]
+    assert office.info().catalog_version == "2027.1"
+    assert office.procedure("ht.khai-sinh").name == "Đăng ký khai sinh (mẫu mới)"
+    assert client.round().catalogs == ()  # announced once

@@ -1,0 +1,124 @@
+"""The hub killed with SIGKILL at every risky point, 50 times, on the same SQLite file, against PostgreSQL.
+
+At the end one clean round runs; then the (op id, hash) pairs on both sides must be the same set, every
+op acknowledged once, the store intact, and every city decision applied exactly once.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlmodel import select as hub_select
+
+from counter_app.clock import now
+from counter_app.local_office import LocalOffice
+from counter_app.store.models import Event, Outbox
+from sync.client import SyncClient
+from sync.server import crud
+from sync.server.db import make_engine, migrate
+from sync.server.models import ChangeRow, CityDossier, ReceivedOp
+from tests.conftest import AGENCY
+from tests.sync.conftest import City, serve
+
+ROOT = Path(__file__).resolve().parents[2]
+ROUNDS = 50
+STEPS = ("LOCAL", "SENDING", "ACKING", "APPLYING")
+# How long after the marker the kill comes: SENDING waits until the request is on the wire.
+DELAY = {"SENDING": 0.06}
+
+
+def _kill_at(db: str, url: str, token: str, seed: int, step: str) -> str:
+    """Start the hub worker, SIGKILL it right after it reaches `step` (or after a while); return what it did."""
+    proc = subprocess.Popen([sys.executable, "-m", "tests.sync.hub_worker", db, url, token, str(seed)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: list[str] = []
+    reached = threading.Event()
+
+    def read() -> None:
+        for line in proc.stdout:
+            seen.append(line.strip())
+            if line.strip() == step:
+                time.sleep(DELAY.get(step, 0))
+                proc.send_signal(signal.SIGKILL)
+                reached.set()
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    stuck = not reached.wait(timeout=20)
+    if stuck:
+        proc.send_signal(signal.SIGUSR1)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    reader.join(timeout=5)
+    errors = proc.stderr.read()
+    assert proc.returncode == -signal.SIGKILL, errors[-2000:]
+    return f"timeout waiting for {step} after {seen[-3:]}:\n{errors[-3000:]}" if stuck else step
+
+
+def test_fifty_kills_lose_nothing_and_apply_nothing_twice(postgres, ready_store):
+    name = "city_crash"
+    with psycopg.connect(postgres.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    engine = make_engine(postgres.rsplit("/", 1)[0] + "/" + name)
+    migrate(engine)
+    server, thread, url = serve(engine)
+    city = City(url, engine, server)
+    token = city.token(AGENCY)
+    db = str(ready_store.path)
+    ready_store.close()
+    rng = random.Random(7)
+    hits = []
+    try:
+        for i in range(ROUNDS):
+            hits.append(_kill_at(db, url, token, seed=i, step=STEPS[i % len(STEPS)]))
+            with Session(engine) as s, s.begin():  # the city acts after every kill: there is something to pull
+                open_ = s.execute(select(CityDossier.code, CityDossier.status)
+                                  .where(CityDossier.status.in_([2, 4]))).all()
+                if open_:
+                    code, status = rng.choice(open_)
+                    action = "start_processing" if status == 2 else rng.choice(["result_ready", "request_supplement"])
+                    crud.city_action(s, code, action, at=now(), actor="Sở")
+
+        from counter_app.store import Store
+
+        store = Store.open(db, backup_before_upgrade=False)
+        office = LocalOffice(store)
+        client = SyncClient(store, city.client(token))
+        client.round()
+        assert client.round().pushed == 0
+        with store.read() as s:
+            hub_ops = {(o.op_id, o.sha256, o.state) for o in s.exec(hub_select(Outbox))}
+            applied = [e.details["city_seq"] for e in s.exec(hub_select(Event).where(Event.kind.like("city.%")))]
+        with Session(engine) as s:
+            city_ops = {(r.op_id, r.sha256) for r in s.scalars(select(ReceivedOp))}
+            rejected = s.scalars(select(ReceivedOp).where(ReceivedOp.result != "ok")).all()
+            changes = s.scalars(select(ChangeRow.seq)).all()
+        assert {state for _, _, state in hub_ops} == {"acked"}
+        assert {(op_id, sha) for op_id, sha, _ in hub_ops} == city_ops
+        assert not rejected, [(r.dossier_code, r.reason) for r in rejected]
+        assert sorted(applied) == sorted(changes)  # each city decision applied exactly once
+        assert office.sync_status().pending == 0
+        store.close()
+        con = sqlite3.connect(db)
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        con.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        engine.dispose()
+    timeouts = [h for h in hits if h.startswith("timeout")]
+    assert not timeouts, "\n".join(timeouts)
+    assert {h for h in hits} == set(STEPS) and len(city_ops) > ROUNDS
+    print(f"{ROUNDS} kills at {', '.join(STEPS)}; {len(city_ops)} ops on both sides; {len(changes)} city changes")

@@ -14,6 +14,7 @@ from counter_app import (
     accounts,
     audit,
     catalog,
+    clock_guard,
     dossier_actions,
     dossier_queries,
     intake,
@@ -77,6 +78,7 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync):
         at = self._now()
         try:
             with self.store.write() as session:
+                clock_guard.check(session, at)
                 dossier = fn(session, at)
                 dossier_code, status = dossier.code, dossier.status
         except OfficeError as exc:

@@ -29,9 +29,10 @@ class LocalSync:
             return SyncStatus(
                 configured=self.sync_configured, last_success_at=st.last_success_at,
                 last_attempt_at=st.last_attempt_at, failures=st.failures, next_try_at=st.next_try_at,
-                last_error_vi=st.last_error_vi, pending=outbox.pending_count(s),
+                last_error_vi=st.last_error_vi, clock_skew_s=st.clock_skew_s, pending=outbox.pending_count(s),
                 rejected=[RejectedOp(op_id=o.op_id, dossier_code=code, kind=o.kind, reason=o.last_error,
-                                     created_at=o.created_at) for o, code in outbox.rejected(s)])
+                                     reason_vi=o.last_error_vi or o.last_error, created_at=o.created_at)
+                          for o, code in outbox.rejected(s)])
 
     def request_sync(self) -> None:
         self.bus.publish(SyncRequested())

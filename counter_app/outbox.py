@@ -65,23 +65,23 @@ def next_batch(session: Session, *, limit: int, max_bytes: int) -> list[tuple[Ou
     return batch
 
 
-def record_results(session: Session, results: list[tuple[str, str, str]], *, at: datetime) -> None:
-    """Store the city's answers (op id, "ok"|"duplicate"|"rejected"|"held", reason) in one transaction.
-
-    A held op was not looked at (an earlier op of its dossier was rejected): it stays pending.
+def record_results(session: Session, results: list[tuple[str, str, str, str]], *, at: datetime) -> None:
+    """Store the city's answers (op id, "ok"|"duplicate"|"rejected"|"held", reason, Vietnamese reason)
+    in one transaction. A held op was not looked at (an earlier op of its dossier was rejected): it
+    stays pending.
     """
     ops = {o.op_id: o for o in session.exec(select(Outbox).where(col(Outbox.op_id).in_([r[0] for r in results])))}
-    for op_id, result, reason in results:
+    for op_id, result, reason, reason_vi in results:
         op = ops.get(op_id)
         if op is None or op.state == "acked":
             continue
         op.attempts += 1
         if result in ("ok", "duplicate"):
-            op.state, op.acked_at, op.last_error = "acked", at, ""
+            op.state, op.acked_at, op.last_error, op.last_error_vi = "acked", at, "", ""
         elif result == "held":
-            op.last_error = reason
+            op.last_error, op.last_error_vi = reason, reason_vi
         else:
-            op.state, op.last_error = "rejected", reason
+            op.state, op.last_error, op.last_error_vi = "rejected", reason, reason_vi
         session.add(op)
 
 
@@ -90,7 +90,7 @@ def resend(session: Session, op_id: str) -> Outbox:
     op = session.exec(select(Outbox).where(Outbox.op_id == op_id)).first()
     if op is None or op.state != "rejected":
         raise NotFound(f"no rejected op {op_id}", "Không có thao tác bị từ chối này để gửi lại.")
-    op.state, op.last_error = "pending", ""
+    op.state, op.last_error, op.last_error_vi = "pending", "", ""
     session.add(op)
     return op
 

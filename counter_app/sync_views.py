@@ -11,7 +11,8 @@ class RejectedOp(BaseModel):
     op_id: str
     dossier_code: str
     kind: str
-    reason: str  # as the city gave it (English), for the supervisor and the log
+    reason: str  # as the city gave it (English), for the log and the technician
+    reason_vi: str  # the same for the supervisor
     created_at: datetime
 
 
@@ -22,5 +23,6 @@ class SyncStatus(BaseModel):
     failures: int
     next_try_at: datetime | None
     last_error_vi: str
+    clock_skew_s: int | None = None  # this PC's clock minus the city's at the last answer
     pending: int
     rejected: list[RejectedOp]

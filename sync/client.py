@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import httpx
 from pydantic import ValidationError
@@ -33,6 +34,9 @@ from sync.protocol import (
 )
 
 log = logging.getLogger(__name__)
+
+KEEP_ACKED = timedelta(days=30)  # acknowledged ops kept this long for a supervisor to look at
+TOO_LARGE_STRIKES = 5  # a single op refused as too large this many times in a row is set aside
 
 
 class SyncError(Exception):
@@ -57,14 +61,22 @@ class SyncClient:
                  on_catalog: Callable[[str], None] | None = None) -> None:
         self.store, self.http, self.clock = store, http, clock
         self.on_catalog = on_catalog
+        # A proxy in front of the city may take less than the protocol allows: on 413 the batches halve,
+        # after each accepted batch they grow back.
+        self.batch_ops, self.batch_bytes = MAX_OPS, MAX_BYTES // 2
+        self._too_large: dict[str, int] = {}
+        self.clock_skew_s: int | None = None
 
-    def _call(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+    def _call(self, method: str, path: str, *, accept: tuple[int, ...] = (), **kwargs: object) -> httpx.Response:
         try:
             response = self.http.request(method, path, **kwargs)
         except httpx.TimeoutException as exc:
             raise SyncError(f"{method} {path}: timed out ({exc})", "Máy chủ thành phố không trả lời kịp.") from None
         except httpx.TransportError as exc:
             raise SyncError(f"{method} {path}: {exc}", "Không kết nối được máy chủ thành phố.") from None
+        self._note_clock(response)
+        if response.status_code in accept:
+            return response
         if response.status_code in (401, 403):
             raise SyncError(f"{method} {path}: {response.status_code} (credential refused)",
                             "Máy chủ thành phố từ chối chứng thư của văn phòng; xin liên hệ quản trị.")
@@ -72,6 +84,14 @@ class SyncClient:
             raise SyncError(f"{method} {path}: HTTP {response.status_code}",
                             f"Máy chủ thành phố đang lỗi (mã {response.status_code}); sẽ thử lại.")
         return response
+
+    def _note_clock(self, response: httpx.Response) -> None:
+        """How far this PC's clock is off, from the answer's Date header (to the second)."""
+        try:
+            server = parsedate_to_datetime(response.headers["date"])
+        except (KeyError, TypeError, ValueError):
+            return
+        self.clock_skew_s = round((self.clock() - server).total_seconds())
 
     def check_health(self) -> None:
         """`SyncError` (saying why, in Vietnamese too) unless the city answers its health check."""
@@ -84,26 +104,54 @@ class SyncClient:
         while True:
             with self.store.read() as s:
                 batch = [(OpIn(op_id=o.op_id, dossier_code=code, kind=o.kind, payload=o.payload, sha256=o.sha256))
-                         for o, code in outbox.next_batch(s, limit=MAX_OPS, max_bytes=MAX_BYTES // 2)]
+                         for o, code in outbox.next_batch(s, limit=self.batch_ops, max_bytes=self.batch_bytes)]
             if not batch:
                 return report
             body = PushRequest(ops=batch).model_dump_json()
-            response = self._call("POST", "/v1/sync/push", content=body,
+            response = self._call("POST", "/v1/sync/push", content=body, accept=(413,),
                                   headers={"Content-Type": "application/json"})
+            if response.status_code == 413:
+                self._too_large_batch(batch, len(body))
+                continue
             if response.status_code not in (200, 409):
                 raise SyncError(f"push: HTTP {response.status_code} {response.text[:200]}",
                                 f"Máy chủ thành phố không nhận dữ liệu (mã {response.status_code}).")
             results = PushResponse.model_validate_json(response.content).results
             with self.store.write() as s:
-                outbox.record_results(s, [(r.op_id, r.result, r.reason) for r in results], at=self.clock())
+                outbox.record_results(s, [(r.op_id, r.result, r.reason, r.reason_vi) for r in results],
+                                      at=self.clock())
+            self._too_large.clear()
+            self.batch_ops, self.batch_bytes = min(MAX_OPS, self.batch_ops * 2), min(MAX_BYTES // 2,
+                                                                                      self.batch_bytes * 2)
             report.pushed += len(batch)
             report.acked += sum(r.result in ("ok", "duplicate") for r in results)
             report.rejected += sum(r.result == "rejected" for r in results)
-            if not any(r.result in ("ok", "duplicate", "rejected") for r in results):
-                return report  # everything left is held behind a rejection: nothing more to send now
             for r in results:
                 if r.result == "rejected":
                     log.warning("op %s rejected by the city: %s", r.op_id, r.reason)
+            if not any(r.result in ("ok", "duplicate", "rejected") for r in results):
+                return report  # everything left is held behind a rejection: nothing more to send now
+
+    def _too_large_batch(self, batch: list[OpIn], size: int) -> None:
+        """The line refused the request as too large: send smaller batches; set aside an op too large alone."""
+        if len(batch) > 1:
+            self.batch_ops = max(1, len(batch) // 2)
+            self.batch_bytes = max(1, size // 2)
+            log.warning("push of %d ops (%d bytes) refused as too large; batches of %d ops now", len(batch), size,
+                        self.batch_ops)
+            return
+        op = batch[0]
+        strikes = self._too_large[op.op_id] = self._too_large.get(op.op_id, 0) + 1
+        if strikes < TOO_LARGE_STRIKES:
+            raise SyncError(f"push: HTTP 413 for op {op.op_id} alone ({size} bytes)",
+                            "Máy chủ thành phố không nhận gói dữ liệu quá lớn; sẽ thử lại.")
+        log.error("op %s (%d bytes) refused as too large %d times; set aside for a supervisor", op.op_id, size,
+                  strikes)
+        with self.store.write() as s:
+            outbox.record_results(s, [(op.op_id, "rejected", f"too large for the line to the city ({size} bytes)",
+                                       "Thao tác quá lớn, đường truyền tới thành phố không nhận; cần kỹ thuật viên "
+                                       "kiểm tra giới hạn kích thước.")], at=self.clock())
+        del self._too_large[op.op_id]
 
     def pull(self) -> RoundReport:
         report = RoundReport()
@@ -160,11 +208,18 @@ class SyncClient:
                 st = city_changes.state(s)
                 st.last_attempt_at, st.failures = self.clock(), st.failures + 1
                 st.last_error_en, st.last_error_vi = str(exc), exc.message_vi
+                st.clock_skew_s = self.clock_skew_s if self.clock_skew_s is not None else st.clock_skew_s
                 s.add(st)
             raise
         with self.store.write() as s:
             st = city_changes.state(s)
             st.last_attempt_at = st.last_success_at = self.clock()
             st.failures, st.last_error_en, st.last_error_vi = 0, "", ""
+            st.clock_skew_s = self.clock_skew_s if self.clock_skew_s is not None else st.clock_skew_s
             s.add(st)
+            pruned = outbox.prune_acked(s, acked_before=self.clock() - KEEP_ACKED)
+        if pruned:
+            log.info("%d ops acknowledged over %d days ago pruned", pruned, KEEP_ACKED.days)
+        if self.clock_skew_s is not None and abs(self.clock_skew_s) > 300:
+            log.warning("this PC's clock is %+d s off the city's", self.clock_skew_s)
         return RoundReport(pushed.pushed, pushed.acked, pushed.rejected, pulled.pulled, pulled.catalogs)

@@ -1,6 +1,8 @@
 """When the hub syncs: at start-up, nightly at a set hour, every few minutes while work is pending and
 the city answers its health check, at once on "sync now"; after a failure it backs off (seconds, then
-minutes, capped at an hour). One thread; every round's outcome is announced through the office.
+minutes, capped at an hour). With nothing to send it still asks the city every quarter of an hour, so
+results and requests for supplements reach the counters the same day. One thread; every round's
+outcome is announced through the office.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ BACKOFF_S = (0.5, 1, 2, 4, 8, 60, 120, 300, 600, 1800, 3600)  # after 1, 2, 3…
 
 class SyncScheduler:
     def __init__(self, office: LocalOffice, client: SyncClient, *, nightly: time = time(2, 0),
-                 busy_every: timedelta = timedelta(minutes=3), backoff: tuple[float, ...] = BACKOFF_S,
-                 clock: Callable[[], datetime] = now) -> None:
+                 busy_every: timedelta = timedelta(minutes=3), idle_every: timedelta = timedelta(minutes=15),
+                 backoff: tuple[float, ...] = BACKOFF_S, clock: Callable[[], datetime] = now) -> None:
         self.office, self.client, self.clock = office, client, clock
-        self.nightly, self.busy_every, self.backoff = nightly, busy_every, backoff
+        self.nightly, self.busy_every, self.idle_every, self.backoff = nightly, busy_every, idle_every, backoff
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -101,6 +103,4 @@ class SyncScheduler:
         nightly = datetime.combine(at.date(), self.nightly, at.tzinfo)
         if nightly <= at:
             nightly += timedelta(days=1)
-        if pending:
-            return min(nightly, at + self.busy_every)
-        return nightly
+        return min(nightly, at + (self.busy_every if pending else self.idle_every))

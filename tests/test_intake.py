@@ -8,6 +8,7 @@ from sqlalchemy import func, text
 from sqlmodel import select
 
 from counter_app.clock import TZ
+from counter_app.clock_guard import ClockWrong
 from counter_app.errors import DuplicateSubmission, InvalidInput, NotFound
 from counter_app.local_office import LocalOffice
 from counter_app.store import Store
@@ -39,11 +40,27 @@ def test_numbers_restart_daily_and_are_never_reused(office, clock):
     # Even if the newest dossier of the day vanished from the table, its number is not given again.
     con = sqlite3.connect(office.store.path)
     con.execute("PRAGMA foreign_keys=OFF")
-    con.execute("DELETE FROM dossier WHERE code = ?", (second,))
+    con.execute("DELETE FROM dossier WHERE code = ?", (third,))
     con.commit()
     con.close()
-    clock.set(2026, 11, 23, 16, 0)
-    assert office.receive(make_form(), actor="a").code.endswith("261123-0003")
+    clock.set(2026, 11, 25, 9, 0)
+    assert office.receive(make_form(), actor="a").code.endswith("261125-0002")
+
+
+def test_a_clock_gone_back_is_refused_before_anything_is_written(office, clock):
+    office.receive(make_form(), actor="a")
+    clock.set(2026, 11, 23, 9, 25)  # another PC's clock a few minutes behind: fine
+    office.receive(make_form(), actor="a")
+    clock.set(1970, 1, 1, 8, 0)  # the CMOS battery is flat
+    with pytest.raises(ClockWrong) as refused:
+        office.receive(make_form(), actor="a")
+    assert "Đồng hồ máy tính đang chỉ 01/01/1970 08:00" in refused.value.message_vi
+    assert "Xin chỉnh lại ngày giờ máy tính" in refused.value.message_vi
+    clock.set(2026, 11, 21, 9, 30)  # two days behind
+    with pytest.raises(ClockWrong):
+        office.receive(make_form(), actor="a")
+    clock.set(2026, 11, 23, 9, 40)
+    assert office.receive(make_form(), actor="a").code.endswith("0003")  # nothing was written meanwhile
 
 
 def test_fee_quantity(office):

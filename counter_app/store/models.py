@@ -223,7 +223,8 @@ class Outbox(SQLModel, table=True):
     state: str = Field(default="pending", index=True)  # pending, acked (the city has stored it), rejected
     attempts: int = 0
     next_try_at: datetime | None = _dt(nullable=True)
-    last_error: str = ""
+    last_error: str = ""  # why the city refused it (English, for the log)
+    last_error_vi: str = ""  # the same for the supervisor
     created_at: datetime = _dt()
     acked_at: datetime | None = _dt(nullable=True)
 
@@ -361,3 +362,4 @@ class SyncState(SQLModel, table=True):
     next_try_at: datetime | None = _dt(nullable=True)
     last_error_en: str = ""
     last_error_vi: str = ""
+    clock_skew_s: int | None = None  # this PC's clock minus the city's, seen at the last answer

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select, text
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from counter_app.lifecycle import Action, Status, allowed
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 PROCESSING_KINDS = {"start_processing", "hand_over", "result_ready", "stop", "request_fees"}
 CITY_ACTIONS = {"start_processing": Action.START_PROCESSING, "request_supplement": Action.REQUEST_SUPPLEMENT,
                 "result_ready": Action.RESULT_READY, "stop": Action.STOP}
+# What one bad op can raise while it is applied; it is then stored as rejected. Anything else (the
+# database gone, say) fails the request and the hub sends it again later.
+POISON = (ValueError, TypeError, KeyError, AttributeError, OverflowError, DataError, IntegrityError)
 CHANGE_LOCK = 7_305_001  # serialises change inserts so seq order is commit order (no cursor skips a row)
 
 
@@ -103,8 +107,12 @@ def apply_op(engine: Engine, agency_code: str, op: OpIn, at: datetime) -> OpResu
         try:
             _apply(session, agency_code, op, at)
             savepoint.commit()
-        except Rejected as exc:
+        except (Rejected, *POISON) as exc:
             savepoint.rollback()
+            if not isinstance(exc, Rejected):  # a bug here or a value the database refuses: this op only
+                log.exception("op %s of %s could not be applied", op.op_id, op.dossier_code)
+                exc = Rejected(f"the city could not apply it: {type(exc).__name__}: {exc}"[:500],
+                               "Máy chủ thành phố không xử lý được thao tác này; đã báo kỹ thuật viên.")
             stored.result, stored.reason, stored.reason_vi = "rejected", exc.reason, exc.reason_vi
             log.warning("op %s of %s (%s) rejected: %s", op.op_id, op.dossier_code, agency_code, exc.reason)
             return OpResult(op_id=op.op_id, result="rejected", reason=exc.reason, reason_vi=exc.reason_vi)
@@ -133,7 +141,16 @@ def _parse(agency_code: str, op: OpIn) -> dict[str, Any]:
 
 
 def _when(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if isinstance(value, str) and value else None
+    if value is None or value == "":
+        return None
+    try:
+        when = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise Rejected(f"time {value!r} is not an ISO 8601 time with its offset",
+                       "Dữ liệu gửi lên có thời điểm không hợp lệ.")
+    return when
 
 
 def _apply(session: Session, agency_code: str, op: OpIn, at: datetime) -> None:

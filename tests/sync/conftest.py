@@ -34,17 +34,30 @@ def postgres() -> Iterator[str]:
     pg.stop()
 
 
+def new_database(postgres: str) -> str:
+    """A fresh, empty database on the session's cluster; its URL."""
+    name = f"city_{next(_numbers)}"
+    with psycopg.connect(postgres.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return postgres.rsplit("/", 1)[0] + "/" + name
+
+
 @pytest.fixture(params=["postgresql", "sqlite"])
 def city_engine(request, tmp_path) -> Iterator[Engine]:
     if request.param == "postgresql":
-        base = request.getfixturevalue("postgres")
-        name = f"city_{next(_numbers)}"
-        with psycopg.connect(base.replace("+psycopg", ""), autocommit=True) as conn:
-            conn.execute(f"CREATE DATABASE {name}")
-        url = base.rsplit("/", 1)[0] + "/" + name
+        url = new_database(request.getfixturevalue("postgres"))
     else:
         url = f"sqlite:///{tmp_path / 'city.sqlite3'}"
     engine = make_engine(url)
+    migrate(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_engine(postgres: str) -> Iterator[Engine]:
+    """The city's database on PostgreSQL only, as in production (the fault tests)."""
+    engine = make_engine(new_database(postgres))
     migrate(engine)
     yield engine
     engine.dispose()

@@ -15,7 +15,6 @@ import threading
 import time
 from pathlib import Path
 
-import psycopg
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlmodel import select as hub_select
@@ -28,7 +27,7 @@ from sync.server import crud
 from sync.server.db import make_engine, migrate
 from sync.server.models import ChangeRow, CityDossier, ReceivedOp
 from tests.conftest import AGENCY
-from tests.sync.conftest import City, serve
+from tests.sync.conftest import City, new_database, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 50
@@ -68,10 +67,7 @@ def _kill_at(db: str, url: str, token: str, seed: int, step: str) -> str:
 
 
 def test_fifty_kills_lose_nothing_and_apply_nothing_twice(postgres, ready_store):
-    name = "city_crash"
-    with psycopg.connect(postgres.replace("+psycopg", ""), autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    engine = make_engine(postgres.rsplit("/", 1)[0] + "/" + name)
+    engine = make_engine(new_database(postgres))
     migrate(engine)
     server, thread, url = serve(engine)
     city = City(url, engine, server)

@@ -63,6 +63,8 @@ def run(settings: Settings, args: argparse.Namespace, office: LocalOffice) -> in
     error = f"; last error: {status.last_error_vi}" if status.failures else ""
     print(f"last success: {fmt_datetime(status.last_success_at) or 'never'}; waiting: {status.pending}; "
           f"failures in a row: {status.failures}{error}")
+    if status.clock_skew_s is not None and abs(status.clock_skew_s) > 300:
+        print(f"this PC's clock is {status.clock_skew_s:+d} s off the city's: set it right")
     for op in status.rejected:
-        print(f"  refused {op.op_id} {op.dossier_code} {op.kind}: {op.reason}")
+        print(f"  refused {op.op_id} {op.dossier_code} {op.kind}: {op.reason} ({op.reason_vi})")
     return 0

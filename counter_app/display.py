@@ -46,3 +46,17 @@ def fmt_time_formal(value: datetime | None) -> str:
 def fmt_date_formal(value: date) -> str:
     """ "ngày 23 tháng 11 năm 2026" """
     return f"ngày {value:%d} tháng {value:%m} năm {value:%Y}"
+
+
+def fmt_span(seconds: float) -> str:
+    """A length of time, coarsely: "3 ngày 2 giờ", "5 giờ 10 phút", "7 phút" (the sign is dropped)."""
+    minutes = abs(round(seconds)) // 60
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days >= 365:
+        return f"{days // 365} năm"
+    if days:
+        return f"{days} ngày" + (f" {hours} giờ" if hours else "")
+    if hours:
+        return f"{hours} giờ" + (f" {minutes} phút" if minutes else "")
+    return f"{minutes} phút"

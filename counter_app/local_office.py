@@ -78,7 +78,7 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync):
         at = self._now()
         try:
             with self.store.write() as session:
-                clock_guard.check(session, at)
+                clock_guard.check(at)
                 dossier = fn(session, at)
                 dossier_code, status = dossier.code, dossier.status
         except OfficeError as exc:

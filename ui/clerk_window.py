@@ -14,7 +14,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QPushButton, QTabWidget
 
 from counter_app.account_views import AccountView, Role, SessionView
-from counter_app.display import fmt_datetime
 from counter_app.errors import OfficeError
 from counter_app.events import DossierChanged, OfficeEvent, PrintChanged, SyncChanged
 from counter_app.office import Office
@@ -29,31 +28,13 @@ from ui.intake_form import IntakeFormWidget
 from ui.messages import error_text
 from ui.print_jobs_dialog import PrintJobsDialog
 from ui.queue_panel import QueuePanel
+from ui.sync_dialog import SyncDialog
+from ui.sync_text import SYNC_NOT_SET, sync_text
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)
 
 HUB_EMBEDDED = "Máy chủ văn phòng: chạy trong máy này"
-SYNC_NOT_SET = "Đồng bộ thành phố: chưa cài đặt"
-
-
-def sync_text(status: SyncStatus) -> tuple[str, str, str]:
-    """(label, tooltip, colour) of the sync button for a sync state."""
-    if not status.configured:
-        return SYNC_NOT_SET, "Văn phòng chưa có địa chỉ máy chủ thành phố (city_url trong tệp cấu hình).", ""
-    waiting = f" · {status.pending} chờ gửi" if status.pending else ""
-    refused = f" · {len(status.rejected)} bị từ chối" if status.rejected else ""
-    last = fmt_datetime(status.last_success_at) or "chưa lần nào"
-    tip = [f"Lần đồng bộ thành công gần nhất: {last}"]
-    if status.next_try_at:
-        tip.append(f"Lần thử tới: {fmt_datetime(status.next_try_at)}")
-    tip += [f"Bị từ chối: {op.dossier_code} ({op.kind}): {op.reason}" for op in status.rejected[:10]]
-    tip.append("Bấm để đồng bộ ngay (Ctrl+Shift+S).")
-    if status.failures:
-        return f"Đồng bộ lỗi: {status.last_error_vi}{waiting}{refused}", "\n".join(tip), "#9b1c1c"
-    return f"Đồng bộ: {last}{waiting}{refused}", "\n".join(tip), "#8a5a00" if status.rejected else ""
-
-
 class _Bridge(QObject):
     event = Signal(object)
 
@@ -105,7 +86,7 @@ class ClerkWindow(QMainWindow):
         self.who = QLabel(f"{self.session.full_name} ({self.session.role.label_vi})")
         self.hub = QLabel(hub_label)
         self.sync = QPushButton(sync_label, flat=True)
-        self.sync.clicked.connect(self.sync_now)
+        self.sync.clicked.connect(self.open_sync)
         self.printer_button = QPushButton("Máy in: sẵn sàng", flat=True)
         self.printer_button.setToolTip("Lệnh in và máy in: in lại, chuyển máy in, hủy, in thử (Ctrl+Shift+P)")
         self.printer_button.clicked.connect(self.open_print_jobs)
@@ -130,6 +111,7 @@ class ClerkWindow(QMainWindow):
         self.daily_action.setEnabled(self.session.can(Role.SUPERVISOR))
         add("&Máy in", "Lệnh in và máy in", "Ctrl+Shift+P", self.open_print_jobs)
         add("Đồng &bộ", "Đồng bộ với thành phố ngay", "Ctrl+Shift+S", self.sync_now)
+        add("Đồng &bộ", "Tình trạng đồng bộ và dữ liệu bị từ chối…", "Ctrl+Shift+Y", self.open_sync)
         add("&Phiên", "Đăng xuất", "Ctrl+Shift+Q", self.close)
 
     def _add_queue_panel(self, counter_no: int) -> None:
@@ -183,6 +165,11 @@ class ClerkWindow(QMainWindow):
         view = DailyView(self.office, self)
         view.show()
         return view
+
+    def open_sync(self) -> SyncDialog:
+        dialog = SyncDialog(self.office, self.actor, can_resend=self.session.can(Role.SUPERVISOR), parent=self)
+        dialog.show()
+        return dialog
 
     def open_print_jobs(self) -> PrintJobsDialog:
         dialog = PrintJobsDialog(self.office, self.actor, self)

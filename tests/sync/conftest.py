@@ -103,3 +103,12 @@ def city(city_engine: Engine) -> Iterator[City]:
     yield City(url, city_engine, server)
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def pg_city(pg_engine: Engine) -> Iterator[City]:
+    """The city server over PostgreSQL only (the fault tests)."""
+    server, thread, url = serve(pg_engine)
+    yield City(url, pg_engine, server)
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -22,12 +22,12 @@ from sqlmodel import select as hub_select
 from counter_app.clock import now
 from counter_app.local_office import LocalOffice
 from counter_app.store.models import Event, Outbox
-from sync.client import SyncClient
+from sync.client import SyncClient, SyncError
 from sync.scheduler import SyncScheduler
 from sync.server import crud
 from sync.server.models import ChangeRow, CityDossier, ReceivedOp
 from tests.conftest import AGENCY, make_form
-from tests.sync.conftest import City, serve
+from tests.sync.conftest import City
 from tests.sync.faulty_line import FAULTS, FaultyLine
 
 TIMEOUT_S = 1.0  # the hub's HTTP timeout here; the line holds "hang" and "slow_answer" longer
@@ -41,11 +41,8 @@ def wait_for(condition: Callable[[], bool], timeout: float = 90) -> None:
 
 
 @pytest.fixture
-def city(pg_engine) -> Iterator[City]:
-    server, thread, url = serve(pg_engine)
-    yield City(url, pg_engine, server)
-    server.should_exit = True
-    thread.join(timeout=10)
+def city(pg_city: City) -> City:
+    return pg_city
 
 
 @pytest.fixture
@@ -153,3 +150,39 @@ def test_the_line_cut_both_ways_and_flapping(city, line, office):
         scheduler.stop()
     assert_same_on_both_sides(office, city.engine)
     assert line.counts["down"] >= 3 and line.pushes["cut_request"] and line.pushes["cut_answer"], line.counts
+
+
+def test_a_line_that_takes_only_small_requests_gets_smaller_batches_and_one_op_too_large_is_set_aside(
+        city, line, office):
+    from sync.protocol import OpIn, PushRequest
+
+    codes = [office.receive(make_form(name=f"Người Dân {i}"), actor="canbo1").code for i in range(30)]
+    big = codes[10]
+    office.withdraw(big, reason="Công dân rút hồ sơ", actor="canbo1")  # a later op of the big one's dossier
+    with office.store.write() as s:  # a scanner wrote a whole page of text into the op (it is hashed as is)
+        from counter_app.canonical import sha256
+
+        op = s.exec(hub_select(Outbox).where(Outbox.kind == "receive").order_by(Outbox.id).offset(10)).first()
+        op.payload = op.payload.replace('"Người Dân 10"', '"Người Dân 10' + " " * 40_000 + '"')
+        op.sha256 = sha256(op.payload)
+        big_op = op.op_id
+    with office.store.read() as s:
+        sizes = [len(PushRequest(ops=[OpIn(op_id=o.op_id, dossier_code="x", kind=o.kind, payload=o.payload,
+                                           sha256=o.sha256)]).model_dump_json()) for o in s.exec(hub_select(Outbox))]
+    line.max_body = sorted(sizes)[-2] * 4  # four ordinary ops fit; the big one alone does not
+    client = hub_over(line, city, office).client
+    for _ in range(10):  # nothing written meanwhile: it drains round after round by itself
+        try:
+            client.round()
+            break
+        except SyncError:
+            pass
+    status = office.sync_status()
+    assert [(r.op_id, r.dossier_code) for r in status.rejected] == [(big_op, big)]
+    assert "quá lớn" in status.rejected[0].reason_vi and status.pending == 1  # the withdrawal waits behind it
+    assert line.counts["too_large"] >= 5 and line.pushes["pass"] >= 30 // 4  # in batches of four at most
+    line.max_body = None  # the technician raises the proxy's limit; a supervisor sends it again
+    office.resend_op(big_op, actor="truongbp")
+    client.round()
+    assert office.sync_status().pending == 0 and not office.sync_status().rejected
+    assert_same_on_both_sides(office, city.engine)

@@ -50,24 +50,42 @@ def append(
     to_status: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> Event:
-    last = session.exec(select(Event).order_by(col(Event.seq).desc()).limit(1)).first()
-    event = Event(
-        seq=(last.seq + 1) if last else 1,
-        at=aware(at),
-        actor=actor,
-        subject=subject,
-        dossier_id=dossier_id,
-        kind=kind,
-        from_status=from_status,
-        to_status=to_status,
-        details=dict(details or {}),
-        prev_hash=last.hash if last else GENESIS,
-        hash=b"",
-    )
-    event.hash = event_hash(event)
-    session.add(event)
-    session.flush()
+    (event,) = append_many(session, [EventIn(at=at, actor=actor, subject=subject, kind=kind, dossier_id=dossier_id,
+                                              from_status=from_status, to_status=to_status, details=details)])
     return event
+
+
+@dataclass(frozen=True)
+class EventIn:
+    """An event to append (see `append`)."""
+
+    at: datetime
+    actor: str
+    subject: str
+    kind: str
+    dossier_id: int | None = None
+    from_status: int | None = None
+    to_status: int | None = None
+    details: dict[str, Any] | None = None
+
+
+def append_many(session: Session, entries: list[EventIn]) -> list[Event]:
+    """Append events in order, each chained to the one before; the last one is read once for all."""
+    if not entries:
+        return []
+    last = session.exec(select(Event).order_by(col(Event.seq).desc()).limit(1)).first()
+    seq, prev = (last.seq, last.hash) if last else (0, GENESIS)
+    events = []
+    for entry in entries:
+        seq += 1
+        event = Event(seq=seq, at=aware(entry.at), actor=entry.actor, subject=entry.subject,
+                      dossier_id=entry.dossier_id, kind=entry.kind, from_status=entry.from_status,
+                      to_status=entry.to_status, details=dict(entry.details or {}), prev_hash=prev, hash=b"")
+        event.hash = prev = event_hash(event)
+        events.append(event)
+    session.add_all(events)
+    session.flush()
+    return events
 
 
 @dataclass(frozen=True)

@@ -58,12 +58,13 @@ class RoundReport:
 
 class SyncClient:
     def __init__(self, store: Store, http: httpx.Client, *, clock: Callable[[], datetime] = now,
-                 on_catalog: Callable[[str], None] | None = None) -> None:
+                 on_catalog: Callable[[str], None] | None = None, max_ops: int = MAX_OPS) -> None:
         self.store, self.http, self.clock = store, http, clock
         self.on_catalog = on_catalog
         # A proxy in front of the city may take less than the protocol allows: on 413 the batches halve,
-        # after each accepted batch they grow back.
-        self.batch_ops, self.batch_bytes = MAX_OPS, MAX_BYTES // 2
+        # after each accepted batch they grow back up to `max_ops`.
+        self.max_ops = max(1, min(max_ops, MAX_OPS))
+        self.batch_ops, self.batch_bytes = self.max_ops, MAX_BYTES // 2
         self._too_large: dict[str, int] = {}
         self.clock_skew_s: int | None = None
 
@@ -121,8 +122,8 @@ class SyncClient:
                 outbox.record_results(s, [(r.op_id, r.result, r.reason, r.reason_vi) for r in results],
                                       at=self.clock())
             self._too_large.clear()
-            self.batch_ops, self.batch_bytes = min(MAX_OPS, self.batch_ops * 2), min(MAX_BYTES // 2,
-                                                                                      self.batch_bytes * 2)
+            self.batch_ops = min(self.max_ops, self.batch_ops * 2)
+            self.batch_bytes = min(MAX_BYTES // 2, self.batch_bytes * 2)
             report.pushed += len(batch)
             report.acked += sum(r.result in ("ok", "duplicate") for r in results)
             report.rejected += sum(r.result == "rejected" for r in results)

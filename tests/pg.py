@@ -35,7 +35,9 @@ def _free_port() -> int:
 
 
 class Postgres:
-    def __init__(self) -> None:
+    """`fsync=False` for tests (fast, nothing to keep); benchmarks run with it on, as production does."""
+
+    def __init__(self, *, fsync: bool = False) -> None:
         self.bin = _bindir()
         # Its own folder directly under /tmp: pytest's folders are private to root, so the postgres
         # user could not reach one inside them.
@@ -43,6 +45,7 @@ class Postgres:
         self.data = self.root / "data"
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
+        self.fsync = fsync
 
     def _run(self, *args: str) -> None:
         cmd = [str(self.bin / args[0]), *args[1:]]
@@ -56,7 +59,9 @@ class Postgres:
             shutil.chown(self.root, "postgres")
             shutil.chown(self.data, "postgres")
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
-        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1"
+        if not self.fsync:
+            options += " -c fsync=off"
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.data / "log"), "-w", "start")
         admin = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
         deadline = time.monotonic() + 20

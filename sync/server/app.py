@@ -24,7 +24,6 @@ from sync.protocol import (
     CatalogResponse,
     ChangesResponse,
     Health,
-    OpResult,
     PushRequest,
     PushResponse,
 )
@@ -80,24 +79,7 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] = now) -> FastAP
              content_length: Annotated[int, Header()] = 0) -> JSONResponse:
         if content_length > MAX_BYTES:
             raise HTTPException(413, f"a push is at most {MAX_BYTES} bytes")
-        results: list[OpResult] = []
-        conflict = False
-        stopped: set[str] = set()  # dossiers whose earlier op in this push was rejected
-        for op in batch.ops:
-            if op.dossier_code in stopped:
-                results.append(OpResult(op_id=op.op_id, result="held",
-                                        reason="an earlier op of this dossier was rejected"))
-                continue
-            try:
-                results.append(crud.apply_op(engine, cred.agency_code, op, clock()))
-                if results[-1].result == "rejected":
-                    stopped.add(op.dossier_code)
-            except crud.Conflict as exc:
-                conflict = True
-                stopped.add(op.dossier_code)
-                log.warning("push from %s: %s", cred.agency_code, exc)
-                results.append(OpResult(op_id=op.op_id, result="rejected", reason=str(exc),
-                                        reason_vi="Mã thao tác đã được dùng cho dữ liệu khác."))
+        results, conflict = crud.apply_batch(engine, cred.agency_code, batch.ops, clock())
         body = PushResponse(results=results).model_dump(mode="json")
         return JSONResponse(body, status_code=409 if conflict else 200)
 

@@ -41,26 +41,29 @@ def _spoil_last_op(office, code: str, spoil) -> str:
 
 
 def test_a_poison_op_is_refused_with_its_reason_and_stops_nothing_else(pg_city, office, clock, caplog):
-    x, y, z = (office.receive(make_form(name=n), actor="canbo1").code for n in ("Lê Văn A", "Lê Văn B", "Lê Văn C"))
-    for code in (x, y, z):
+    x, y, z, w = (office.receive(make_form(name=f"Lê Văn {n}"), actor="canbo1").code for n in "ABCD")
+    for code in (x, y, z, w):
         office.start_processing(code, actor="canbo1")
     bad_date = _spoil_last_op(office, x, lambda p: p.update(due_at="31/12/2026"))
     bad_number = _spoil_last_op(office, y, lambda p: p.update(event_seq="mười hai"))  # breaks int() at the city
+    too_big = _spoil_last_op(office, z, lambda p: p.update(event_seq=10**20))  # PostgreSQL's bigint refuses it
     office.result_ready(x, actor="canbo1")  # waits behind x's poison op
     report = _client(pg_city, office, clock).round()  # no exception: the round finishes
-    assert (report.acked, report.rejected) == (4, 2)
+    assert (report.acked, report.rejected) == (5, 3)
     status = office.sync_status()
     refused = {r.op_id: r for r in status.rejected}
-    assert set(refused) == {bad_date, bad_number} and status.pending == 1
+    assert set(refused) == {bad_date, bad_number, too_big} and status.pending == 1
     assert refused[bad_date].reason_vi == "Dữ liệu gửi lên có thời điểm không hợp lệ."
     assert refused[bad_number].reason_vi == "Máy chủ thành phố không xử lý được thao tác này; đã báo kỹ thuật viên."
+    assert refused[too_big].reason_vi == refused[bad_number].reason_vi and "DataError" in refused[too_big].reason
     assert "ValueError" in refused[bad_number].reason and "could not be applied" in caplog.text
     with Session(pg_city.engine) as s:
-        assert (s.get(CityDossier, x).status, s.get(CityDossier, y).status, s.get(CityDossier, z).status) == (2, 2, 4)
+        statuses = [s.get(CityDossier, code).status for code in (x, y, z, w)]
         rows = s.scalar(select(func.count()).select_from(ReceivedOp))
+    assert statuses == [2, 2, 2, 4]
     office.resend_op(bad_number, actor="truongbp")  # re-sent before the city was fixed: refused again, once
     _client(pg_city, office, clock).round()
-    assert {r.op_id for r in office.sync_status().rejected} == {bad_date, bad_number}
+    assert {r.op_id for r in office.sync_status().rejected} == {bad_date, bad_number, too_big}
     with Session(pg_city.engine) as s:
         assert s.scalar(select(func.count()).select_from(ReceivedOp)) == rows
 

@@ -1,0 +1,268 @@
+"""Sync with the city on loopback, PostgreSQL with fsync on, the city server in its own process.
+
+Goals (issue 6):
+- 20,000 ops pushed from one hub: under 20 s; and how much faster than one op per request.
+- 10,000 changes pulled and applied: under 5 s.
+- 30 days offline at a busy point (9,000 dossiers, 40,000 ops) caught up within 2 minutes.
+
+The hub stores are built by copying what the real services write for one dossier (dossier, documents,
+fees, events, outbox ops with real payloads), each copy with its own code, op ids and hashes, so the
+city checks and stores every op as it would from a real hub. Every run checks the city's side after.
+Run: .venv/bin/python -m benchmarks.bench_sync
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+import psycopg
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from benchmarks._common import fresh_office
+from counter_app.clock import now
+from counter_app.local_office import LocalOffice
+from counter_app.store import Store
+from counter_app.views import IntakeForm
+from sync.client import SyncClient
+from sync.server import crud
+from sync.server.db import make_engine, migrate
+from sync.server.main import DB_URL_ENV
+from sync.server.models import ChangeRow, ReceivedOp
+from tests.conftest import make_form
+from tests.pg import Postgres
+from tests.sync.conftest import free_port
+
+AGENCY = "000.00.73.H26"
+ROOT = Path(__file__).resolve().parents[1]
+TABLES = ("dossier", "dossier_document", "dossier_fee", "event", "outbox")
+
+# What a dossier goes through at the counter, one op per step (the receive op carries the whole intake).
+STORY_4 = ("start_processing", "result_ready", "return_result")
+STORY_5 = ("start_processing", "request_fees", "fees_paid", "result_ready")
+
+
+def _template(office: LocalOffice, steps: tuple[str, ...]) -> int:
+    d = office.receive(IntakeForm(**{**make_form("ct.ban-sao").model_dump(), "submission_id": str(uuid.uuid4())}),
+                       actor="canbo1")
+    do = {"start_processing": lambda c: office.start_processing(c, actor="canbo1"),
+          "result_ready": lambda c: office.result_ready(c, actor="canbo1"),
+          "return_result": lambda c: office.return_result(c, to_whom=d.applicant_name, id_checked=True,
+                                                          actor="canbo1"),
+          "request_fees": lambda c: office.request_fees(c, reason="Lệ phí trước bạ", actor="canbo1"),
+          "fees_paid": lambda c: office.fees_paid(c, receipt_no="BL-0001", actor="canbo1")}
+    for step in steps:
+        do[step](d.code)
+    with office.store.read() as s:
+        from sqlmodel import select as hub_select
+
+        from counter_app.store.models import Dossier
+        return s.exec(hub_select(Dossier.id).where(Dossier.code == d.code)).one()
+
+
+def build_hub(path: Path, plan: list[tuple[tuple[str, ...], int]], *, first_day: date, days: int,
+              state: str = "pending") -> Store:
+    """A hub store holding, for each (story, count) of `plan`, `count` copies of a dossier that went
+    through `story`, spread over `days` days; their ops in `state`."""
+    store = fresh_office(path)
+    office = LocalOffice(store)
+    templates = [(_template(office, steps), count) for steps, count in plan]
+    store.close()
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA synchronous=OFF")
+    cols = {t: [r[1] for r in con.execute(f"PRAGMA table_info({t})")] for t in TABLES}
+
+    def rows(table: str, where: str, *args: object) -> list[dict]:
+        return [dict(zip(cols[table], r, strict=True)) for r in con.execute(f"SELECT * FROM {table} {where}", args)]
+
+    seq = con.execute("SELECT max(seq) FROM event").fetchone()[0]
+    next_id = con.execute("SELECT max(id) FROM dossier").fetchone()[0] + 1
+    total = sum(count for _, count in plan)
+    batch: dict[str, list[dict]] = {t: [] for t in TABLES}
+    made, per_day = 0, dict[date, int]()
+    for template_id, count in templates:
+        (dossier,) = rows("dossier", "WHERE id = ?", template_id)
+        docs, fees = rows("dossier_document", "WHERE dossier_id = ?", template_id), rows(
+            "dossier_fee", "WHERE dossier_id = ?", template_id)
+        events = rows("event", "WHERE dossier_id = ? ORDER BY seq", template_id)
+        ops = {op["event_seq"]: op for op in rows("outbox", "WHERE dossier_id = ?", template_id)}
+        for _ in range(count):
+            i, made = next_id, made + 1
+            next_id += 1
+            day = first_day + timedelta(days=made * days // (total + 1))
+            per_day[day] = per_day.get(day, 0) + 1
+            code = f"{AGENCY}-{day:%y%m%d}-{per_day[day]:04d}"
+            batch["dossier"].append(dict(dossier, id=i, code=code, submission_id=str(uuid.uuid4()), register_row=i))
+            batch["dossier_document"] += [dict(d, id=None, dossier_id=i) for d in docs]
+            batch["dossier_fee"] += [dict(f, id=None, dossier_id=i) for f in fees]
+            for e in events:
+                seq += 1
+                batch["event"].append(dict(e, seq=seq, dossier_id=i, subject=f"dossier:{code}"))
+                op = ops.get(e["seq"])
+                if op is not None:
+                    op_id = str(uuid.uuid4())
+                    payload = op["payload"].replace(op["op_id"], op_id).replace(dossier["code"], code)
+                    batch["outbox"].append(dict(op, id=None, op_id=op_id, dossier_id=i, event_seq=seq,
+                                                payload=payload, sha256=hashlib.sha256(payload.encode()).hexdigest(),
+                                                state=state, acked_at=op["created_at"] if state == "acked" else None))
+    for table in TABLES:
+        names = cols[table]
+        con.executemany(f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+                        [tuple(r[c] for c in names) for r in batch[table]])
+    con.executemany("DELETE FROM outbox WHERE dossier_id = ?", [(t,) for t, _ in templates])
+    con.commit()
+    con.close()
+    return Store.open(path, backup_before_upgrade=False)
+
+
+class CityProcess:
+    """The city server as production runs it: uvicorn in its own process, over PostgreSQL."""
+
+    def __init__(self, db_url: str) -> None:
+        self.url = f"http://127.0.0.1:{free_port()}"
+        env = {**os.environ, DB_URL_ENV: db_url}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "sync.server.main:build", "--host", "127.0.0.1",
+             "--port", self.url.rsplit(":", 1)[1], "--log-level", "warning"], cwd=ROOT, env=env)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if httpx.get(self.url + "/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("the city server did not start")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def new_city(pg_url: str, name: str):
+    with psycopg.connect(pg_url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    url = pg_url.rsplit("/", 1)[0] + "/" + name
+    engine = make_engine(url)
+    migrate(engine)
+    with Session(engine) as s, s.begin():
+        token = crud.create_credential(s, agency_code=AGENCY, role="hub", label="bench", at=now())
+    return url, engine, token
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - t0, result
+
+
+def city_ops(engine) -> tuple[int, int]:
+    with Session(engine) as s:
+        return (s.scalar(select(func.count()).select_from(ReceivedOp)),
+                s.scalar(select(func.count()).select_from(ReceivedOp).where(ReceivedOp.result == "ok")))
+
+
+def bench_push(pg_url: str, tmp: Path) -> None:
+    url, engine, token = new_city(pg_url, "city_push")
+    city = CityProcess(url)
+    try:
+        hub = build_hub(tmp / "push.sqlite3", [(STORY_4, 5000)], first_day=date(2026, 10, 1), days=20)
+        client = SyncClient(hub, httpx.Client(base_url=city.url, timeout=60,
+                                              headers={"Authorization": f"Bearer {token}"}))
+        seconds, report = timed(client.push)
+        assert report.acked == 20_000 and city_ops(engine) == (20_000, 20_000), (report, city_ops(engine))
+        batched = seconds / 20_000
+        print(f"push 20,000 ops (batches of 100): {seconds:.1f} s, {20_000 / seconds:,.0f} ops/s (goal: under 20 s)")
+        hub.close()
+        single = build_hub(tmp / "single.sqlite3", [(STORY_4, 250)], first_day=date(2026, 6, 1), days=20)
+        one = SyncClient(single, httpx.Client(base_url=city.url, timeout=60,
+                                              headers={"Authorization": f"Bearer {token}"}), max_ops=1)
+        seconds, report = timed(one.push)
+        assert report.acked == 1000 and city_ops(engine)[1] == 21_000
+        print(f"push 1,000 ops one per request: {seconds:.1f} s, {1000 / seconds:,.0f} ops/s; batches of 100 are "
+              f"{seconds / 1000 / batched:.1f}x faster")
+        single.close()
+    finally:
+        city.stop()
+        engine.dispose()
+
+
+def bench_pull(pg_url: str, tmp: Path) -> None:
+    url, engine, token = new_city(pg_url, "city_pull")
+    city = CityProcess(url)
+    try:
+        hub = build_hub(tmp / "pull.sqlite3", [((), 10_000)], first_day=date(2026, 9, 1), days=60, state="acked")
+        with hub.read() as s:
+            from sqlmodel import select as hub_select
+
+            from counter_app.store.models import Dossier
+            codes = s.exec(hub_select(Dossier.code).where(Dossier.status == 2)).all()
+        assert len(codes) >= 10_000
+        at = now()
+        with Session(engine) as s, s.begin():
+            s.execute(insert(ChangeRow), [
+                {"agency_code": AGENCY, "kind": "dossier.status", "dossier_code": code, "at": at,
+                 "body": {"action": "start_processing", "status": 4, "reason": "", "results": [],
+                          "actor": "Sở Tư pháp"}} for code in codes[:10_000]])
+        client = SyncClient(hub, httpx.Client(base_url=city.url, timeout=60,
+                                              headers={"Authorization": f"Bearer {token}"}))
+        seconds, report = timed(client.pull)
+        with hub.read() as s:
+            moved = s.exec(hub_select(func.count()).select_from(Dossier).where(Dossier.status == 4)).one()
+        assert report.pulled == 10_000 and moved == 10_000, (report, moved)
+        print(f"pull and apply 10,000 changes: {seconds:.1f} s, {10_000 / seconds:,.0f} changes/s (goal: under 5 s)")
+        hub.close()
+    finally:
+        city.stop()
+        engine.dispose()
+
+
+def bench_offline(pg_url: str, tmp: Path) -> None:
+    url, engine, token = new_city(pg_url, "city_offline")
+    city = CityProcess(url)
+    try:
+        hub = build_hub(tmp / "offline.sqlite3", [(STORY_4, 5000), (STORY_5, 4000)], first_day=date(2026, 10, 20),
+                        days=30)
+        with hub.read() as s:
+            from counter_app import outbox
+            pending = outbox.pending_count(s)
+        assert pending == 40_000, pending
+        client = SyncClient(hub, httpx.Client(base_url=city.url, timeout=60,
+                                              headers={"Authorization": f"Bearer {token}"}))
+        seconds, report = timed(client.round)
+        assert report.acked == 40_000 and city_ops(engine) == (40_000, 40_000)
+        size = (tmp / "offline.sqlite3").stat().st_size
+        print(f"30 days offline (9,000 dossiers, 40,000 ops, hub store {size / 2**20:.0f} MiB) caught up in one round: "
+              f"{seconds:.1f} s (goal: under 120 s)")
+        hub.close()
+    finally:
+        city.stop()
+        engine.dispose()
+
+
+def main() -> None:
+    pg = Postgres(fsync=True)
+    pg_url = pg.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+            bench_push(pg_url, Path(tmp))
+            bench_pull(pg_url, Path(tmp))
+            bench_offline(pg_url, Path(tmp))
+    finally:
+        pg.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -146,3 +146,49 @@ def _fake(i: int) -> dict:
     payload = json.dumps({"i": i})
     return {"op_id": f"fake-op-{i:04d}", "dossier_code": f"{AGENCY}-261123-{i:04d}", "kind": "receive",
             "payload": payload, "sha256": sha256(payload)}
+
+
+def test_two_workers_given_the_same_pushes_at_once_apply_each_op_once(pg_city, office):
+    """Workers share nothing but the database: a hub's retry landing on another worker while the first
+    is still busy gets the stored result, never a second apply."""
+    import threading
+
+    from sync.server.db import make_engine
+    from tests.sync.conftest import serve
+
+    codes = [office.receive(make_form(name=f"Người Dân {i}"), actor="canbo1").code for i in range(40)]
+    for code in codes[::2]:
+        office.start_processing(code, actor="canbo1")
+    ops = _ops(office)
+    other_engine = make_engine(pg_city.engine.url.render_as_string(hide_password=False))
+    server, thread, other_url = serve(other_engine)
+    token = pg_city.token(AGENCY)
+    answers: list[list[str]] = []
+    start = threading.Barrier(6)
+
+    def push(url: str) -> None:
+        import httpx
+
+        with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as http:
+            start.wait()
+            for chunk in (ops[:25], ops[25:]):
+                answer = http.post("/v1/sync/push", json={"ops": chunk})
+                assert answer.status_code == 200, answer.text
+                answers.append([r["result"] for r in answer.json()["results"]])
+
+    try:
+        pushers = [threading.Thread(target=push, args=(url,)) for url in (pg_city.url, other_url) * 3]
+        for t in pushers:
+            t.start()
+        for t in pushers:
+            t.join(timeout=60)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        other_engine.dispose()
+    results = [r for answer in answers for r in answer]
+    assert len(answers) == 12 and results.count("ok") == len(ops) and set(results) == {"ok", "duplicate"}
+    assert _stored(pg_city) == len(ops)
+    with Session(pg_city.engine) as s:
+        statuses = dict(s.execute(select(CityDossier.code, CityDossier.status)).all())
+    assert statuses == {code: 4 if i % 2 == 0 else 2 for i, code in enumerate(codes)}

@@ -54,3 +54,26 @@ def test_the_queue_drains_when_the_city_comes_back_without_a_new_local_write(cit
     finally:
         scheduler.stop()
     assert office.dossier(code).status == 2
+
+
+def test_when_the_next_round_is_planned(office, clock):
+    from datetime import datetime
+
+    from counter_app import city_changes
+    from counter_app.clock import TZ
+
+    scheduler = SyncScheduler(office, client=None, clock=clock)  # planning only reads the store
+    at = clock()
+    assert scheduler._next(ok=True) == at + timedelta(minutes=15)  # nothing waits: asks for news
+    office.receive(make_form(), actor="canbo1")
+    assert scheduler._next(ok=True) == at + timedelta(minutes=3)  # ops wait
+    clock.set(2026, 11, 24, 1, 58)
+    assert scheduler._next(ok=True) == datetime(2026, 11, 24, 2, 0, tzinfo=TZ)  # the nightly round comes first
+    with office.store.write() as s:
+        city_changes.state(s).failures = 3
+    assert scheduler._next(ok=False) == clock() + timedelta(seconds=2)  # backing off
+    with office.store.write() as s:
+        city_changes.state(s).failures = 40
+    assert scheduler._next(ok=False) == clock() + timedelta(hours=1)  # capped at an hour
+    clock.set(1970, 1, 1, 8, 0)  # a PC that woke up in 1970 still waits an hour, not 56 years
+    assert scheduler._next(ok=False) == clock() + timedelta(hours=1)

@@ -21,19 +21,23 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 import psycopg
-from sqlalchemy import func, insert, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
+from sqlmodel import select as hub_select
 
 from benchmarks._common import fresh_office
+from counter_app import outbox
 from counter_app.clock import now
 from counter_app.local_office import LocalOffice
 from counter_app.store import Store
+from counter_app.store.models import Dossier
 from counter_app.views import IntakeForm
 from sync.client import SyncClient
 from sync.server import crud
@@ -65,9 +69,6 @@ def _template(office: LocalOffice, steps: tuple[str, ...]) -> int:
     for step in steps:
         do[step](d.code)
     with office.store.read() as s:
-        from sqlmodel import select as hub_select
-
-        from counter_app.store.models import Dossier
         return s.exec(hub_select(Dossier.id).where(Dossier.code == d.code)).one()
 
 
@@ -151,7 +152,9 @@ class CityProcess:
         self.proc.wait(timeout=10)
 
 
-def new_city(pg_url: str, name: str):
+@contextmanager
+def city_on(pg_url: str, name: str) -> Iterator[tuple[Engine, Callable[..., SyncClient]]]:
+    """A fresh city database served by its own process; yields its engine and a hub client factory."""
     with psycopg.connect(pg_url.replace("+psycopg", ""), autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     url = pg_url.rsplit("/", 1)[0] + "/" + name
@@ -159,7 +162,17 @@ def new_city(pg_url: str, name: str):
     migrate(engine)
     with Session(engine) as s, s.begin():
         token = crud.create_credential(s, agency_code=AGENCY, role="hub", label="bench", at=now())
-    return url, engine, token
+    city = CityProcess(url)
+
+    def client(hub: Store, **kwargs: object) -> SyncClient:
+        return SyncClient(hub, httpx.Client(base_url=city.url, timeout=60,
+                                            headers={"Authorization": f"Bearer {token}"}), **kwargs)
+
+    try:
+        yield engine, client
+    finally:
+        city.stop()
+        engine.dispose()
 
 
 def timed(fn: Callable[[], object]) -> tuple[float, object]:
@@ -175,39 +188,25 @@ def city_ops(engine) -> tuple[int, int]:
 
 
 def bench_push(pg_url: str, tmp: Path) -> None:
-    url, engine, token = new_city(pg_url, "city_push")
-    city = CityProcess(url)
-    try:
+    with city_on(pg_url, "city_push") as (engine, client):
         hub = build_hub(tmp / "push.sqlite3", [(STORY_4, 5000)], first_day=date(2026, 10, 1), days=20)
-        client = SyncClient(hub, httpx.Client(base_url=city.url, timeout=60,
-                                              headers={"Authorization": f"Bearer {token}"}))
-        seconds, report = timed(client.push)
+        seconds, report = timed(client(hub).push)
         assert report.acked == 20_000 and city_ops(engine) == (20_000, 20_000), (report, city_ops(engine))
         batched = seconds / 20_000
         print(f"push 20,000 ops (batches of 100): {seconds:.1f} s, {20_000 / seconds:,.0f} ops/s (goal: under 20 s)")
         hub.close()
         single = build_hub(tmp / "single.sqlite3", [(STORY_4, 250)], first_day=date(2026, 6, 1), days=20)
-        one = SyncClient(single, httpx.Client(base_url=city.url, timeout=60,
-                                              headers={"Authorization": f"Bearer {token}"}), max_ops=1)
-        seconds, report = timed(one.push)
+        seconds, report = timed(client(single, max_ops=1).push)
         assert report.acked == 1000 and city_ops(engine)[1] == 21_000
         print(f"push 1,000 ops one per request: {seconds:.1f} s, {1000 / seconds:,.0f} ops/s; batches of 100 are "
               f"{seconds / 1000 / batched:.1f}x faster")
         single.close()
-    finally:
-        city.stop()
-        engine.dispose()
 
 
 def bench_pull(pg_url: str, tmp: Path) -> None:
-    url, engine, token = new_city(pg_url, "city_pull")
-    city = CityProcess(url)
-    try:
+    with city_on(pg_url, "city_pull") as (engine, client):
         hub = build_hub(tmp / "pull.sqlite3", [((), 10_000)], first_day=date(2026, 9, 1), days=60, state="acked")
         with hub.read() as s:
-            from sqlmodel import select as hub_select
-
-            from counter_app.store.models import Dossier
             codes = s.exec(hub_select(Dossier.code).where(Dossier.status == 2)).all()
         assert len(codes) >= 10_000
         at = now()
@@ -216,40 +215,26 @@ def bench_pull(pg_url: str, tmp: Path) -> None:
                 {"agency_code": AGENCY, "kind": "dossier.status", "dossier_code": code, "at": at,
                  "body": {"action": "start_processing", "status": 4, "reason": "", "results": [],
                           "actor": "Sở Tư pháp"}} for code in codes[:10_000]])
-        client = SyncClient(hub, httpx.Client(base_url=city.url, timeout=60,
-                                              headers={"Authorization": f"Bearer {token}"}))
-        seconds, report = timed(client.pull)
+        seconds, report = timed(client(hub).pull)
         with hub.read() as s:
             moved = s.exec(hub_select(func.count()).select_from(Dossier).where(Dossier.status == 4)).one()
         assert report.pulled == 10_000 and moved == 10_000, (report, moved)
         print(f"pull and apply 10,000 changes: {seconds:.1f} s, {10_000 / seconds:,.0f} changes/s (goal: under 5 s)")
         hub.close()
-    finally:
-        city.stop()
-        engine.dispose()
 
 
 def bench_offline(pg_url: str, tmp: Path) -> None:
-    url, engine, token = new_city(pg_url, "city_offline")
-    city = CityProcess(url)
-    try:
+    with city_on(pg_url, "city_offline") as (engine, client):
         hub = build_hub(tmp / "offline.sqlite3", [(STORY_4, 5000), (STORY_5, 4000)], first_day=date(2026, 10, 20),
                         days=30)
         with hub.read() as s:
-            from counter_app import outbox
-            pending = outbox.pending_count(s)
-        assert pending == 40_000, pending
-        client = SyncClient(hub, httpx.Client(base_url=city.url, timeout=60,
-                                              headers={"Authorization": f"Bearer {token}"}))
-        seconds, report = timed(client.round)
+            assert outbox.pending_count(s) == 40_000
+        seconds, report = timed(client(hub).round)
         assert report.acked == 40_000 and city_ops(engine) == (40_000, 40_000)
         size = (tmp / "offline.sqlite3").stat().st_size
         print(f"30 days offline (9,000 dossiers, 40,000 ops, hub store {size / 2**20:.0f} MiB) caught up in one round: "
               f"{seconds:.1f} s (goal: under 120 s)")
         hub.close()
-    finally:
-        city.stop()
-        engine.dispose()
 
 
 def main() -> None:

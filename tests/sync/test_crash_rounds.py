@@ -15,18 +15,12 @@ import threading
 import time
 from pathlib import Path
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-from sqlmodel import select as hub_select
-
-from counter_app.clock import now
 from counter_app.local_office import LocalOffice
-from counter_app.store.models import Event, Outbox
+from counter_app.store import Store
 from sync.client import SyncClient
-from sync.server import crud
 from sync.server.db import make_engine, migrate
-from sync.server.models import ChangeRow, CityDossier, ReceivedOp
 from tests.conftest import AGENCY
+from tests.sync.both_sides import assert_same_on_both_sides, city_acts
 from tests.sync.conftest import City, new_database, serve
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,33 +73,14 @@ def test_fifty_kills_lose_nothing_and_apply_nothing_twice(postgres, ready_store)
     try:
         for i in range(ROUNDS):
             hits.append(_kill_at(db, url, token, seed=i, step=STEPS[i % len(STEPS)]))
-            with Session(engine) as s, s.begin():  # the city acts after every kill: there is something to pull
-                open_ = s.execute(select(CityDossier.code, CityDossier.status)
-                                  .where(CityDossier.status.in_([2, 4]))).all()
-                if open_:
-                    code, status = rng.choice(open_)
-                    action = "start_processing" if status == 2 else rng.choice(["result_ready", "request_supplement"])
-                    crud.city_action(s, code, action, at=now(), actor="Sở")
-
-        from counter_app.store import Store
+            city_acts(engine, rng)  # after every kill: there is something to pull
 
         store = Store.open(db, backup_before_upgrade=False)
         office = LocalOffice(store)
         client = SyncClient(store, city.client(token))
         client.round()
         assert client.round().pushed == 0
-        with store.read() as s:
-            hub_ops = {(o.op_id, o.sha256, o.state) for o in s.exec(hub_select(Outbox))}
-            applied = [e.details["city_seq"] for e in s.exec(hub_select(Event).where(Event.kind.like("city.%")))]
-        with Session(engine) as s:
-            city_ops = {(r.op_id, r.sha256) for r in s.scalars(select(ReceivedOp))}
-            rejected = s.scalars(select(ReceivedOp).where(ReceivedOp.result != "ok")).all()
-            changes = s.scalars(select(ChangeRow.seq)).all()
-        assert {state for _, _, state in hub_ops} == {"acked"}
-        assert {(op_id, sha) for op_id, sha, _ in hub_ops} == city_ops
-        assert not rejected, [(r.dossier_code, r.reason) for r in rejected]
-        assert sorted(applied) == sorted(changes)  # each city decision applied exactly once
-        assert office.sync_status().pending == 0
+        ops, changes = assert_same_on_both_sides(office, engine)
         store.close()
         con = sqlite3.connect(db)
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -116,5 +91,5 @@ def test_fifty_kills_lose_nothing_and_apply_nothing_twice(postgres, ready_store)
         engine.dispose()
     timeouts = [h for h in hits if h.startswith("timeout")]
     assert not timeouts, "\n".join(timeouts)
-    assert {h for h in hits} == set(STEPS) and len(city_ops) > ROUNDS
-    print(f"{ROUNDS} kills at {', '.join(STEPS)}; {len(city_ops)} ops on both sides; {len(changes)} city changes")
+    assert {h for h in hits} == set(STEPS) and ops > ROUNDS
+    print(f"{ROUNDS} kills at {', '.join(STEPS)}; {ops} ops on both sides; {changes} city changes")

@@ -19,14 +19,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlmodel import select as hub_select
 
-from counter_app.clock import now
 from counter_app.local_office import LocalOffice
-from counter_app.store.models import Event, Outbox
+from counter_app.store.models import Outbox
 from sync.client import SyncClient, SyncError
 from sync.scheduler import SyncScheduler
-from sync.server import crud
-from sync.server.models import ChangeRow, CityDossier, ReceivedOp
+from sync.server.models import ChangeRow
 from tests.conftest import AGENCY, make_form
+from tests.sync.both_sides import assert_same_on_both_sides, city_acts
 from tests.sync.conftest import City
 from tests.sync.faulty_line import FAULTS, FaultyLine
 
@@ -60,16 +59,6 @@ def hub_over(line: FaultyLine, city: City, office: LocalOffice) -> SyncScheduler
                          idle_every=timedelta(seconds=0.3), backoff=(0.05, 0.1, 0.2, 0.4, 0.8))
 
 
-def city_acts(engine, rng: random.Random) -> None:
-    """A department somewhere in the city moves one open dossier along."""
-    with Session(engine) as s, s.begin():
-        open_ = s.execute(select(CityDossier.code, CityDossier.status).where(CityDossier.status.in_([2, 4]))).all()
-        if open_:
-            code, status = rng.choice(open_)
-            action = "start_processing" if status == 2 else rng.choice(["result_ready", "request_supplement"])
-            crud.city_action(s, code, action, at=now(), actor="Sở Tư pháp")
-
-
 def clerks_work(office: LocalOffice, city: City, rng: random.Random, dossiers: int, pause: float = 0.05) -> None:
     for i in range(dossiers):
         code = office.receive(make_form(name=f"Người Dân {i}"), actor=rng.choice(["canbo1", "canbo2"])).code
@@ -90,21 +79,6 @@ def caught_up(office: LocalOffice, engine) -> bool:
     return office.sync_status().pending == 0 and cursor == last
 
 
-def assert_same_on_both_sides(office: LocalOffice, engine) -> int:
-    with office.store.read() as s:
-        hub = {(o.op_id, o.sha256, o.state) for o in s.exec(hub_select(Outbox))}
-        applied = [e.details["city_seq"] for e in s.exec(hub_select(Event).where(Event.kind.like("city.%")))]
-    with Session(engine) as s:
-        city_ops = {(r.op_id, r.sha256) for r in s.scalars(select(ReceivedOp))}
-        refused = s.scalars(select(ReceivedOp).where(ReceivedOp.result != "ok")).all()
-        changes = s.scalars(select(ChangeRow.seq)).all()
-    assert {state for *_, state in hub} == {"acked"}
-    assert {(op_id, sha) for op_id, sha, _ in hub} == city_ops
-    assert not refused, [(r.dossier_code, r.reason) for r in refused]
-    assert sorted(applied) == sorted(changes)  # every city decision applied once
-    return len(city_ops)
-
-
 def test_500_413_timeouts_and_cuts_for_a_share_of_requests(city, line, office):
     line.faults = {"500": 0.07, "500_after": 0.07, "413": 0.05, "hang": 0.04, "slow_answer": 0.04,
                    "cut_request": 0.06, "cut_answer": 0.06}
@@ -118,7 +92,7 @@ def test_500_413_timeouts_and_cuts_for_a_share_of_requests(city, line, office):
         wait_for(lambda: caught_up(office, city.engine))  # nothing written here: the queue drains by itself
     finally:
         scheduler.stop()
-    ops = assert_same_on_both_sides(office, city.engine)
+    ops, _ = assert_same_on_both_sides(office, city.engine)
     assert all(line.pushes[fault] >= 1 for fault in FAULTS), line.pushes
     assert ops >= 40 and line.pushes["pass"] >= 1
     print(f"{ops} ops; the line: {dict(line.counts)}; pushes: {dict(line.pushes)}")

@@ -77,8 +77,8 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync):
     def _dossier_write(self, code: str, action: str, fn: Callable[[Session, datetime], Dossier]) -> DossierDetail:
         at = self._now()
         try:
+            clock_guard.check(at)
             with self.store.write() as session:
-                clock_guard.check(at)
                 dossier = fn(session, at)
                 dossier_code, status = dossier.code, dossier.status
         except OfficeError as exc:

@@ -22,23 +22,15 @@ from PySide6.QtWidgets import (
 
 from counter_app.display import fmt_datetime
 from counter_app.events import OfficeEvent, SyncChanged
-from counter_app.lifecycle import Action
 from counter_app.office import Office
 from counter_app.sync_views import RejectedOp, SyncStatus
 from ui.messages import error_text
-from ui.sync_text import clock_warning
+from ui.sync_text import clock_warning, kind_label
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)
 
 COLUMNS = ("Hồ sơ", "Thao tác", "Lúc", "Lý do thành phố từ chối")
-
-
-def kind_label(kind: str) -> str:
-    try:
-        return Action(kind).label_vi.capitalize()
-    except ValueError:
-        return kind
 
 
 class _Bridge(QObject):

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 from counter_app.display import fmt_datetime, fmt_span
+from counter_app.lifecycle import Action
 from counter_app.sync_views import SyncStatus
 
 SYNC_NOT_SET = "Đồng bộ thành phố: chưa cài đặt"
+
+
+def kind_label(kind: str) -> str:
+    """An op's kind as the clerk reads it ("Tiếp nhận hồ sơ")."""
+    try:
+        return Action(kind).label_vi.capitalize()
+    except ValueError:
+        return kind
 
 
 CLOCK_SKEW_WARN_S = 300  # a PC clock this far off the city's dates receipts wrongly
@@ -31,7 +40,7 @@ def sync_text(status: SyncStatus) -> tuple[str, str, str]:
     tip = [f"Lần đồng bộ thành công gần nhất: {last}"]
     if status.next_try_at:
         tip.append(f"Lần thử tới: {fmt_datetime(status.next_try_at)}")
-    tip += [f"Bị từ chối: {op.dossier_code} ({op.kind}): {op.reason_vi}" for op in status.rejected[:10]]
+    tip += [f"Bị từ chối: {op.dossier_code} ({kind_label(op.kind)}): {op.reason_vi}" for op in status.rejected[:10]]
     tip.append("Bấm để xem chi tiết, gửi lại hoặc đồng bộ ngay (Ctrl+Shift+Y).")
     if status.failures:
         return f"Đồng bộ lỗi: {status.last_error_vi}{waiting}{refused}", "\n".join(tip), "#9b1c1c"

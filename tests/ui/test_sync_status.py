@@ -72,7 +72,7 @@ def test_a_supervisor_sends_a_refused_op_again_a_clerk_cannot(qtbot, office, clo
     qtbot.addWidget(clerk)
     qtbot.waitUntil(lambda: clerk.sync.text().startswith("Đồng hồ máy chậm 3 ngày 2 giờ"), timeout=5000)
     assert "1 bị từ chối" in clerk.sync.text()
-    assert f"Bị từ chối: {code} (receive): Thành phố chưa có hồ sơ này" in clerk.sync.toolTip()
+    assert f"Bị từ chối: {code} (Tiếp nhận hồ sơ): Thành phố chưa có hồ sơ này" in clerk.sync.toolTip()
     seen = clerk.open_sync()
     qtbot.waitUntil(lambda: seen.table.rowCount() == 1, timeout=5000)
     assert not seen.resend_button.isEnabled()

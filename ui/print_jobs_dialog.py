@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
@@ -28,6 +27,7 @@ from counter_app.errors import OfficeError
 from counter_app.events import OfficeEvent, PrintChanged
 from counter_app.office import Office
 from counter_app.print_views import PRINTER_KINDS, PrinterView, PrintJobView, PrintRequest
+from ui.tables import read_only_table
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)
@@ -50,8 +50,8 @@ class PrintJobsDialog(QDialog):
         self.jobs: list[PrintJobView] = []
         self.printer_list: list[PrinterView] = []
 
-        self.jobs_table = self._table(JOB_COLUMNS, stretch=5)
-        self.printers_table = self._table(PRINTER_COLUMNS, stretch=3)
+        self.jobs_table = read_only_table(JOB_COLUMNS, stretch=5)
+        self.printers_table = read_only_table(PRINTER_COLUMNS, stretch=3)
         self.reprint_button = QPushButton("In lại", toolTip="In lại phiếu đã chọn (Ctrl+R)", shortcut="Ctrl+R")
         self.redirect_button = QPushButton("Chuyển máy in…", toolTip="Gửi lệnh in đang chờ sang máy in khác")
         self.cancel_button = QPushButton("Hủy lệnh in", toolTip="Hủy lệnh in đang chờ")
@@ -86,17 +86,6 @@ class PrintJobsDialog(QDialog):
         self._unsubscribe = office.subscribe(self._on_event)
         self.finished.connect(lambda _code: self._unsubscribe())
         self.refresh()
-
-    @staticmethod
-    def _table(columns: tuple[str, ...], stretch: int) -> QTableWidget:
-        table = QTableWidget(0, len(columns))
-        table.setHorizontalHeaderLabels(columns)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-        return table
 
     def _on_event(self, event: OfficeEvent) -> None:  # any thread
         if isinstance(event, PrintChanged):

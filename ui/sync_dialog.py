@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -26,6 +25,7 @@ from counter_app.office import Office
 from counter_app.sync_views import RejectedOp, SyncStatus
 from ui.messages import error_text
 from ui.sync_text import clock_warning, kind_label
+from ui.tables import read_only_table
 from ui.worker import Runner
 
 log = logging.getLogger(__name__)
@@ -51,13 +51,7 @@ class SyncDialog(QDialog):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.warning = QLabel(visible=False, wordWrap=True)
         self.warning.setStyleSheet("color: #9b1c1c; font-weight: bold;")
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(COLUMNS, stretch=len(COLUMNS) - 1)
         self.resend_button = QPushButton("Gửi lại", toolTip="Gửi lại thao tác đã chọn sau khi đã khắc phục (Ctrl+R)",
                                          shortcut="Ctrl+R", enabled=can_resend)
         if not can_resend:

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -97,18 +98,25 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def serving(engine: Engine) -> Iterator[City]:
+    """The city server on a loopback port for the length of the block."""
+    server, thread, url = serve(engine)
+    try:
+        yield City(url, engine, server)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 @pytest.fixture
 def city(city_engine: Engine) -> Iterator[City]:
-    server, thread, url = serve(city_engine)
-    yield City(url, city_engine, server)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(city_engine) as running:
+        yield running
 
 
 @pytest.fixture
 def pg_city(pg_engine: Engine) -> Iterator[City]:
     """The city server over PostgreSQL only (the fault tests)."""
-    server, thread, url = serve(pg_engine)
-    yield City(url, pg_engine, server)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(pg_engine) as running:
+        yield running

@@ -154,14 +154,13 @@ def test_two_workers_given_the_same_pushes_at_once_apply_each_op_once(pg_city, o
     import threading
 
     from sync.server.db import make_engine
-    from tests.sync.conftest import serve
+    from tests.sync.conftest import serving
 
     codes = [office.receive(make_form(name=f"Người Dân {i}"), actor="canbo1").code for i in range(40)]
     for code in codes[::2]:
         office.start_processing(code, actor="canbo1")
     ops = _ops(office)
     other_engine = make_engine(pg_city.engine.url.render_as_string(hide_password=False))
-    server, thread, other_url = serve(other_engine)
     token = pg_city.token(AGENCY)
     answers: list[list[str]] = []
     start = threading.Barrier(6)
@@ -176,16 +175,13 @@ def test_two_workers_given_the_same_pushes_at_once_apply_each_op_once(pg_city, o
                 assert answer.status_code == 200, answer.text
                 answers.append([r["result"] for r in answer.json()["results"]])
 
-    try:
-        pushers = [threading.Thread(target=push, args=(url,)) for url in (pg_city.url, other_url) * 3]
+    with serving(other_engine) as other:
+        pushers = [threading.Thread(target=push, args=(url,)) for url in (pg_city.url, other.url) * 3]
         for t in pushers:
             t.start()
         for t in pushers:
             t.join(timeout=60)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        other_engine.dispose()
+    other_engine.dispose()
     results = [r for answer in answers for r in answer]
     assert len(answers) == 12 and results.count("ok") == len(ops) and set(results) == {"ok", "duplicate"}
     assert _stored(pg_city) == len(ops)

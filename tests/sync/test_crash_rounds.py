@@ -18,10 +18,8 @@ from pathlib import Path
 from counter_app.local_office import LocalOffice
 from counter_app.store import Store
 from sync.client import SyncClient
-from sync.server.db import make_engine, migrate
 from tests.conftest import AGENCY
 from tests.sync.both_sides import assert_same_on_both_sides, city_acts
-from tests.sync.conftest import City, new_database, serve
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 50
@@ -60,35 +58,27 @@ def _kill_at(db: str, url: str, token: str, seed: int, step: str) -> str:
     return f"timeout waiting for {step} after {seen[-3:]}:\n{errors[-3000:]}" if stuck else step
 
 
-def test_fifty_kills_lose_nothing_and_apply_nothing_twice(postgres, ready_store):
-    engine = make_engine(new_database(postgres))
-    migrate(engine)
-    server, thread, url = serve(engine)
-    city = City(url, engine, server)
-    token = city.token(AGENCY)
+def test_fifty_kills_lose_nothing_and_apply_nothing_twice(pg_city, ready_store):
+    engine = pg_city.engine
+    token = pg_city.token(AGENCY)
     db = str(ready_store.path)
     ready_store.close()
     rng = random.Random(7)
     hits = []
-    try:
-        for i in range(ROUNDS):
-            hits.append(_kill_at(db, url, token, seed=i, step=STEPS[i % len(STEPS)]))
-            city_acts(engine, rng)  # after every kill: there is something to pull
+    for i in range(ROUNDS):
+        hits.append(_kill_at(db, pg_city.url, token, seed=i, step=STEPS[i % len(STEPS)]))
+        city_acts(engine, rng)  # after every kill: there is something to pull
 
-        store = Store.open(db, backup_before_upgrade=False)
-        office = LocalOffice(store)
-        client = SyncClient(store, city.client(token))
-        client.round()
-        assert client.round().pushed == 0
-        ops, changes = assert_same_on_both_sides(office, engine)
-        store.close()
-        con = sqlite3.connect(db)
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        con.close()
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        engine.dispose()
+    store = Store.open(db, backup_before_upgrade=False)
+    office = LocalOffice(store)
+    client = SyncClient(store, pg_city.client(token))
+    client.round()
+    assert client.round().pushed == 0
+    ops, changes = assert_same_on_both_sides(office, engine)
+    store.close()
+    con = sqlite3.connect(db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
     timeouts = [h for h in hits if h.startswith("timeout")]
     assert not timeouts, "\n".join(timeouts)
     assert {h for h in hits} == set(STEPS) and ops > ROUNDS

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from counter_app import catalog, cli_accounts, cli_city, cli_printers, cli_sync, office_setup
+from counter_app import catalog, cli_accounts, cli_city, cli_hub, cli_printers, cli_sync, office_setup
 from counter_app.accounts import SYSTEM
 from counter_app.clock import aware, now
 from counter_app.errors import OfficeError
@@ -87,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_accounts.add_parser(sub)
     cli_city.add_parsers(sub)
     cli_sync.add_parser(sub)
+    cli_hub.add_parsers(sub)
 
     due = sub.add_parser("due", help="compute the appointment time of a procedure")
     due.add_argument("procedure", help="catalog key or national code")
@@ -274,6 +275,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "city-server": lambda _settings, args: cli_city.run_server(args),
     "city": lambda _settings, args: cli_city.run(args),
     "sync": lambda settings, args: _cmd_sync(settings, args),
+    "serve": lambda settings, args: cli_hub.serve(settings, args, _open(settings)),
+    "machines": lambda settings, args: cli_hub.run_machines(args, _open(settings)),
 }
 
 

@@ -39,3 +39,18 @@ class DuplicateSubmission(OfficeError):
 
 class ConfigError(OfficeError):
     """The office is not set up, or its settings are wrong."""
+
+
+class HubUnreachable(OfficeError):
+    """A LAN client cannot reach the office hub; what the clerk typed stays on the screen."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"office hub unreachable: {detail}",
+            "Không kết nối được máy chủ văn phòng. Dữ liệu đã nhập vẫn được giữ nguyên; phần mềm đang tự "
+            "kết nối lại, xin thử lại sau ít phút.",
+        )
+
+
+class AlreadyDone(OfficeError):
+    """A repeated write request whose first sending was carried out but whose answer was not kept."""

@@ -68,7 +68,20 @@ class OfficeChanged(OfficeEvent):
     """Identity, hours, calendar, lanes or counters changed."""
 
 
+@dataclass(frozen=True)
+class HubConnection(OfficeEvent):
+    """A LAN client lost or regained the office hub (never announced by the embedded hub)."""
+
+    online: bool
+    message_vi: str = ""
+
+
 Listener = Callable[[OfficeEvent], None]
+
+
+def event_types() -> dict[str, type[OfficeEvent]]:
+    """Every event class by name: how events cross the LAN (`{"type": name, **fields}`)."""
+    return {cls.__name__: cls for cls in OfficeEvent.__subclasses__()}
 
 
 class EventBus:

@@ -32,7 +32,10 @@ def default_settings_path() -> Path:
 @dataclass(frozen=True)
 class Settings:
     db_path: Path = field(default_factory=default_db_path)
-    hub_url: str = ""  # empty: the embedded one-PC hub
+    hub_url: str = ""  # empty: the embedded one-PC hub; else e.g. http://192.168.1.10:8470
+    machine_token: str = ""  # this PC's token at the hub (`counter-app machines add` on the hub)
+    hub_listen: str = "127.0.0.1:8470"  # where `counter-app serve` listens (the LAN address, on the hub PC)
+    local_printers: tuple[str, ...] = ()  # printers wired to this PC; its spool prints only these (hub: all)
     log_level: str = "INFO"
     counter: int = 1  # the counter this PC's clerk app serves
     clerk: str = ""  # the user name offered at sign-in on this PC
@@ -43,8 +46,8 @@ class Settings:
     city_token: str = ""  # the credential the city issued to this office (`counter-app city credential`)
     sync_hour: int = 2  # the nightly sync, at this hour
 
-KNOWN = {"db_path", "hub_url", "log_level", "counter", "clerk", "voice_dir", "preview_dir", "board_screen",
-         "city_url", "city_token", "sync_hour"}
+KNOWN = {"db_path", "hub_url", "machine_token", "hub_listen", "local_printers", "log_level", "counter", "clerk",
+         "voice_dir", "preview_dir", "board_screen", "city_url", "city_token", "sync_hour"}
 
 
 def load_settings(path: Path | None = None, *, db_override: Path | None = None) -> Settings:
@@ -64,7 +67,11 @@ def load_settings(path: Path | None = None, *, db_override: Path | None = None) 
     db = db or (Path(data["db_path"]).expanduser() if data.get("db_path") else default_db_path())
     try:
         return Settings(
-            db_path=db, hub_url=str(data.get("hub_url", "")), log_level=str(data.get("log_level", "INFO")),
+            db_path=db, hub_url=str(data.get("hub_url", "")).rstrip("/"),
+            machine_token=str(data.get("machine_token", "")),
+            hub_listen=str(data.get("hub_listen", "127.0.0.1:8470")),
+            local_printers=tuple(str(p) for p in data.get("local_printers", ())),
+            log_level=str(data.get("log_level", "INFO")),
             counter=int(data.get("counter", 1)), clerk=str(data.get("clerk", "")),
             voice_dir=Path(data["voice_dir"]).expanduser() if data.get("voice_dir") else None,
             preview_dir=Path(data["preview_dir"]).expanduser() if data.get("preview_dir") else default_preview_dir(),

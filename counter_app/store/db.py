@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
+from counter_app import idempotency
 from counter_app.clock import now
 
 log = logging.getLogger(__name__)
@@ -143,6 +144,7 @@ class Store:
         with Session(self._write, expire_on_commit=False) as session:
             try:
                 yield session
+                idempotency.record(session)
                 session.commit()
             except BaseException:
                 session.rollback()

@@ -363,3 +363,33 @@ class SyncState(SQLModel, table=True):
     last_error_en: str = ""
     last_error_vi: str = ""
     clock_skew_s: int | None = None  # this PC's clock minus the city's, seen at the last answer
+
+
+class Machine(SQLModel, table=True):
+    """A PC allowed to reach the hub over the LAN (a counter, the kiosk, the board); only its token's sha256 is kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True)
+    kind: str  # counter, kiosk, board
+    counter_no: int | None = None  # the counter a counter PC serves
+    token_hash: str = Field(unique=True)
+    created_at: datetime = _dt()
+    created_by: str
+    revoked_at: datetime | None = _dt(nullable=True)
+
+
+class HubRequest(SQLModel, table=True):
+    """A write request the hub has carried out, by its idempotency key, with the answer it gave.
+
+    The row is added in the same transaction as the write, so a request sent again (its answer was
+    lost on the LAN) is answered from here and never carried out twice.
+    """
+
+    __tablename__ = "hub_request"
+
+    key: str = Field(primary_key=True)
+    machine: str
+    operation: str
+    at: datetime = _dt(index=True)
+    status: int | None = None  # the HTTP status of the answer, once stored
+    body: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))

@@ -1,0 +1,99 @@
+"""`counter-app serve` (the office hub on the LAN) and `counter-app machines …` (who may reach it).
+
+Part of the composition root: the hub wires the store, the HTTP API, the print spool for the
+printers wired to the hub PC and the city sync, and runs them until stopped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from types import FrameType
+
+from counter_app import machines
+from counter_app.accounts import SYSTEM
+from counter_app.clock import now
+from counter_app.display import fmt_datetime
+from counter_app.errors import ConfigError
+from counter_app.settings import Settings
+from counter_app.store import Store
+
+log = logging.getLogger(__name__)
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:
+    serve = sub.add_parser("serve", help="run the office hub for the LAN (API, events, print spool, city sync)")
+    serve.add_argument("--listen", help="address:port to listen on (default from settings hub_listen)")
+    parser = sub.add_parser("machines", help="the PCs allowed to reach the hub: counters, kiosk, board")
+    acts = parser.add_subparsers(dest="machines_command", metavar="ACTION", required=True)
+    acts.add_parser("list", help="registered machines")
+    add = acts.add_parser("add", help="register a machine and print its token (shown once)")
+    add.add_argument("name", help="e.g. quay-3, kiosk, bang-goi-so")
+    add.add_argument("--kind", choices=[k.value for k in machines.MachineKind], required=True)
+    add.add_argument("--counter", type=int, help="the counter a counter PC serves")
+    acts.add_parser("revoke", help="refuse a machine from now on").add_argument("name")
+
+
+def listen_address(text: str) -> tuple[str, int]:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(f"bad listen address {text!r}",
+                          f"Địa chỉ lắng nghe “{text}” không hợp lệ; cần dạng địa-chỉ:cổng, ví dụ 192.168.1.10:8470.")
+    return host.strip("[]"), int(port)
+
+
+def run_machines(args: argparse.Namespace, store: Store) -> int:
+    if args.machines_command == "add":
+        with store.write() as s:
+            machine, token = machines.register(s, args.name, machines.MachineKind(args.kind),
+                                               counter_no=args.counter, at=now(), actor=SYSTEM)
+        where = f", counter {machine.counter_no}" if machine.counter_no else ""
+        print(f"{machine.name}: {machine.kind.label_vi}{where}")
+        print(f"machine_token = \"{token}\"   # put this in that PC's settings.toml; it is not shown again")
+        return 0
+    if args.machines_command == "revoke":
+        with store.write() as s:
+            machine = machines.revoke(s, args.name, at=now(), actor=SYSTEM)
+        print(f"{machine.name}: revoked at {fmt_datetime(machine.revoked_at)}")
+        return 0
+    with store.read() as s:
+        for m in machines.machines(s):
+            state = f"revoked {fmt_datetime(m.revoked_at)}" if m.revoked_at else "active"
+            print(f"{m.name:16} {m.kind.value:8} {m.counter_no or '-':>3}  {state}")
+    return 0
+
+
+def serve(settings: Settings, args: argparse.Namespace, store: Store) -> int:
+    import uvicorn
+
+    from counter_app import cli_sync
+    from counter_app.hub_api import create_hub_app
+    from counter_app.local_office import LocalOffice
+    from printers.spool import Spool
+
+    host, port = listen_address(args.listen or settings.hub_listen)
+    office = LocalOffice(store)
+    app = create_hub_app(office)
+    spool = Spool(office, preview_dir=settings.preview_dir, printers=list(settings.local_printers) or None)
+    sync = cli_sync.scheduler(settings, office)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                            timeout_graceful_shutdown=2, lifespan="on")
+    fanout = app.state.fanout
+
+    class HubServer(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            fanout.close()  # end the open event streams at once, so the hub stops without waiting on them
+            super().handle_exit(sig, frame)
+
+    server = HubServer(config)
+    spool.start()
+    if sync is not None:
+        sync.start()
+    log.info("office hub on http://%s:%d (store %s)", host, port, store.path)
+    try:
+        server.run()
+    finally:
+        if sync is not None:
+            sync.stop()
+        spool.stop()
+    return 0

@@ -1,0 +1,67 @@
+"""Write requests over the LAN carry an idempotency key; the hub carries each key out at most once.
+
+The hub sets the key for the duration of one request (`pending`); the store's write transaction
+records it (`record`) in the same commit as the change itself, so a key is on file exactly when its
+change is. The answer is stored right after (`save_answer`) to be given again to a repeat.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, delete
+
+from counter_app.store.models import HubRequest
+
+KEEP = timedelta(days=3)
+
+
+@dataclass
+class Pending:
+    key: str
+    machine: str
+    operation: str
+    at: datetime
+    recorded: bool = False
+
+
+_pending: ContextVar[Pending | None] = ContextVar("hub_request", default=None)
+
+
+@contextmanager
+def pending(key: str, *, machine: str, operation: str, at: datetime) -> Iterator[Pending]:
+    request = Pending(key, machine, operation, at)
+    token = _pending.set(request)
+    try:
+        yield request
+    finally:
+        _pending.reset(token)
+
+
+def record(session: Session) -> None:
+    """Called by the store before each write commits: the first write of a keyed request files its key."""
+    request = _pending.get()
+    if request is not None and not request.recorded:
+        session.add(HubRequest(key=request.key, machine=request.machine, operation=request.operation,
+                               at=request.at))
+        request.recorded = True
+
+
+def answer(session: Session, key: str) -> HubRequest | None:
+    return session.get(HubRequest, key)
+
+
+def save_answer(session: Session, key: str, status: int, body: bytes) -> None:
+    row = session.get(HubRequest, key)
+    if row is not None:
+        row.status, row.body = status, body
+        session.add(row)
+
+
+def prune(session: Session, now: datetime) -> int:
+    result = session.exec(delete(HubRequest).where(col(HubRequest.at) < now - KEEP))
+    return result.rowcount or 0

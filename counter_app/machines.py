@@ -1,0 +1,112 @@
+"""The machines of an office's LAN: each PC the administrator registers gets its own token for the hub.
+
+Only the token's sha256 is stored (a token is 256 random bits, so a slow hash adds nothing); a
+revoked machine is refused on its next request, since every request looks its token up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel
+from sqlmodel import Session, col, select
+
+from counter_app import audit
+from counter_app.errors import InvalidInput, NotFound, OfficeError
+from counter_app.store.models import Machine
+
+log = logging.getLogger(__name__)
+
+NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
+
+
+class MachineKind(StrEnum):
+    COUNTER = "counter"
+    KIOSK = "kiosk"
+    BOARD = "board"
+
+    @property
+    def label_vi(self) -> str:
+        return {"counter": "Máy quầy", "kiosk": "Máy lấy số", "board": "Bảng gọi số"}[self.value]
+
+
+class MachineView(BaseModel):
+    name: str
+    kind: MachineKind
+    counter_no: int | None
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+class MachineRefused(OfficeError):
+    """A request without a valid machine token, or from a revoked machine."""
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def _view(row: Machine) -> MachineView:
+    return MachineView(name=row.name, kind=MachineKind(row.kind), counter_no=row.counter_no,
+                       created_at=row.created_at, revoked_at=row.revoked_at)
+
+
+def register(session: Session, name: str, kind: MachineKind, *, counter_no: int | None, at: datetime,
+             actor: str) -> tuple[MachineView, str]:
+    """Add a machine (or give a revoked one a fresh token); returns it with its token, shown this once."""
+    name = name.strip().lower()
+    if not NAME.fullmatch(name):
+        raise InvalidInput(f"bad machine name {name!r}",
+                           "Tên máy gồm 1–32 chữ cái không dấu, chữ số, dấu chấm, gạch dưới hoặc gạch ngang.")
+    if kind is MachineKind.COUNTER and (counter_no is None or counter_no < 1):
+        raise InvalidInput("counter machine without counter number", "Máy quầy cần có số quầy (từ 1).")
+    if kind is not MachineKind.COUNTER:
+        counter_no = None
+    token = secrets.token_urlsafe(32)
+    row = session.exec(select(Machine).where(Machine.name == name)).first()
+    if row is not None and row.revoked_at is None:
+        raise InvalidInput(f"machine {name} already registered",
+                           f"Máy “{name}” đã được đăng ký; thu hồi trước khi cấp mã mới.")
+    row = row or Machine(name=name, kind=kind.value, token_hash="", created_by=actor, created_at=at)
+    row.kind, row.counter_no, row.token_hash, row.revoked_at = kind.value, counter_no, _hash(token), None
+    row.created_at, row.created_by = at, actor
+    session.add(row)
+    session.flush()
+    audit.append(session, at=at, actor=actor, subject=f"machine:{name}", kind="machine.registered",
+                 details={"kind": kind.value, "counter": counter_no})
+    log.info("machine %s (%s, counter %s) registered by %s", name, kind.value, counter_no, actor)
+    return _view(row), token
+
+
+def revoke(session: Session, name: str, *, at: datetime, actor: str) -> MachineView:
+    row = session.exec(select(Machine).where(Machine.name == name.strip().lower())).first()
+    if row is None:
+        raise NotFound(f"no machine {name!r}", f"Không có máy “{name}”.")
+    if row.revoked_at is None:
+        row.revoked_at = at
+        session.add(row)
+        audit.append(session, at=at, actor=actor, subject=f"machine:{row.name}", kind="machine.revoked",
+                     details={})
+        log.info("machine %s revoked by %s", row.name, actor)
+    return _view(row)
+
+
+def machines(session: Session) -> list[MachineView]:
+    return [_view(m) for m in session.exec(select(Machine).order_by(col(Machine.name))).all()]
+
+
+def authenticate(session: Session, token: str) -> MachineView:
+    """The machine holding `token`; refused if unknown or revoked."""
+    row = session.exec(select(Machine).where(Machine.token_hash == _hash(token))).first() if token else None
+    if row is None:
+        raise MachineRefused("unknown machine token",
+                             "Máy này chưa được đăng ký với máy chủ văn phòng (mã máy không đúng).")
+    if row.revoked_at is not None:
+        raise MachineRefused(f"machine {row.name} is revoked",
+                             f"Máy “{row.name}” đã bị thu hồi quyền kết nối. Xin liên hệ quản trị.")
+    return _view(row)

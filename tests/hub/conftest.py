@@ -1,0 +1,120 @@
+"""A real office hub: `counter-app serve` in its own process on a loopback port, over a real store file."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+
+from counter_app import accounts, catalog, machines, office_setup
+from counter_app.account_views import AccountIn, Role
+from counter_app.clock import now
+from counter_app.lan_office import LanOffice
+from counter_app.store import Store
+from tests.conftest import _STAFF_HASH, AGENCY, add_staff
+from tests.sync.conftest import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+COUNTERS = 20
+CLERKS = [f"canbo{n}" for n in range(1, COUNTERS + 1)]
+
+
+def prepare_store(path: Path) -> dict[str, str]:
+    """The Cửa Nam office with 20 counters, a clerk per counter, and its machines; returns their tokens."""
+    store = Store.open(path)
+    tokens: dict[str, str] = {}
+    try:
+        with store.write() as s:
+            office_setup.setup_office(s, ward_code=73, agency_code=AGENCY, actor="admin", counters=COUNTERS)
+            catalog.import_catalog(s, catalog.bundled_catalog(), actor="admin")
+            add_staff(s)
+            for name in CLERKS[2:]:
+                accounts.save(s, AccountIn(username=name, full_name=f"Cán Bộ {name[5:]}", role=Role.CLERK),
+                              at=now(), actor=accounts.SYSTEM, password_hash=_STAFF_HASH)
+            for n in range(1, COUNTERS + 1):
+                _m, tokens[f"quay-{n}"] = machines.register(s, f"quay-{n}", machines.MachineKind.COUNTER,
+                                                            counter_no=n, at=now(), actor=accounts.SYSTEM)
+            for name, kind in (("kiosk", "kiosk"), ("bang-1", "board"), ("bang-2", "board")):
+                _m, tokens[name] = machines.register(s, name, machines.MachineKind(kind), counter_no=None,
+                                                     at=now(), actor=accounts.SYSTEM)
+    finally:
+        store.close()
+    return tokens
+
+
+@dataclass
+class Hub:
+    db_path: Path
+    folder: Path
+    tokens: dict[str, str]
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen | None = None
+    clients: list[LanOffice] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        settings = self.folder / "hub-settings.toml"
+        settings.write_text(f'preview_dir = "{self.folder / "previews"}"\n', encoding="utf-8")
+        log = open(self.folder / "hub.log", "ab")  # noqa: SIM115 - the process keeps it
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "counter_app.cli", "--db", str(self.db_path), "--settings", str(settings),
+             "serve", "--listen", f"127.0.0.1:{self.port}"],
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        log.close()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"hub did not start:\n{self.log()}")
+            time.sleep(0.05)
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown of any kind, as a power cut or a crash."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def log(self) -> str:
+        path = self.folder / "hub.log"
+        return path.read_text(encoding="utf-8", errors="replace")[-4000:] if path.exists() else ""
+
+    def client(self, machine: str, **kwargs: object) -> LanOffice:
+        office = LanOffice(self.url, self.tokens[machine], **kwargs)  # type: ignore[arg-type]
+        self.clients.append(office)
+        return office
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[Hub]:
+    running = Hub(tmp_path / "office.sqlite3", tmp_path, prepare_store(tmp_path / "office.sqlite3"))
+    running.start()
+    try:
+        yield running
+    finally:
+        for client in running.clients:
+            client.close()
+        running.stop()

@@ -14,6 +14,7 @@ import os
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,7 +26,7 @@ from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBea
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 
-from counter_app import idempotency, machines
+from counter_app import accounts, idempotency, machines
 from counter_app.accounts import Forbidden, SignInFailed
 from counter_app.clock_guard import ClockWrong
 from counter_app.errors import (
@@ -36,6 +37,7 @@ from counter_app.errors import (
     NotFound,
     OfficeError,
 )
+from counter_app.hub_answers import Answers
 from counter_app.hub_events import Fanout
 from counter_app.hub_policy import Caller, actor_for
 from counter_app.local_office import LocalOffice
@@ -55,6 +57,12 @@ class ErrorBody(BaseModel):
     message_vi: str
     message_en: str
     code: str | None = None  # the dossier a duplicate intake form already made
+
+
+@dataclass(frozen=True)
+class Credentials:
+    machine: str
+    session: str
 
 
 class Health(BaseModel):
@@ -87,6 +95,7 @@ def error_answer(exc: OfficeError) -> tuple[int, bytes]:
 def create_hub_app(office: LocalOffice) -> FastAPI:
     store = office.store
     fanout = Fanout()
+    answers = Answers(store)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -95,10 +104,12 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
         with store.write() as s:
             pruned = idempotency.prune(s, office._now())
         log.info("hub API started (boot %s); %d old request keys pruned", fanout.boot, pruned)
+        answers.start()
         try:
             yield
         finally:
             unsubscribe()
+            answers.stop()
 
     app = FastAPI(title="Máy chủ văn phòng một cửa (hub)", version="1", lifespan=lifespan,
                   description=__doc__)
@@ -106,11 +117,15 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
     bearer = HTTPBearer(auto_error=False, description="the machine's token, from `counter-app machines add`")
     clerk = APIKeyHeader(name="X-Clerk-Session", auto_error=False, description="the signed-in clerk's session token")
 
-    def caller(machine_token: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
-               session_token: Annotated[str | None, Security(clerk)]) -> Caller:
+    async def credentials(machine_token: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+                          session_token: Annotated[str | None, Security(clerk)]) -> Credentials:
+        return Credentials(machine_token.credentials if machine_token else "", session_token or "")
+
+    def identify(given: Credentials) -> Caller:
+        """Looked up on every request (on the worker thread that then runs it), so a revocation counts at once."""
         with store.read() as s:
-            machine = machines.authenticate(s, machine_token.credentials if machine_token else "")
-        return Caller(machine, office.session(session_token) if session_token else None)
+            machine = machines.authenticate(s, given.machine)
+            return Caller(machine, accounts.session_of(s, given.session) if given.session else None)
 
     @app.exception_handler(OfficeError)
     async def _office_error(_request: Request, exc: OfficeError) -> Response:
@@ -136,11 +151,11 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
     @app.get("/api/events", tags=["hub"], response_class=StreamingResponse, responses={
         200: {"content": {"text/event-stream": {}}, "description": "server-sent events: `office` and `resync`"},
         **ERRORS})
-    async def events(who: Annotated[Caller, Depends(caller)],
-                     machine_token: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+    async def events(given: Annotated[Credentials, Depends(credentials)],
                      last_event_id: Annotated[str, Header(alias="Last-Event-ID", max_length=64)] = ""
                      ) -> StreamingResponse:
         """Live office events as server-sent events, each `{"type": ..., fields}` (see `counter_app.events`)."""
+        who = await run_in_threadpool(identify, given)
         queue = fanout.attach(last_event_id)
         log.info("%s follows the event stream", who.machine.name)
 
@@ -152,7 +167,7 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
             except machines.MachineRefused:
                 return False
 
-        token = machine_token.credentials if machine_token else ""  # re-checked on each heartbeat
+        token = given.machine  # re-checked on each heartbeat
 
         async def stream() -> AsyncIterator[str]:
             try:
@@ -176,7 +191,7 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
     for op in operations().values():
-        _add_operation(app, office, op, caller)
+        _add_operation(app, office, op, credentials, identify, answers)
     return app
 
 
@@ -185,8 +200,8 @@ def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
             for e in exc.errors()]
 
 
-def _add_operation(app: FastAPI, office: LocalOffice, op: RemoteOp, caller: Callable[..., Caller]) -> None:
-    store = office.store
+def _add_operation(app: FastAPI, office: LocalOffice, op: RemoteOp, credentials: Callable[..., Any],
+                   identify: Callable[[Credentials], Caller], answers: Answers) -> None:
 
     def run(who: Caller, args: BaseModel) -> Any:
         values = {name: getattr(args, name) for name in type(args).model_fields}
@@ -207,36 +222,40 @@ def _add_operation(app: FastAPI, office: LocalOffice, op: RemoteOp, caller: Call
             log.warning("%s by %s refused: %s", op.name, who.name, exc)
             return error_answer(exc)
 
-    def endpoint(args: op.args, who: Annotated[Caller, Depends(caller)],  # type: ignore[name-defined]
-                 idempotency_key: Annotated[str | None, Header(max_length=MAX_KEY)] = None) -> Response:
+    async def endpoint(args: op.args,  # type: ignore[name-defined]
+                       given: Annotated[Credentials, Depends(credentials)],
+                       idempotency_key: Annotated[str | None, Header(max_length=MAX_KEY)] = None) -> Response:
+        return await run_in_threadpool(handle, given, args, idempotency_key)
+
+    def handle(given: Credentials, args: BaseModel, idempotency_key: str | None) -> Response:
+        """All of one request on one worker thread: who it is, then the operation."""
+        who = identify(given)
         if not op.writes or not idempotency_key:
             status, body = answer(who, args)
             return Response(body, status_code=status, media_type="application/json")
-        with store.read() as s:
-            prior = idempotency.answer(s, idempotency_key)
+        prior = answers.get(idempotency_key)
         if prior is None:
             try:
                 with idempotency.pending(idempotency_key, machine=who.machine.name, operation=op.name,
                                          at=office._now()) as request:
                     status, body = answer(who, args)
             except IntegrityError:  # the same key at the same instant from a second connection
-                with store.read() as s:
-                    prior = idempotency.answer(s, idempotency_key)
+                prior = answers.get(idempotency_key)
                 if prior is None:
                     raise
             else:
                 if request.recorded:
-                    with store.write() as s:
-                        idempotency.save_answer(s, idempotency_key, status, body)
+                    answers.put(idempotency_key, status, body)
                 return Response(body, status_code=status, media_type="application/json")
-        if prior.machine != who.machine.name or prior.operation != op.name:
+        machine, operation, prior_status, prior_body = prior
+        if machine != who.machine.name or operation != op.name:
             raise InvalidInput(f"idempotency key {idempotency_key} reused for {op.name} by {who.machine.name}",
                                "Mã yêu cầu đã được dùng cho một thao tác khác.")
-        if prior.status is None or prior.body is None:
+        if prior_status is None or prior_body is None:
             raise AlreadyDone(f"{op.name} {idempotency_key} was carried out; its answer was not kept",
                               "Yêu cầu này đã được thực hiện trước đó. Xin tải lại để xem kết quả.")
         log.info("%s from %s answered again for key %s", op.name, who.machine.name, idempotency_key)
-        return Response(prior.body, status_code=prior.status, media_type="application/json",
+        return Response(prior_body, status_code=prior_status, media_type="application/json",
                         headers={"Idempotent-Replay": "true"})
 
     app.add_api_route(

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from counter_app import audit
+from counter_app.clock import TZ
 from counter_app.errors import InvalidInput, NotFound, OfficeError
 from counter_app.store.models import Machine
 
@@ -100,9 +101,17 @@ def machines(session: Session) -> list[MachineView]:
     return [_view(m) for m in session.exec(select(Machine).order_by(col(Machine.name))).all()]
 
 
+def _when(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text).astimezone(TZ) if text else None
+
+
 def authenticate(session: Session, token: str) -> MachineView:
-    """The machine holding `token`; refused if unknown or revoked."""
-    row = session.exec(select(Machine).where(Machine.token_hash == _hash(token))).first() if token else None
+    """The machine holding `token`; refused if unknown or revoked. Runs on every request, so in plain SQL."""
+    found = session.connection().exec_driver_sql(
+        "SELECT name, kind, counter_no, created_at, revoked_at FROM machine WHERE token_hash = ?",
+        (_hash(token),)).first() if token else None
+    row = Machine(name=found[0], kind=found[1], counter_no=found[2], token_hash="", created_by="",
+                  created_at=_when(found[3]), revoked_at=_when(found[4])) if found else None
     if row is None:
         raise MachineRefused("unknown machine token",
                              "Máy này chưa được đăng ký với máy chủ văn phòng (mã máy không đúng).")

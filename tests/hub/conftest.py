@@ -56,6 +56,7 @@ class Hub:
     folder: Path
     tokens: dict[str, str]
     port: int = field(default_factory=free_port)
+    heartbeat_s: float = 10.0
     proc: subprocess.Popen | None = None
     clients: list[LanOffice] = field(default_factory=list)
 
@@ -70,7 +71,8 @@ class Hub:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "counter_app.cli", "--db", str(self.db_path), "--settings", str(settings),
              "serve", "--listen", f"127.0.0.1:{self.port}"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", "COUNTER_HUB_HEARTBEAT_S": str(self.heartbeat_s)})
         log.close()
         deadline = time.monotonic() + 30
         while True:

@@ -1,0 +1,209 @@
+"""The office hub on loopback: call-next latency, event delivery, and an hour of peak load.
+
+Run: `python -m benchmarks.bench_hub [--soak-minutes 60] [--speed 60]`. The hub is `counter-app serve`
+in its own process over a fresh store; the clients (LanOffice, as the counter PCs, kiosk and boards
+use it) are threads of this process, so their own work competes with the hub for the 2 cores.
+
+Goals (issue 7): call next p95 < 30 ms with 10 counters active; an event reaches every connected
+board and counter within 200 ms (p95); 20 counters and 2 boards for an hour of peak with flat memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from benchmarks._common import figures
+from counter_app.events import OfficeEvent, QueueChanged
+from counter_app.lan_office import LanOffice
+from tests.conftest import STAFF_PASSWORD
+from tests.hub.conftest import Hub, prepare_store
+
+LANES = ["A", "B", "C", "D", "E", "G"]
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def _counters(hub: Hub, n: int) -> dict[int, LanOffice]:
+    offices = {}
+    for no in range(1, n + 1):
+        office = hub.client(f"quay-{no}")
+        office.sign_in(f"canbo{no}", STAFF_PASSWORD, counter_no=no)
+        offices[no] = office
+    return offices
+
+
+def _serve_every_lane(hub: Hub, counters: int) -> None:
+    from counter_app.clock import now
+    from counter_app.queue_service import set_counter_lanes
+    from counter_app.store import Store
+
+    store = Store.open(hub.db_path)
+    with store.write() as s:
+        for no in range(1, counters + 1):
+            set_counter_lanes(s, now(), no, LANES, "admin")
+    store.close()
+
+
+def call_next_latency(hub: Hub, counters: int = 10, cycles: int = 60) -> None:
+    """Ten counters each call, serve and finish in a loop; first with a pause between tickets, then all at once."""
+    kiosk = hub.client("kiosk")
+    _serve_every_lane(hub, counters)
+    for i in range(counters * cycles * 2):
+        kiosk.issue_ticket(lane=LANES[i % len(LANES)])
+    offices = _counters(hub, counters)
+
+    def run(no: int, pause: tuple[float, float], barrier: threading.Barrier | None, out: list[float]) -> None:
+        office, actor = offices[no], f"canbo{no}"
+        for _ in range(cycles):
+            if barrier is not None:
+                barrier.wait()
+            else:
+                time.sleep(random.uniform(*pause))
+            started = time.perf_counter()
+            office.call_next(no, actor=actor)
+            out.append((time.perf_counter() - started) * 1000)
+            office.start_serving(no, actor=actor)
+            office.finish_ticket(no, actor=actor)
+
+    for label, pause, together in (("steady: a new ticket every 0.2-1.0 s per counter", (0.2, 1.0), False),
+                                   ("burst: all 10 press next at the same instant", (0, 0), True)):
+        samples: list[float] = []
+        barrier = threading.Barrier(counters) if together else None
+        threads = [threading.Thread(target=run, args=(no, pause, barrier, samples)) for no in offices]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        took = time.perf_counter() - started
+        print(figures(f"call next, {label}", samples) + f" ({len(samples) / took:.0f} calls/s)")
+
+
+def event_latency(hub: Hub, events: int = 100) -> None:
+    """A ticket issued at the kiosk: when does each of 20 counters and 2 boards hear of it?"""
+    followers = [hub.client(f"quay-{no}") for no in range(1, 21)] + [hub.client("bang-1"), hub.client("bang-2")]
+    heard: dict[str, list[float]] = {}
+    lock = threading.Lock()
+
+    def listener(event: OfficeEvent) -> None:
+        if isinstance(event, QueueChanged) and event.step == "issue":
+            at = time.perf_counter()
+            with lock:
+                heard.setdefault(event.label, []).append(at)
+
+    for office in followers:
+        office.subscribe(listener)
+    _wait_listeners(hub, len(followers))
+    kiosk = hub.client("kiosk")
+    delays: list[float] = []
+    for _ in range(events):
+        started = time.perf_counter()
+        label = kiosk.issue_ticket(lane=random.choice(LANES)).label
+        deadline = time.monotonic() + 5
+        while len(heard.get(label, ())) < len(followers) and time.monotonic() < deadline:
+            time.sleep(0.001)
+        got = heard.get(label, [])
+        delays += [(at - started) * 1000 for at in got]
+        delays += [5000.0] * (len(followers) - len(got))  # not heard in 5 s counts as 5 s
+        time.sleep(random.uniform(0.02, 0.1))
+    print(figures(f"event to {len(followers)} followers (issue to heard, incl. the issue call)", delays))
+
+
+def _wait_listeners(hub: Hub, count: int) -> None:
+    deadline = time.monotonic() + 20
+    while httpx.get(f"{hub.url}/api/health").json()["listeners"] < count:
+        if time.monotonic() > deadline:
+            raise RuntimeError("followers did not connect")
+        time.sleep(0.05)
+
+
+def soak(hub: Hub, minutes: float, speed: float) -> None:
+    """20 counters each calling once a minute, a ticket every 10 s, 2 boards following; time runs `speed` times fast."""
+    _serve_every_lane(hub, 20)
+    offices = _counters(hub, 20)
+    boards = [hub.client("bang-1"), hub.client("bang-2")]
+    seen = [0]
+
+    def count(_event: OfficeEvent) -> None:
+        seen[0] += 1
+
+    for office in [*offices.values(), *boards]:
+        office.subscribe(count)
+    kiosk = hub.client("kiosk")
+    stop = threading.Event()
+    calls = [0]
+
+    def counter(no: int) -> None:
+        office, actor = offices[no], f"canbo{no}"
+        time.sleep(random.uniform(0, 60 / speed))
+        while not stop.is_set():
+            if office.call_next(no, actor=actor) is not None:
+                calls[0] += 1
+                office.start_serving(no, actor=actor)
+                office.finish_ticket(no, actor=actor)
+            stop.wait(60 / speed)
+
+    def tickets() -> None:
+        while not stop.is_set():
+            kiosk.issue_ticket(lane=random.choice(LANES))
+            stop.wait(10 / speed)
+
+    def board(office: LanOffice) -> None:  # a board reloads what it shows on each call, as BoardWindow does
+        while not stop.is_set():
+            office.queue_status()
+            stop.wait(60 / speed / 20)
+
+    threads = [threading.Thread(target=counter, args=(no,)) for no in offices]
+    threads += [threading.Thread(target=tickets)] + [threading.Thread(target=board, args=(b,)) for b in boards]
+    for t in threads:
+        t.start()
+    pid = hub.proc.pid if hub.proc else 0
+    samples = []
+    started = time.monotonic()
+    wall = minutes * 60 / speed
+    while time.monotonic() - started < wall:
+        samples.append((time.monotonic() - started, _rss_kib(pid)))
+        time.sleep(max(1.0, wall / 40))
+    stop.set()
+    for t in threads:
+        t.join()
+    samples.append((time.monotonic() - started, _rss_kib(pid)))
+    half = len(samples) // 2
+    first, second = samples[1:half], samples[half:]
+    print(f"soak: {minutes:.0f} simulated minutes in {wall:.0f} s, {calls[0]} tickets called, "
+          f"{seen[0]} events delivered to 22 followers")
+    print(f"hub RSS: start {samples[0][1] / 1024:.1f} MiB, first-half max {max(r for _, r in first) / 1024:.1f} MiB, "
+          f"second-half max {max(r for _, r in second) / 1024:.1f} MiB, end {samples[-1][1] / 1024:.1f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--soak-minutes", type=float, default=60)
+    parser.add_argument("--speed", type=float, default=30, help="simulated minutes per real minute")
+    args = parser.parse_args()
+    for part in (call_next_latency, event_latency, lambda h: soak(h, args.soak_minutes, args.speed)):
+        with tempfile.TemporaryDirectory() as folder:
+            hub = Hub(Path(folder) / "office.sqlite3", Path(folder), prepare_store(Path(folder) / "office.sqlite3"))
+            hub.start()
+            try:
+                part(hub)
+            finally:
+                for client in hub.clients:
+                    client.close()
+                hub.stop()
+
+
+if __name__ == "__main__":
+    main()

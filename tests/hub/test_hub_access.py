@@ -1,0 +1,204 @@
+"""Who may do what at the hub: machine tokens, revocation, clerk sessions as the actor, counter binding."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+import pytest
+
+from counter_app import machines
+from counter_app.accounts import SYSTEM, Forbidden, SignInFailed
+from counter_app.clock import now
+from counter_app.errors import DuplicateSubmission, HubUnreachable, NotFound
+from counter_app.events import HubConnection, QueueChanged
+from counter_app.lan_office import LanOffice
+from counter_app.remote_ops import operations
+from counter_app.store import Store
+from tests.conftest import STAFF_PASSWORD, make_form
+from tests.hub.conftest import Hub
+from tests.sync.conftest import free_port
+
+
+def _post(hub: Hub, op: str, body: dict, *, machine: str = "quay-1", session: str = "",
+          key: str = "") -> httpx.Response:
+    headers = {"Authorization": f"Bearer {hub.tokens[machine]}"}
+    if session:
+        headers["X-Clerk-Session"] = session
+    if key:
+        headers["Idempotency-Key"] = key
+    return httpx.post(f"{hub.url}/api/ops/{op}", json=body, headers=headers, timeout=10)
+
+
+def test_lan_office_offers_every_operation_of_the_interface():
+    assert all(callable(getattr(LanOffice, name, None)) for name in operations())
+    assert {"receive", "call_next", "issue_ticket", "dossier_page", "submit_print"} <= set(operations())
+
+
+def test_every_request_needs_a_registered_machine(hub: Hub):
+    assert httpx.post(f"{hub.url}/api/ops/info", json={}).status_code == 401
+    wrong = httpx.post(f"{hub.url}/api/ops/info", json={}, headers={"Authorization": "Bearer not-a-token"})
+    assert wrong.status_code == 401
+    assert "chưa được đăng ký" in wrong.json()["message_vi"]
+    with pytest.raises(machines.MachineRefused):
+        LanOffice(hub.url, "not-a-token").info()
+    assert hub.client("bang-1").info().agency_code
+
+
+def test_tokens_are_stored_hashed(hub: Hub):
+    store = Store.open(hub.db_path)
+    try:
+        raw = store.path.read_bytes()
+        assert all(token.encode() not in raw for token in hub.tokens.values())
+    finally:
+        store.close()
+
+
+def test_a_revoked_machine_is_refused_at_once_and_its_stream_closed(tmp_path):
+    from tests.hub.conftest import prepare_store
+
+    running = Hub(tmp_path / "office.sqlite3", tmp_path, prepare_store(tmp_path / "office.sqlite3"))
+    running.heartbeat_s = 0.5
+    running.start()
+    try:
+        board = running.client("bang-1")
+        seen: list[object] = []
+        board.subscribe(seen.append)
+        assert board.queue_status() is not None
+        time.sleep(0.3)
+        store = Store.open(running.db_path)  # the administrator's `counter-app machines revoke` on the hub PC
+        with store.write() as s:
+            machines.revoke(s, "bang-1", at=now(), actor=SYSTEM)
+        store.close()
+        with pytest.raises(machines.MachineRefused) as refused:
+            board.queue_status()
+        assert "thu hồi" in refused.value.message_vi
+        deadline = time.monotonic() + 5
+        while not any(isinstance(e, HubConnection) and not e.online for e in seen) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert any(isinstance(e, HubConnection) and not e.online for e in seen), seen
+        assert running.client("bang-2").queue_status() is not None  # the other board carries on
+    finally:
+        for client in running.clients:
+            client.close()
+        running.stop()
+
+
+def test_machines_do_only_what_their_kind_allows(hub: Hub):
+    kiosk, board = hub.client("kiosk"), hub.client("bang-1")
+    ticket = kiosk.issue_ticket(lane="A")
+    assert board.ticket(ticket.label).label == ticket.label
+    for call in (lambda: kiosk.call_next(1, actor="canbo1"), lambda: board.issue_ticket(lane="A"),
+                 lambda: board.search("Nguyễn"), lambda: kiosk.sign_in("canbo1", STAFF_PASSWORD)):
+        with pytest.raises(Forbidden) as refused:
+            call()
+        assert refused.value.message_vi.endswith("không được phép thực hiện thao tác này.")
+
+
+def test_actions_run_as_the_signed_in_clerk_never_as_a_name_the_client_sends(hub: Hub):
+    counter = hub.client("quay-1")
+    session = counter.sign_in("canbo1", STAFF_PASSWORD, counter_no=1)
+    made = counter.receive(make_form(), actor="canbo1")  # the actor picks the session; the name does not travel
+    assert made.clerk == "canbo1"
+    assert _post(hub, "receive", {"form": make_form().model_dump(mode="json")}).status_code == 401  # no session
+    spoof = _post(hub, "stop", {"code": made.code, "reason": "thử", "actor": SYSTEM}, session=session.token)
+    assert spoof.status_code == 422  # no such argument
+    stopped = _post(hub, "stop", {"code": made.code, "reason": "thử"}, session=session.token)
+    assert stopped.status_code == 403 and "Tổ trưởng" in stopped.json()["message_vi"]
+    with pytest.raises(SignInFailed):
+        counter.stop(made.code, reason="thử", actor="truongbp")  # truongbp never signed in here
+    counter.sign_out(session.token)
+    assert _post(hub, "refuse", {"code": made.code, "reason": "x"}, session=session.token).status_code == 401
+
+
+def test_a_counter_pc_acts_for_its_own_counter_unless_a_supervisor_signs_in(hub: Hub):
+    hub.client("kiosk").issue_ticket(lane="A")
+    counter = hub.client("quay-1")
+    counter.sign_in("canbo1", STAFF_PASSWORD, counter_no=1)
+    with pytest.raises(Forbidden) as refused:
+        counter.call_next(2, actor="canbo1")
+    assert "quầy 1" in refused.value.message_vi
+    with pytest.raises(Forbidden):
+        counter.sign_in("canbo2", STAFF_PASSWORD, counter_no=2)
+    counter.sign_in("truongbp", STAFF_PASSWORD, counter_no=None)
+    assert counter.call_next(2, actor="truongbp") is not None
+
+
+def test_errors_come_back_as_the_embedded_hub_raises_them(hub: Hub):
+    counter = hub.client("quay-1")
+    counter.sign_in("canbo1", STAFF_PASSWORD, counter_no=1)
+    with pytest.raises(NotFound) as missing:
+        counter.dossier("000.00.73.H26-261123-9999")
+    assert missing.value.message_vi
+    form = make_form()
+    first = counter.receive(form, actor="canbo1")
+    with pytest.raises(DuplicateSubmission) as twice:
+        counter.receive(form, actor="canbo1")
+    assert twice.value.code == first.code
+
+
+def test_a_write_sent_twice_with_one_key_is_carried_out_once(hub: Hub):
+    first = _post(hub, "issue_ticket", {"lane": "B"}, machine="kiosk", key="k-123")
+    again = _post(hub, "issue_ticket", {"lane": "B"}, machine="kiosk", key="k-123")
+    assert first.status_code == again.status_code == 200
+    assert first.json()["label"] == again.json()["label"]
+    assert again.headers.get("Idempotent-Replay") == "true"
+    assert [t.label for t in hub.client("quay-1").tickets_of_day()] == [first.json()["label"]]
+    other = _post(hub, "issue_ticket", {"lane": "B"}, machine="quay-2", key="k-123")
+    assert other.status_code == 400 and "đã được dùng" in other.json()["message_vi"]
+
+
+def test_the_same_key_at_the_same_instant_is_carried_out_once(hub: Hub):
+    answers: list[httpx.Response] = []
+    start = threading.Barrier(6)
+
+    def send() -> None:
+        start.wait()
+        answers.append(_post(hub, "issue_ticket", {"lane": "C"}, machine="kiosk", key="same-instant"))
+
+    threads = [threading.Thread(target=send) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(hub.client("quay-1").tickets_of_day()) == 1
+    done = [a for a in answers if a.status_code == 200]
+    assert done and {a.json()["label"] for a in done} == {"C001"}
+    assert all(a.status_code in (200, 409) for a in answers)
+
+
+def test_an_unreachable_hub_is_said_plainly_and_announced(tmp_path):
+    office = LanOffice(f"http://127.0.0.1:{free_port()}", "token", retry_for_s=0.3)
+    seen: list[object] = []
+    office.bus.subscribe(seen.append)
+    started = time.monotonic()
+    with pytest.raises(HubUnreachable) as down:
+        office.issue_ticket(lane="A")
+    assert time.monotonic() - started < 3
+    assert "Không kết nối được máy chủ văn phòng" in down.value.message_vi
+    assert "giữ nguyên" in down.value.message_vi
+    assert seen == [HubConnection(False, seen[0].message_vi)]
+    with pytest.raises(HubUnreachable):  # known down: no retrying again, so closing a screen is quick
+        office.queue_status()
+    office.close()
+
+
+def test_events_reach_every_follower(hub: Hub):
+    followers = [hub.client(name) for name in ("bang-1", "bang-2", "quay-3")]
+    seen: list[list[object]] = [[] for _ in followers]
+    for office, box in zip(followers, seen, strict=True):
+        office.subscribe(box.append)
+    deadline = time.monotonic() + 5
+    while hub_listeners(hub) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    ticket = hub.client("kiosk").issue_ticket(lane="A")
+    deadline = time.monotonic() + 5
+    want = QueueChanged(ticket.label, "waiting", "issue", None)
+    while not all(want in box for box in seen) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert all(want in box for box in seen)
+
+
+def hub_listeners(hub: Hub) -> int:
+    return httpx.get(f"{hub.url}/api/health").json()["listeners"]

@@ -56,7 +56,7 @@ def hash_password(password: str) -> str:
 
 
 def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()  # any text a client sends
 
 
 def view(account: Account) -> AccountView:
@@ -165,7 +165,7 @@ def session_of(session: Session, token: str) -> SessionView:
     row = session.connection().exec_driver_sql(
         "SELECT a.username, a.full_name, a.role, s.counter_no, s.started_at FROM clerk_session s "
         "JOIN account a ON a.id = s.account_id WHERE s.token_hash = ? AND s.ended_at IS NULL AND a.active",
-        (_token_hash(token),)).first() if token.isascii() else None
+        (_token_hash(token),)).first()
     if row is None:
         raise SignInFailed("unknown or ended session", "Phiên làm việc đã kết thúc; xin đăng nhập lại.")
     return SessionView(token=token, username=row[0], full_name=row[1], role=Role(row[2]), counter_no=row[3],

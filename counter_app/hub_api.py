@@ -25,6 +25,7 @@ from fastapi.responses import JSONResponse, Response, StreamingResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from counter_app import accounts, idempotency, machines
 from counter_app.accounts import Forbidden, SignInFailed
@@ -137,6 +138,14 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
     async def _overflow(_request: Request, exc: OverflowError) -> Response:
         status, body = error_answer(InvalidInput(f"number out of range: {exc}", "Giá trị số quá lớn."))
         return Response(body, status_code=status, media_type="application/json")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> Response:
+        log.warning("HTTP %d: %s", exc.status_code, exc.detail)
+        body = ErrorBody(kind="HTTPException", message_en=str(exc.detail),
+                         message_vi="Yêu cầu gửi tới máy chủ văn phòng không hợp lệ.")
+        return Response(body.model_dump_json(), status_code=exc.status_code, media_type="application/json",
+                        headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, exc: RequestValidationError) -> Response:

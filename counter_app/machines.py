@@ -49,7 +49,7 @@ class MachineRefused(OfficeError):
 
 
 def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _view(row: Machine) -> MachineView:

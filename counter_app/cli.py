@@ -15,7 +15,8 @@ from pathlib import Path
 from counter_app import catalog, cli_accounts, cli_city, cli_hub, cli_printers, cli_sync, office_setup
 from counter_app.accounts import SYSTEM
 from counter_app.clock import aware, now
-from counter_app.errors import OfficeError
+from counter_app.errors import ConfigError, OfficeError
+from counter_app.office import Office
 from counter_app.settings import Settings, load_settings
 from counter_app.store import Store
 from counter_app.workcal import OfficeHours
@@ -100,11 +101,34 @@ def _open(settings: Settings) -> Store:
     return Store.open(settings.db_path)
 
 
+def _office(settings: Settings) -> Office:
+    """The office this PC works at: the hub at `hub_url` over the LAN, or the embedded one-PC hub."""
+    if settings.hub_url:
+        from counter_app.lan_office import LanOffice
+
+        if not settings.machine_token:
+            raise ConfigError("hub_url set without machine_token",
+                              "Chưa có mã máy (machine_token) để kết nối máy chủ văn phòng; xin quản trị cấp mã "
+                              "bằng lệnh “counter-app machines add” trên máy chủ.")
+        log.info("working at the office hub %s", settings.hub_url)
+        return LanOffice(settings.hub_url, settings.machine_token)
+    from counter_app.local_office import LocalOffice
+
+    return LocalOffice(_open(settings))
+
+
+def _spool_printers(settings: Settings) -> list[str] | None:
+    """What this PC's spool prints: every printer when it is the hub, else only those wired to it."""
+    if not settings.hub_url:
+        return list(settings.local_printers) or None
+    return list(settings.local_printers)
+
+
 def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
     from counter_app.local_office import LocalOffice
     from ui.app import run_clerk_app  # composition root: the one place the core reaches the screens
 
-    office = LocalOffice(_open(settings))
+    office = _office(settings)
     make_board = None
     if args.board:
         from ui.announcer import Announcer
@@ -117,12 +141,15 @@ def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
             return window
 
     counter = None if args.no_queue else (args.counter or settings.counter)
-    sync = cli_sync.scheduler(settings, office)  # the embedded hub syncs with the city itself
+    # The embedded hub syncs with the city itself; at a LAN hub, the hub does.
+    sync = cli_sync.scheduler(settings, office) if isinstance(office, LocalOffice) else None
     if sync is not None:
         sync.start()
+    printers = _spool_printers(settings)
     try:
         return run_clerk_app(office, counter_no=counter, username=args.clerk or settings.clerk, board=make_board,
-                             preview_dir=settings.preview_dir)
+                             preview_dir=settings.preview_dir if printers != [] else None, printers=printers,
+                             hub_url=settings.hub_url)
     finally:
         if sync is not None:
             sync.stop()
@@ -135,18 +162,16 @@ def _cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_kiosk(settings: Settings, _args: argparse.Namespace) -> int:
-    from counter_app.local_office import LocalOffice
     from ui.kiosk import run_kiosk
 
-    return run_kiosk(LocalOffice(_open(settings)), preview_dir=settings.preview_dir)
+    return run_kiosk(_office(settings), preview_dir=settings.preview_dir, printers=_spool_printers(settings))
 
 
 def _cmd_board(settings: Settings, args: argparse.Namespace) -> int:
-    from counter_app.local_office import LocalOffice
     from ui.board import run_board
 
     screen = args.screen if args.screen is not None else settings.board_screen
-    return run_board(LocalOffice(_open(settings)), voice_dir=settings.voice_dir, screen=screen)
+    return run_board(_office(settings), voice_dir=settings.voice_dir, screen=screen)
 
 
 def _cmd_queue(settings: Settings, args: argparse.Namespace) -> int:

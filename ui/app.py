@@ -13,17 +13,19 @@ from counter_app.errors import OfficeError
 from counter_app.office import Office
 from printers.spool import Spool
 from ui import clerk_style
-from ui.clerk_window import ClerkWindow
+from ui.clerk_window import ClerkWindow, hub_label
 from ui.sign_in import SignInDialog
 
 log = logging.getLogger(__name__)
 
 
 def run_clerk_app(office: Office, *, counter_no: int | None = None, username: str = "",
-                  board: Callable[[], QWidget] | None = None, preview_dir: Path | None = None) -> int:
+                  board: Callable[[], QWidget] | None = None, preview_dir: Path | None = None,
+                  printers: list[str] | None = None, hub_url: str = "") -> int:
     """Sign in, then the clerk's window (with the counter's queue panel); `board` also opens the hall board.
 
-    With `preview_dir` this process also runs the print spool (the embedded one-PC hub).
+    With `preview_dir` this process also runs the print spool: for every printer in the embedded
+    one-PC hub, for the `printers` wired to this PC when it works at a hub over the LAN (`hub_url`).
     """
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Một cửa")
@@ -37,10 +39,10 @@ def run_clerk_app(office: Office, *, counter_no: int | None = None, username: st
     sign_in = SignInDialog(office, info, username=username, counter_no=counter_no)
     if sign_in.exec() != SignInDialog.DialogCode.Accepted or sign_in.session is None:
         return 0
-    spool = Spool(office, preview_dir=preview_dir) if preview_dir is not None else None
+    spool = Spool(office, preview_dir=preview_dir, printers=printers) if preview_dir is not None else None
     if spool is not None:
         spool.start()
-    window = ClerkWindow(office, info, sign_in.session)
+    window = ClerkWindow(office, info, sign_in.session, **({"hub_label": hub_label(hub_url)} if hub_url else {}))
     window.show()
     hall = board() if board is not None else None
     code = app.exec()

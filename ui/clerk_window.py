@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QPushButt
 
 from counter_app.account_views import AccountView, Role, SessionView
 from counter_app.errors import OfficeError
-from counter_app.events import DossierChanged, OfficeEvent, PrintChanged, SyncChanged
+from counter_app.events import DossierChanged, HubConnection, OfficeEvent, PrintChanged, SyncChanged
 from counter_app.office import Office
 from counter_app.print_views import PrinterView, PrintRequest
 from counter_app.sync_views import SyncStatus
@@ -35,6 +35,11 @@ from ui.worker import Runner
 log = logging.getLogger(__name__)
 
 HUB_EMBEDDED = "Máy chủ văn phòng: chạy trong máy này"
+
+
+def hub_label(url: str) -> str:
+    """The status-bar text of a PC that works at the office hub over the LAN."""
+    return f"Máy chủ văn phòng: {url.split('://', 1)[-1]}"
 class _Bridge(QObject):
     event = Signal(object)
 
@@ -189,7 +194,9 @@ class ClerkWindow(QMainWindow):
                             "Mở hồ sơ và bấm “In lại” (Ctrl+P).", "warning"))
 
     def _on_event(self, event: OfficeEvent) -> None:
-        if isinstance(event, PrintChanged):
+        if isinstance(event, HubConnection):
+            self._show_hub(event)
+        elif isinstance(event, PrintChanged):
             self._refresh_printers()
         elif isinstance(event, SyncChanged):
             self._refresh_sync()
@@ -198,6 +205,18 @@ class ClerkWindow(QMainWindow):
             self._list_dirty = True
             if self.tabs.currentWidget() is self.dossiers and not self.dossiers.table.hasFocus():
                 self._reload_list()
+
+    def _show_hub(self, event: HubConnection) -> None:
+        """Only a LAN client announces these: the hub lost (typed data stays; it reconnects) or back."""
+        base = self.hub.text().split(" — ")[0]
+        if event.online:
+            self.hub.setText(f"{base} — đã kết nối")
+            self.hub.setStyleSheet("")
+            self.statusBar().showMessage("Đã kết nối lại máy chủ văn phòng.", 10_000)
+        else:
+            self.hub.setText(f"{base} — mất kết nối, đang thử lại…")
+            self.hub.setStyleSheet("color: #9b1c1c; font-weight: bold;")
+            self.hub.setToolTip(event.message_vi)
 
     def _reload_list(self) -> None:
         if getattr(self, "_list_dirty", False):

@@ -290,8 +290,11 @@ def queue_ticket_print(office: Office, ticket: TicketView) -> None:
         raise OfficeError(job.last_error_vi, job.last_error_vi)
 
 
-def run_kiosk(office: Office, *, preview_dir: Path) -> int:
-    """The kiosk as its own program, with a print spool for the ticket printer (files in `preview_dir` by default)."""
+def run_kiosk(office: Office, *, preview_dir: Path, printers: list[str] | None = None) -> int:
+    """The kiosk as its own program, with a print spool for the ticket printer (files in `preview_dir` by default).
+
+    `printers`: the printers wired to the kiosk when it works at a LAN hub (None: every printer; []: none).
+    """
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Lấy số thứ tự")
     try:
@@ -300,10 +303,12 @@ def run_kiosk(office: Office, *, preview_dir: Path) -> int:
         log.error("cannot start the kiosk: %s", exc)
         print(exc.message_vi, file=sys.stderr)
         return 2
-    spool = Spool(office, preview_dir=preview_dir)
-    spool.start()
+    spool = Spool(office, preview_dir=preview_dir, printers=printers) if printers != [] else None
+    if spool is not None:
+        spool.start()
     kiosk.showFullScreen()
     try:
         return app.exec()
     finally:
-        spool.stop()
+        if spool is not None:
+            spool.stop()

@@ -110,9 +110,9 @@ class Hub:
         return office
 
 
-@pytest.fixture
-def hub(tmp_path: Path) -> Iterator[Hub]:
-    running = Hub(tmp_path / "office.sqlite3", tmp_path, prepare_store(tmp_path / "office.sqlite3"))
+def running_hub(folder: Path, **options: float) -> Iterator[Hub]:
+    """A started hub over a fresh store in `folder`, stopped (and its clients closed) afterwards."""
+    running = Hub(folder / "office.sqlite3", folder, prepare_store(folder / "office.sqlite3"), **options)
     running.start()
     try:
         yield running
@@ -120,3 +120,8 @@ def hub(tmp_path: Path) -> Iterator[Hub]:
         for client in running.clients:
             client.close()
         running.stop()
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[Hub]:
+    yield from running_hub(tmp_path)

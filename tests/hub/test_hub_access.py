@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -17,7 +18,7 @@ from counter_app.lan_office import LanOffice
 from counter_app.remote_ops import operations
 from counter_app.store import Store
 from tests.conftest import STAFF_PASSWORD, make_form
-from tests.hub.conftest import Hub
+from tests.hub.conftest import Hub, running_hub
 from tests.sync.conftest import free_port
 
 
@@ -56,12 +57,7 @@ def test_tokens_are_stored_hashed(hub: Hub):
 
 
 def test_a_revoked_machine_is_refused_at_once_and_its_stream_closed(tmp_path):
-    from tests.hub.conftest import prepare_store
-
-    running = Hub(tmp_path / "office.sqlite3", tmp_path, prepare_store(tmp_path / "office.sqlite3"))
-    running.heartbeat_s = 0.5
-    running.start()
-    try:
+    with contextmanager(running_hub)(tmp_path, heartbeat_s=0.5) as running:
         board = running.client("bang-1")
         seen: list[object] = []
         board.subscribe(seen.append)
@@ -79,10 +75,6 @@ def test_a_revoked_machine_is_refused_at_once_and_its_stream_closed(tmp_path):
             time.sleep(0.05)
         assert any(isinstance(e, HubConnection) and not e.online for e in seen), seen
         assert running.client("bang-2").queue_status() is not None  # the other board carries on
-    finally:
-        for client in running.clients:
-            client.close()
-        running.stop()
 
 
 def test_machines_do_only_what_their_kind_allows(hub: Hub):

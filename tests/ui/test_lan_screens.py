@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from counter_app.print_views import PrinterConfig
 from tests.conftest import STAFF_PASSWORD
-from tests.hub.conftest import Hub, hub  # noqa: F401 - the hub fixture
+from tests.hub.conftest import Hub, running_hub
 from ui.announcer import Announcer
 from ui.board import BoardWindow
 from ui.clerk_window import ClerkWindow, hub_label
 from ui.kiosk import KioskWindow, queue_ticket_print
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "lan"
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[Hub]:
+    yield from running_hub(tmp_path)
 
 
 def _clerk_window(qtbot, hub: Hub) -> ClerkWindow:

@@ -23,7 +23,7 @@ from benchmarks._common import figures
 from counter_app.events import OfficeEvent, QueueChanged
 from counter_app.lan_office import LanOffice
 from tests.conftest import STAFF_PASSWORD
-from tests.hub.conftest import Hub, prepare_store
+from tests.hub.conftest import Hub, prepare_store, serve_every_lane
 
 LANES = ["A", "B", "C", "D", "E", "G"]
 
@@ -44,22 +44,10 @@ def _counters(hub: Hub, n: int) -> dict[int, LanOffice]:
     return offices
 
 
-def _serve_every_lane(hub: Hub, counters: int) -> None:
-    from counter_app.clock import now
-    from counter_app.queue_service import set_counter_lanes
-    from counter_app.store import Store
-
-    store = Store.open(hub.db_path)
-    with store.write() as s:
-        for no in range(1, counters + 1):
-            set_counter_lanes(s, now(), no, LANES, "admin")
-    store.close()
-
-
 def call_next_latency(hub: Hub, counters: int = 10, cycles: int = 60) -> None:
     """Ten counters each call, serve and finish in a loop; first with a pause between tickets, then all at once."""
     kiosk = hub.client("kiosk")
-    _serve_every_lane(hub, counters)
+    serve_every_lane(hub.db_path, counters, LANES)
     for i in range(counters * cycles * 2):
         kiosk.issue_ticket(lane=LANES[i % len(LANES)])
     offices = _counters(hub, counters)
@@ -131,7 +119,7 @@ def _wait_listeners(hub: Hub, count: int) -> None:
 
 def soak(hub: Hub, minutes: float, speed: float) -> None:
     """20 counters each calling once a minute, a ticket every 10 s, 2 boards following; time runs `speed` times fast."""
-    _serve_every_lane(hub, 20)
+    serve_every_lane(hub.db_path, 20, LANES)
     offices = _counters(hub, 20)
     boards = [hub.client("bang-1"), hub.client("bang-2")]
     seen = [0]
@@ -180,20 +168,22 @@ def soak(hub: Hub, minutes: float, speed: float) -> None:
     for t in threads:
         t.join()
     samples.append((time.monotonic() - started, _rss_kib(pid)))
-    half = len(samples) // 2
-    first, second = samples[1:half], samples[half:]
     print(f"soak: {minutes:.0f} simulated minutes in {wall:.0f} s, {calls[0]} tickets called, "
           f"{seen[0]} events delivered to 22 followers")
-    print(f"hub RSS: start {samples[0][1] / 1024:.1f} MiB, first-half max {max(r for _, r in first) / 1024:.1f} MiB, "
-          f"second-half max {max(r for _, r in second) / 1024:.1f} MiB, end {samples[-1][1] / 1024:.1f} MiB")
+    quarters = [max(r for t, r in samples if q * wall / 4 <= t <= (q + 1) * wall / 4 + 1) for q in range(4)]
+    print("hub RSS, the highest of each quarter of the run: "
+          + ", ".join(f"{r / 1024:.1f}" for r in quarters) + f" MiB (at start {samples[0][1] / 1024:.1f} MiB)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--soak-minutes", type=float, default=60)
     parser.add_argument("--speed", type=float, default=30, help="simulated minutes per real minute")
+    parser.add_argument("--parts", default="calls,events,soak", help="which parts to run, comma-separated")
     args = parser.parse_args()
-    for part in (call_next_latency, event_latency, lambda h: soak(h, args.soak_minutes, args.speed)):
+    parts = {"calls": call_next_latency, "events": event_latency,
+             "soak": lambda h: soak(h, args.soak_minutes, args.speed)}
+    for part in (parts[name] for name in args.parts.split(",")):
         with tempfile.TemporaryDirectory() as folder:
             hub = Hub(Path(folder) / "office.sqlite3", Path(folder), prepare_store(Path(folder) / "office.sqlite3"))
             hub.start()

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from counter_app import account_views, accounts, citizen_id, clock_guard, errors, machines
+from counter_app import accounts, citizen_id, clock_guard, errors, machines
 from counter_app.account_views import SessionView
 from counter_app.errors import HubUnreachable, InvalidInput, OfficeError
 from counter_app.events import EventBus, HubConnection, Listener
@@ -36,7 +36,7 @@ TRANSIENT = (httpx.TransportError,)
 
 def _error_classes() -> dict[str, type[OfficeError]]:
     found: dict[str, type[OfficeError]] = {}
-    for module in (errors, accounts, citizen_id, clock_guard, machines, account_views):
+    for module in (errors, accounts, citizen_id, clock_guard, machines):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, OfficeError):
                 found[value.__name__] = value

@@ -18,6 +18,7 @@ from counter_app import accounts, catalog, machines, office_setup
 from counter_app.account_views import AccountIn, Role
 from counter_app.clock import now
 from counter_app.lan_office import LanOffice
+from counter_app.queue_service import set_counter_lanes
 from counter_app.store import Store
 from tests.conftest import _STAFF_HASH, AGENCY, add_staff
 from tests.sync.conftest import free_port
@@ -48,6 +49,17 @@ def prepare_store(path: Path) -> dict[str, str]:
     finally:
         store.close()
     return tokens
+
+
+def serve_every_lane(db_path: Path, counters: int, lanes: list[str]) -> None:
+    """Counters 1..N serve every lane (a supervisor's set-up, on the hub PC)."""
+    store = Store.open(db_path)
+    try:
+        with store.write() as s:
+            for n in range(1, counters + 1):
+                set_counter_lanes(s, now(), n, lanes, "admin")
+    finally:
+        store.close()
 
 
 @dataclass

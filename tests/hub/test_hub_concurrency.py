@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from counter_app.clock import now
 from counter_app.lan_office import LanOffice
-from counter_app.queue_service import set_counter_lanes
-from counter_app.store import Store
 from tests.conftest import STAFF_PASSWORD, make_form
-from tests.hub.conftest import Hub
+from tests.hub.conftest import Hub, serve_every_lane
 from tests.processes import run_together
 
 COUNTERS = 10
@@ -25,7 +22,7 @@ def _counter_pc(hub: Hub, n: int) -> LanOffice:
 
 def test_ten_counters_calling_next_together_never_share_or_skip_a_ticket(hub: Hub):
     kiosk = hub.client("kiosk")
-    _serve_every_lane(hub)
+    serve_every_lane(hub.db_path, COUNTERS, LANES)
     issued = [kiosk.issue_ticket(lane=LANES[i % len(LANES)], priority="elderly" if i % 9 == 0 else "").label
               for i in range(COUNTERS * ROUNDS)]
     offices = {n: _counter_pc(hub, n) for n in range(1, COUNTERS + 1)}
@@ -59,15 +56,6 @@ def test_ten_counters_calling_next_together_never_share_or_skip_a_ticket(hub: Hu
     day = hub.client("bang-1").tickets_of_day()
     assert {t.state for t in day} == {"done"}
     assert all(t.counter_no == n for n, labels in called.items() for t in day if t.label in labels)
-
-
-def _serve_every_lane(hub: Hub) -> None:
-    """Counters 1–10 serve every lane (a supervisor's set-up, on the hub PC)."""
-    store = Store.open(hub.db_path)
-    with store.write() as s:
-        for n in range(1, COUNTERS + 1):
-            set_counter_lanes(s, now(), n, LANES, "admin")
-    store.close()
 
 
 def _receive_many(url: str, token: str, n: int, count: int) -> list[str]:

@@ -11,6 +11,7 @@ screen keeps what was typed and the event stream reconnects in the background.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -34,6 +35,7 @@ RETRY_FOR_S = 6.0  # how long a call keeps trying while the hub is believed up
 TRANSIENT = (httpx.TransportError,)
 
 
+@functools.cache
 def _error_classes() -> dict[str, type[OfficeError]]:
     found: dict[str, type[OfficeError]] = {}
     for module in (errors, accounts, citizen_id, clock_guard, machines):

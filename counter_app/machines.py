@@ -101,8 +101,8 @@ def machines(session: Session) -> list[MachineView]:
     return [_view(m) for m in session.exec(select(Machine).order_by(col(Machine.name))).all()]
 
 
-def _when(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text).astimezone(TZ) if text else None
+def _when(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(TZ)
 
 
 def authenticate(session: Session, token: str) -> MachineView:
@@ -110,12 +110,12 @@ def authenticate(session: Session, token: str) -> MachineView:
     found = session.connection().exec_driver_sql(
         "SELECT name, kind, counter_no, created_at, revoked_at FROM machine WHERE token_hash = ?",
         (_hash(token),)).first() if token else None
-    row = Machine(name=found[0], kind=found[1], counter_no=found[2], token_hash="", created_by="",
-                  created_at=_when(found[3]), revoked_at=_when(found[4])) if found else None
-    if row is None:
+    if found is None:
         raise MachineRefused("unknown machine token",
                              "Máy này chưa được đăng ký với máy chủ văn phòng (mã máy không đúng).")
-    if row.revoked_at is not None:
-        raise MachineRefused(f"machine {row.name} is revoked",
-                             f"Máy “{row.name}” đã bị thu hồi quyền kết nối. Xin liên hệ quản trị.")
-    return _view(row)
+    name, kind, counter_no, created_at, revoked_at = found
+    if revoked_at is not None:
+        raise MachineRefused(f"machine {name} is revoked",
+                             f"Máy “{name}” đã bị thu hồi quyền kết nối. Xin liên hệ quản trị.")
+    return MachineView(name=name, kind=MachineKind(kind), counter_no=counter_no, created_at=_when(created_at),
+                       revoked_at=None)

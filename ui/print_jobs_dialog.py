@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -24,20 +24,16 @@ from PySide6.QtWidgets import (
 
 from counter_app.display import fmt_datetime
 from counter_app.errors import OfficeError
-from counter_app.events import OfficeEvent, PrintChanged
+from counter_app.events import PrintChanged
 from counter_app.office import Office
 from counter_app.print_views import PRINTER_KINDS, PrinterView, PrintJobView, PrintRequest
 from ui.tables import read_only_table
-from ui.worker import Runner
+from ui.worker import Runner, refresh_while_open
 
 log = logging.getLogger(__name__)
 
 JOB_COLUMNS = ("Số", "Nội dung", "Máy in", "Trạng thái", "Lúc", "Ghi chú")
 PRINTER_COLUMNS = ("Máy in", "Loại", "Kết nối", "Tình trạng")
-
-
-class _Bridge(QObject):
-    changed = Signal()
 
 
 class PrintJobsDialog(QDialog):
@@ -81,15 +77,8 @@ class PrintJobsDialog(QDialog):
         self.redirect_button.clicked.connect(self.redirect)
         self.cancel_button.clicked.connect(self.cancel)
         self.test_button.clicked.connect(self.test_page)
-        self._bridge = _Bridge(self)
-        self._bridge.changed.connect(self.refresh)
-        self._unsubscribe = office.subscribe(self._on_event)
-        self.finished.connect(lambda _code: self._unsubscribe())
+        refresh_while_open(self, office, PrintChanged, self.refresh)
         self.refresh()
-
-    def _on_event(self, event: OfficeEvent) -> None:  # any thread
-        if isinstance(event, PrintChanged):
-            self._bridge.changed.emit()
 
     def refresh(self) -> None:
         self.runner.run(lambda: (self.office.print_jobs(active_only=False, limit=100), self.office.printers()),

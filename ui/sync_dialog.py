@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -20,21 +20,17 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.display import fmt_datetime
-from counter_app.events import OfficeEvent, SyncChanged
+from counter_app.events import SyncChanged
 from counter_app.office import Office
 from counter_app.sync_views import RejectedOp, SyncStatus
 from ui.messages import error_text
 from ui.sync_text import clock_warning, kind_label
 from ui.tables import read_only_table
-from ui.worker import Runner
+from ui.worker import Runner, refresh_while_open
 
 log = logging.getLogger(__name__)
 
 COLUMNS = ("Hồ sơ", "Thao tác", "Lúc", "Lý do thành phố từ chối")
-
-
-class _Bridge(QObject):
-    changed = Signal()
 
 
 class SyncDialog(QDialog):
@@ -74,15 +70,8 @@ class SyncDialog(QDialog):
 
         self.resend_button.clicked.connect(self.resend)
         self.sync_button.clicked.connect(self.sync_now)
-        self._bridge = _Bridge(self)
-        self._bridge.changed.connect(self.refresh)
-        self._unsubscribe = office.subscribe(self._on_event)
-        self.finished.connect(lambda _code: self._unsubscribe())
+        refresh_while_open(self, office, SyncChanged, self.refresh)
         self.refresh()
-
-    def _on_event(self, event: OfficeEvent) -> None:  # any thread
-        if isinstance(event, SyncChanged):
-            self._bridge.changed.emit()
 
     def refresh(self) -> None:
         self.runner.run(self.office.sync_status, self._show, self._failed)

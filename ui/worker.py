@@ -7,6 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QDialog
+
+from counter_app.events import OfficeEvent
+from counter_app.office import Office
 
 log = logging.getLogger(__name__)
 
@@ -51,3 +55,18 @@ class Runner(QObject):
 
     def wait(self, msecs: int = 5000) -> bool:
         return self._pool.waitForDone(msecs)
+
+
+class _Changed(QObject):
+    changed = Signal()
+
+
+def refresh_while_open(dialog: QDialog, office: Office, kind: type[OfficeEvent], refresh: Callable[[], None]) -> None:
+    """Call `refresh` on the GUI thread whenever `office` announces a `kind` event, until `dialog` closes.
+
+    Events arrive on whichever thread made the change; the signal carries them over to the GUI thread.
+    """
+    bridge = _Changed(dialog)
+    bridge.changed.connect(refresh)
+    unsubscribe = office.subscribe(lambda event: bridge.changed.emit() if isinstance(event, kind) else None)
+    dialog.finished.connect(lambda _code: unsubscribe())

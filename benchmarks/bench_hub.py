@@ -163,16 +163,16 @@ def soak(hub: Hub, minutes: float, speed: float) -> None:
     wall = minutes * 60 / speed
     while time.monotonic() - started < wall:
         samples.append((time.monotonic() - started, _rss_kib(pid)))
-        time.sleep(max(1.0, wall / 40))
+        time.sleep(max(1.0, wall / 100))
     stop.set()
     for t in threads:
         t.join()
     samples.append((time.monotonic() - started, _rss_kib(pid)))
     print(f"soak: {minutes:.0f} simulated minutes in {wall:.0f} s, {calls[0]} tickets called, "
           f"{seen[0]} events delivered to 22 followers")
-    quarters = [max(r for t, r in samples if q * wall / 4 <= t <= (q + 1) * wall / 4 + 1) for q in range(4)]
-    print("hub RSS, the highest of each quarter of the run: "
-          + ", ".join(f"{r / 1024:.1f}" for r in quarters) + f" MiB (at start {samples[0][1] / 1024:.1f} MiB)")
+    tenths = [max(r for t, r in samples if q * wall / 10 <= t <= (q + 1) * wall / 10 + 1) for q in range(10)]
+    print("hub RSS, the highest of each tenth of the run: "
+          + ", ".join(f"{r / 1024:.1f}" for r in tenths) + f" MiB (at start {samples[0][1] / 1024:.1f} MiB)")
 
 
 def main() -> None:

@@ -66,12 +66,13 @@ def run_machines(args: argparse.Namespace, store: Store) -> int:
 def serve(settings: Settings, args: argparse.Namespace, store: Store) -> int:
     import uvicorn
 
-    from counter_app import cli_sync
+    from counter_app import cli_sync, native_heap
     from counter_app.hub_api import create_hub_app
     from counter_app.local_office import LocalOffice
     from printers.spool import Spool
 
     host, port = listen_address(args.listen or settings.hub_listen)
+    native_heap.limit_malloc_arenas()  # before the server, spool and sync start their threads
     office = LocalOffice(store)
     app = create_hub_app(office)
     spool = Spool(office, preview_dir=settings.preview_dir, printers=list(settings.local_printers) or None)

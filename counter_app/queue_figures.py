@@ -61,7 +61,8 @@ def estimate(ahead: int, service_min: float, open_counters: int) -> WaitEstimate
 def ticket_view(session: Session, ticket: Ticket, lanes: dict[int, Lane] | None = None,
                 rules: QueueSettings | None = None) -> TicketView:
     """A ticket with, while it waits, the people ahead of it and its estimated wait."""
-    lanes = lanes if lanes is not None else _lanes(session)
+    if lanes is None:  # its lane alone, by key: a queue step has usually loaded it already
+        lanes = {ticket.lane_id: session.get_one(Lane, ticket.lane_id)}
     lane = lanes[ticket.lane_id]
     view = _light_view(ticket, lanes)
     if ticket.state == WAITING:

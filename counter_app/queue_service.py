@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import text
+from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
 from counter_app import audit, numbering
@@ -31,7 +31,7 @@ from counter_app.queue_rules import (
     TicketStep,
     next_state,
 )
-from counter_app.store.models import Counter, Lane, Ticket, TicketCall
+from counter_app.store.models import Counter, Lane, OfficeRow, Ticket, TicketCall
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,11 @@ def day_start(day: date) -> datetime:
 
 
 def settings(session: Session) -> QueueSettings:
-    return QueueSettings.from_row(get_office(session).queue)
+    """The office's queue rules; only their column is read, as every "next" needs them."""
+    queue = session.exec(select(OfficeRow.queue).where(col(OfficeRow.id) == 1)).first()
+    if queue is None:  # no office yet: get_office raises the "set the office up" error
+        queue = get_office(session).queue
+    return QueueSettings.from_row(queue)
 
 
 def _record(session: Session, ticket: Ticket, step: TicketStep, at: datetime, actor: str, **details: Any) -> None:
@@ -52,8 +56,9 @@ def _record(session: Session, ticket: Ticket, step: TicketStep, at: datetime, ac
 
 
 def _announce(session: Session, ticket: Ticket, at: datetime, *, recall: bool) -> None:
-    session.add(TicketCall(ticket_id=ticket.id, label=ticket.label, counter_no=ticket.counter_no, at=at,
-                           recall=recall, priority=bool(ticket.priority)))
+    session.execute(insert(TicketCall.__table__).values(  # a plain insert: nothing to track in the session
+        ticket_id=ticket.id, label=ticket.label, counter_no=ticket.counter_no, at=at, recall=recall,
+        priority=bool(ticket.priority)))
 
 
 # --- looking things up

@@ -44,18 +44,27 @@ def _counters(hub: Hub, n: int) -> dict[int, LanOffice]:
     return offices
 
 
-def call_next_latency(hub: Hub, counters: int = 10, cycles: int = 60) -> None:
-    """Ten counters each call, serve and finish in a loop; first with a pause between tickets, then all at once."""
+# (what, seconds between one counter's tickets, tickets per counter); None: all counters at the same instant
+CALL_PACES: list[tuple[str, tuple[float, float] | None, int]] = [
+    ("at the issue's peak pace (a call per counter per minute) run 10x fast: every 3-9 s", (3.0, 9.0), 15),
+    ("at 60x the peak pace: every 0.2-1.0 s", (0.2, 1.0), 60),
+    ("burst: all 10 press next at the same instant, 60 times", None, 60),
+]
+
+
+def call_next_latency(hub: Hub, counters: int = 10) -> None:
+    """Ten counters each call, serve and finish in a loop: at peak pace, far above it, and all at once."""
     kiosk = hub.client("kiosk")
     serve_every_lane(hub.db_path, counters, LANES)
-    for i in range(counters * cycles * 2):
+    for i in range(counters * sum(cycles for _label, _pause, cycles in CALL_PACES) + 50):
         kiosk.issue_ticket(lane=LANES[i % len(LANES)])
     offices = _counters(hub, counters)
 
-    def run(no: int, pause: tuple[float, float], barrier: threading.Barrier | None, out: list[float]) -> None:
+    def run(no: int, pause: tuple[float, float] | None, cycles: int, barrier: threading.Barrier,
+            out: list[float]) -> None:
         office, actor = offices[no], f"canbo{no}"
         for _ in range(cycles):
-            if barrier is not None:
+            if pause is None:
                 barrier.wait()
             else:
                 time.sleep(random.uniform(*pause))
@@ -65,18 +74,17 @@ def call_next_latency(hub: Hub, counters: int = 10, cycles: int = 60) -> None:
             office.start_serving(no, actor=actor)
             office.finish_ticket(no, actor=actor)
 
-    for label, pause, together in (("steady: a new ticket every 0.2-1.0 s per counter", (0.2, 1.0), False),
-                                   ("burst: all 10 press next at the same instant", (0, 0), True)):
+    for label, pause, cycles in CALL_PACES:
         samples: list[float] = []
-        barrier = threading.Barrier(counters) if together else None
-        threads = [threading.Thread(target=run, args=(no, pause, barrier, samples)) for no in offices]
+        barrier = threading.Barrier(counters)
+        threads = [threading.Thread(target=run, args=(no, pause, cycles, barrier, samples)) for no in offices]
         started = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         took = time.perf_counter() - started
-        print(figures(f"call next, {label}", samples) + f" ({len(samples) / took:.0f} calls/s)")
+        print(figures(f"call next, {label}", samples) + f" ({len(samples) / took:.1f} calls/s)")
 
 
 def event_latency(hub: Hub, events: int = 100) -> None:
@@ -132,12 +140,16 @@ def soak(hub: Hub, minutes: float, speed: float) -> None:
     kiosk = hub.client("kiosk")
     stop = threading.Event()
     calls = [0]
+    latency: list[float] = []
 
     def counter(no: int) -> None:
         office, actor = offices[no], f"canbo{no}"
         time.sleep(random.uniform(0, 60 / speed))
         while not stop.is_set():
-            if office.call_next(no, actor=actor) is not None:
+            started = time.perf_counter()
+            called = office.call_next(no, actor=actor)
+            latency.append((time.perf_counter() - started) * 1000)
+            if called is not None:
                 calls[0] += 1
                 office.start_serving(no, actor=actor)
                 office.finish_ticket(no, actor=actor)
@@ -170,6 +182,7 @@ def soak(hub: Hub, minutes: float, speed: float) -> None:
     samples.append((time.monotonic() - started, _rss_kib(pid)))
     print(f"soak: {minutes:.0f} simulated minutes in {wall:.0f} s, {calls[0]} tickets called, "
           f"{seen[0]} events delivered to 22 followers")
+    print(figures(f"call next during the soak (20 counters, {speed:.0f}x fast)", latency))
     tenths = [max(r for t, r in samples if q * wall / 10 <= t <= (q + 1) * wall / 10 + 1) for q in range(10)]
     print("hub RSS, the highest of each tenth of the run: "
           + ", ".join(f"{r / 1024:.1f}" for r in tenths) + f" MiB (at start {samples[0][1] / 1024:.1f} MiB)")

@@ -24,7 +24,7 @@ from counter_app.queue_views import CallView, QueueStatus
 from ui.announcer import Announcer
 from ui.public_screen import PublicScreen
 from ui.voice import SegmentLibrary
-from ui.worker import Runner
+from ui.worker import Reloader, Runner
 
 log = logging.getLogger(__name__)
 
@@ -132,13 +132,15 @@ class BoardWindow(PublicScreen):
         outer.addLayout(body, 1)
 
         self._tick = QTimer(self, interval=1000, timeout=self._on_tick)
-        self._poll = QTimer(self, interval=POLL_MS, timeout=self.refresh)
+        self.reloader = Reloader(self.runner, lambda: (self.office.calls_since(self.last_call_id),
+                                                       self.office.queue_status()),
+                                 self._loaded, self._failed, poll_ms=POLL_MS)
         self.office_event.connect(self._on_office_event)
         self._unsubscribe = office.subscribe(self.office_event.emit)
         self._on_tick()
         self._first_load()
         self._tick.start()
-        self._poll.start()
+        self.reloader.start_polling()
 
     # --- data
     def _first_load(self) -> None:
@@ -159,9 +161,7 @@ class BoardWindow(PublicScreen):
         self._show_calls(blink=False)
 
     def refresh(self) -> None:
-        after = self.last_call_id
-        self.runner.run(lambda: (self.office.calls_since(after), self.office.queue_status()),
-                        self._loaded, self._failed)
+        self.reloader.request()
 
     def _loaded(self, result: tuple[list[CallView], QueueStatus]) -> None:
         new_calls, status = result
@@ -212,7 +212,7 @@ class BoardWindow(PublicScreen):
 
     def on_closing(self) -> None:
         self._unsubscribe()
-        self._poll.stop()
+        self.reloader.stop()
         self.runner.wait()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -28,7 +28,7 @@ from counter_app.events import OfficeEvent, QueueChanged
 from counter_app.office import Office
 from counter_app.queue_views import CounterQueue, TicketView
 from ui.messages import error_text
-from ui.worker import Runner
+from ui.worker import Reloader, Runner
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +107,9 @@ class QueuePanel(QWidget):
 
         self.office_event.connect(lambda event: self._on_event(event))
         self._unsubscribe = office.subscribe(self.office_event.emit)
-        self._poll = QTimer(self, interval=POLL_MS, timeout=self.refresh)
-        self._poll.start()
+        self.reloader = Reloader(self.runner, lambda: self.office.counter_queue(self.counter_no), self._show,
+                                 self._load_failed, poll_ms=POLL_MS)
+        self.reloader.start_polling()
         self._build_transfer_menu()
         self.refresh()
 
@@ -175,10 +176,11 @@ class QueuePanel(QWidget):
 
     # --- showing
     def refresh(self) -> None:
-        self.runner.run(lambda: self.office.counter_queue(self.counter_no), self._show,
-                        lambda exc: self.message.setText(
-                            exc.message_vi if isinstance(exc, OfficeError) else
-                            "Mất kết nối với máy chủ một cửa; đang thử lại…"))
+        self.reloader.request()
+
+    def _load_failed(self, exc: Exception) -> None:
+        self.message.setText(exc.message_vi if isinstance(exc, OfficeError) else
+                             "Mất kết nối với máy chủ một cửa; đang thử lại…")
 
     def _on_event(self, event: OfficeEvent) -> None:
         if isinstance(event, QueueChanged):
@@ -235,6 +237,6 @@ class QueuePanel(QWidget):
             widget.addItem(item)
 
     def shutdown(self) -> None:
-        self._poll.stop()
+        self.reloader.stop()
         self._unsubscribe()
         self.runner.wait()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QDialog
 
 from counter_app.events import OfficeEvent
@@ -55,6 +56,60 @@ class Runner(QObject):
 
     def wait(self, msecs: int = 5000) -> bool:
         return self._pool.waitForDone(msecs)
+
+
+class Reloader(QObject):
+    """One screen's reload, run on its Runner: at most one in flight, and one more if asked meanwhile.
+
+    Office events come in bursts (a call, its serve and finish; ten counters at once) and every
+    panel and board reloads on each. Reloads asked while one runs fold into a single next one, and
+    the safety-net poll (for changes made by another process on the same store, which raise no
+    event here) runs only when nothing has reloaded for `poll_ms`. `load` runs on the Runner's
+    thread and reads the screen's state when it starts, not when it was asked for.
+    """
+
+    def __init__(self, runner: Runner, load: Callable[[], Any], on_done: Callable[[Any], None],
+                 on_error: Callable[[Exception], None], *, poll_ms: int) -> None:
+        super().__init__(runner)
+        self.runner, self.load, self.on_done, self.on_error = runner, load, on_done, on_error
+        self.poll_s = poll_ms / 1000
+        self.busy = False
+        self._again = False
+        self._started = float("-inf")
+        self._timer = QTimer(self, interval=poll_ms, timeout=self._poll)
+
+    def request(self) -> None:
+        if self.busy:
+            self._again = True
+        else:
+            self._start()
+
+    def start_polling(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._again = False
+
+    def _poll(self) -> None:
+        if not self.busy and time.monotonic() - self._started >= self.poll_s:
+            self._start()
+
+    def _start(self) -> None:
+        self.busy, self._again, self._started = True, False, time.monotonic()
+        self.runner.run(self.load, self._done, self._failed)
+
+    def _done(self, result: Any) -> None:
+        self.busy = False
+        self.on_done(result)
+        if self._again:
+            self._start()
+
+    def _failed(self, exc: Exception) -> None:
+        self.busy = False
+        self.on_error(exc)
+        if self._again:
+            self._start()
 
 
 class _Changed(QObject):

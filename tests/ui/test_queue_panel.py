@@ -6,8 +6,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
+from counter_app.local_office import LocalOffice
 from tests.conftest import signed_in
 from ui.clerk_window import ClerkWindow
+from ui.queue_panel import POLL_MS, QueuePanel
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 
@@ -52,3 +54,28 @@ def test_function_keys_call_recall_serve_and_finish(qtbot, office, clock):
 
     window.close()
     assert not office.counter_queue(1).is_open
+
+
+def test_a_burst_of_events_folds_into_one_more_reload_that_shows_the_latest(qtbot, office):
+    panel = QueuePanel(office, 1, "canbo1")
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.state is not None and not panel.reloader.busy, timeout=5000)
+    loads: list[int] = []
+    load = panel.reloader.load
+    panel.reloader.load = lambda: (loads.append(1), load())[1]
+
+    for _ in range(40):  # each ticket announces itself to the panel while its first reload runs
+        office.issue_ticket(lane="A")
+    qtbot.waitUntil(lambda: panel.state.waiting_total == 40 and not panel.reloader.busy, timeout=5000)
+    assert len(loads) == 2  # the one started by the first ticket, and one for the 39 that came after
+
+
+def test_a_change_that_raises_no_event_here_shows_at_the_next_quiet_poll(qtbot, office, clock):
+    panel = QueuePanel(office, 1, "canbo1")
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.state is not None, timeout=5000)
+    other_process = LocalOffice(office.store, clock=clock)  # its own event bus, as another program's
+    other_process.issue_ticket(lane="A")
+    qtbot.wait(200)
+    assert panel.state.waiting_total == 0
+    qtbot.waitUntil(lambda: panel.state.waiting_total == 1, timeout=POLL_MS + 2000)

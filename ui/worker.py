@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -72,10 +71,8 @@ class Reloader(QObject):
                  on_error: Callable[[Exception], None], *, poll_ms: int) -> None:
         super().__init__(runner)
         self.runner, self.load, self.on_done, self.on_error = runner, load, on_done, on_error
-        self.poll_s = poll_ms / 1000
         self.busy = False
         self._again = False
-        self._started = float("-inf")
         self._timer = QTimer(self, interval=poll_ms, timeout=self._poll)
 
     def request(self) -> None:
@@ -92,11 +89,13 @@ class Reloader(QObject):
         self._again = False
 
     def _poll(self) -> None:
-        if not self.busy and time.monotonic() - self._started >= self.poll_s:
+        if not self.busy:
             self._start()
 
     def _start(self) -> None:
-        self.busy, self._again, self._started = True, False, time.monotonic()
+        self.busy, self._again = True, False
+        if self._timer.isActive():
+            self._timer.start()  # the next poll is a full interval after this reload
         self.runner.run(self.load, self._done, self._failed)
 
     def _done(self, result: Any) -> None:

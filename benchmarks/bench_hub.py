@@ -11,15 +11,19 @@ board and counter within 200 ms (p95); 20 counters and 2 boards for an hour of p
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import httpx
 
 from benchmarks._common import figures
+from benchmarks.hub_screens import run_screens
 from counter_app.events import OfficeEvent, QueueChanged
 from counter_app.lan_office import LanOffice
 from tests.conftest import STAFF_PASSWORD
@@ -44,19 +48,41 @@ def _counters(hub: Hub, n: int) -> dict[int, LanOffice]:
     return offices
 
 
-# (what, seconds between one counter's tickets, tickets per counter); None: all counters at the same instant
-CALL_PACES: list[tuple[str, tuple[float, float] | None, int]] = [
-    ("at the issue's peak pace (a call per counter per minute) run 10x fast: every 3-9 s", (3.0, 9.0), 15),
-    ("at 60x the peak pace: every 0.2-1.0 s", (0.2, 1.0), 60),
-    ("burst: all 10 press next at the same instant, 60 times", None, 60),
+# (what, seconds between one counter's tickets, tickets per counter, panels and boards following);
+# a pause of None: all counters press at the same instant
+CALL_PACES: list[tuple[str, tuple[float, float] | None, int, bool]] = [
+    ("at the issue's peak pace run 10x fast (every 3-9 s; a kiosk ticket every 1 s), "
+     "with 10 panels and 2 boards following", (3.0, 9.0), 20, True),
+    ("at 60x the peak pace (every 0.2-1.0 s), bare API", (0.2, 1.0), 60, False),
+    ("burst: all 10 press next at the same instant, 60 times, bare API", None, 60, False),
 ]
+
+
+@contextmanager
+def screens_following(hub: Hub, counters: int) -> Iterator[None]:
+    """The counters' queue panels and two boards, in a process of their own, for the duration."""
+    ctx = multiprocessing.get_context("spawn")
+    stop, ready, out = ctx.Event(), ctx.Event(), ctx.Queue()
+    proc = ctx.Process(target=run_screens, args=(hub.url, hub.tokens, counters, ["bang-1", "bang-2"], stop,
+                                                 ready, out))
+    proc.start()
+    if not ready.wait(60):
+        raise RuntimeError("the screens did not start")
+    _wait_listeners(hub, counters + 2)
+    try:
+        yield
+    finally:
+        stop.set()
+        reloads, failures = out.get(timeout=60)
+        proc.join(timeout=30)
+        print(f"  (screens reloaded {reloads} times, {failures} reloads failed)")
 
 
 def call_next_latency(hub: Hub, counters: int = 10) -> None:
     """Ten counters each call, serve and finish in a loop: at peak pace, far above it, and all at once."""
     kiosk = hub.client("kiosk")
     serve_every_lane(hub.db_path, counters, LANES)
-    for i in range(counters * sum(cycles for _label, _pause, cycles in CALL_PACES) + 50):
+    for i in range(counters * sum(pace[2] for pace in CALL_PACES) + 50):
         kiosk.issue_ticket(lane=LANES[i % len(LANES)])
     offices = _counters(hub, counters)
 
@@ -74,16 +100,27 @@ def call_next_latency(hub: Hub, counters: int = 10) -> None:
             office.start_serving(no, actor=actor)
             office.finish_ticket(no, actor=actor)
 
-    for label, pause, cycles in CALL_PACES:
+    def tickets(stop: threading.Event) -> None:
+        while not stop.wait(1.0):
+            kiosk.issue_ticket(lane=random.choice(LANES))
+
+    for label, pause, cycles, with_screens in CALL_PACES:
         samples: list[float] = []
         barrier = threading.Barrier(counters)
         threads = [threading.Thread(target=run, args=(no, pause, cycles, barrier, samples)) for no in offices]
-        started = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        took = time.perf_counter() - started
+        stop = threading.Event()
+        with screens_following(hub, counters) if with_screens else nullcontext():
+            if with_screens:
+                threads.append(threading.Thread(target=tickets, args=(stop,)))
+            started = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads[:counters]:
+                t.join()
+            took = time.perf_counter() - started
+            stop.set()
+            for t in threads[counters:]:
+                t.join()
         print(figures(f"call next, {label}", samples) + f" ({len(samples) / took:.1f} calls/s)")
 
 

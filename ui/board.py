@@ -11,7 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -24,7 +24,7 @@ from counter_app.queue_views import CallView, QueueStatus
 from ui.announcer import Announcer
 from ui.public_screen import PublicScreen
 from ui.voice import SegmentLibrary
-from ui.worker import Reloader, Runner
+from ui.worker import Reloader, Runner, follow_events
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +82,6 @@ class _CallRow(QFrame):
 class BoardWindow(PublicScreen):
     """Full-screen board; Ctrl+Shift+Q closes it (there is no close button on a hall screen)."""
 
-    office_event = Signal(object)
-
     def __init__(self, office: Office, *, announcer: Announcer | None = None, voice: bool = True) -> None:
         super().__init__("board")
         self.office = office
@@ -135,8 +133,7 @@ class BoardWindow(PublicScreen):
         self.reloader = Reloader(self.runner, lambda: (self.office.calls_since(self.last_call_id),
                                                        self.office.queue_status()),
                                  self._loaded, self._failed, poll_ms=POLL_MS)
-        self.office_event.connect(self._on_office_event)
-        self._unsubscribe = office.subscribe(self.office_event.emit)
+        self._unsubscribe = follow_events(self, office, self._on_office_event)
         self._on_tick()
         self._first_load()
         self._tick.start()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QPushButton, QTabWidget
 
@@ -30,7 +30,7 @@ from ui.print_jobs_dialog import PrintJobsDialog
 from ui.queue_panel import QueuePanel
 from ui.sync_dialog import SyncDialog
 from ui.sync_text import SYNC_NOT_SET, sync_text
-from ui.worker import Runner
+from ui.worker import Runner, follow_events
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +40,6 @@ HUB_EMBEDDED = "Máy chủ văn phòng: chạy trong máy này"
 def hub_label(url: str) -> str:
     """The status-bar text of a PC that works at the office hub over the LAN."""
     return f"Máy chủ văn phòng: {url.split('://', 1)[-1]}"
-class _Bridge(QObject):
-    event = Signal(object)
-
-
 class ClerkWindow(QMainWindow):
     def __init__(self, office: Office, info: OfficeInfo, session: SessionView, *,
                  hub_label: str = HUB_EMBEDDED, sync_label: str = SYNC_NOT_SET) -> None:
@@ -75,9 +71,7 @@ class ClerkWindow(QMainWindow):
         self._menus()
         if self.counter_no is not None:
             self._add_queue_panel(self.counter_no)
-        self._bridge = _Bridge(self)
-        self._bridge.event.connect(self._on_event)
-        self._unsubscribe = office.subscribe(self._bridge.event.emit)
+        self._unsubscribe = follow_events(self, office, self._on_event)
         self.runner.run(office.accounts, self._got_names, lambda exc: log.warning("accounts: %s", exc))
         self._refresh_printers()
         self._refresh_sync()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -28,7 +28,7 @@ from counter_app.events import OfficeEvent, QueueChanged
 from counter_app.office import Office
 from counter_app.queue_views import CounterQueue, TicketView
 from ui.messages import error_text
-from ui.worker import Reloader, Runner
+from ui.worker import Reloader, Runner, follow_events
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,6 @@ STEPS = (
 
 
 class QueuePanel(QWidget):
-    office_event = Signal(object)
-
     def __init__(self, office: Office, counter_no: int, actor: str,
                  dossier_codes: Callable[[], list[str]] | None = None) -> None:
         super().__init__()
@@ -105,8 +103,7 @@ class QueuePanel(QWidget):
         box.addWidget(self.held)
         box.addWidget(self.counts)
 
-        self.office_event.connect(lambda event: self._on_event(event))
-        self._unsubscribe = office.subscribe(self.office_event.emit)
+        self._unsubscribe = follow_events(self, office, self._on_event)
         self.reloader = Reloader(self.runner, lambda: self.office.counter_queue(self.counter_no), self._show,
                                  self._load_failed, poll_ms=POLL_MS)
         self.reloader.start_polling()

@@ -2,59 +2,109 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
+import threading
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QDialog
 
 from counter_app.events import OfficeEvent
 from counter_app.office import Office
+from ui import gui_thread
 
 log = logging.getLogger(__name__)
 
 
-class _Relay(QObject):
-    done = Signal(object)
-    failed = Signal(object)
+class _Job:
+    """One office call: the worker thread sets `outcome`; the GUI thread owns the job and its callbacks."""
 
+    __slots__ = ("fn", "on_done", "on_error", "outcome")
 
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self.fn, self.relay = fn, relay
+    def __init__(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
+                 on_error: Callable[[Exception], None]) -> None:
+        self.fn, self.on_done, self.on_error = fn, on_done, on_error
+        self.outcome: tuple[bool, Any] = (False, None)
 
-    def run(self) -> None:
+    def perform(self) -> None:
         try:
-            result = self.fn()
+            self.outcome = (True, self.fn())
         except Exception as exc:  # delivered to the screen, which shows it in Vietnamese
             log.warning("background office call failed: %s", exc)
-            self.relay.failed.emit(exc)
-        else:
-            self.relay.done.emit(result)
+            self.outcome = (False, exc)
+
+
+class _SerialThread:
+    """Runs jobs one after another on a thread started when work comes and ended when there is none.
+
+    Plain Python on purpose: the thread must hold no reference to a Qt object.
+    """
+
+    def __init__(self, key: int) -> None:
+        self.key = key
+        self._jobs: deque[tuple[int, _Job]] = deque()
+        self._idle = threading.Condition()
+        self._running = False
+
+    def submit(self, number: int, job: _Job) -> None:
+        with self._idle:
+            self._jobs.append((number, job))
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._work, name="office-call", daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            with self._idle:
+                if not self._jobs:
+                    self._running = False
+                    self._idle.notify_all()
+                    return
+                number, job = self._jobs.popleft()
+            job.perform()
+            del job  # the GUI thread drops the last reference, and with it the screen's callbacks
+            gui_thread.post(self.key, number)
+
+    def wait(self, seconds: float) -> bool:
+        with self._idle:
+            return self._idle.wait_for(lambda: not self._running, seconds)
 
 
 class Runner(QObject):
-    """Owns the relays so their signals reach slots on the GUI thread (queued connections)."""
+    """Runs a screen's office calls one at a time on a thread of its own and answers on the GUI thread.
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    One call at a time keeps answers in the order asked. The thread holds a job only while it runs
+    it and hands back just a number (see `ui.gui_thread`): the job, its callbacks and the screen
+    they reach stay with the GUI thread. Answers for a screen already deleted are dropped.
+    """
+
+    def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # one reader at a time keeps results in order
-        self._relays: set[_Relay] = set()
+        self._jobs: dict[int, _Job] = {}
+        self._numbers = itertools.count(1)
+        key = gui_thread.register(self._deliver)
+        self._thread = _SerialThread(key)
+        self.destroyed.connect(lambda _obj=None: gui_thread.unregister(key))
 
     def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None], on_error: Callable[[Exception], None]) -> None:
-        relay = _Relay()
-        self._relays.add(relay)
-        relay.done.connect(on_done)
-        relay.failed.connect(on_error)
-        relay.done.connect(lambda _=None, r=relay: self._relays.discard(r))
-        relay.failed.connect(lambda _=None, r=relay: self._relays.discard(r))
-        self._pool.start(_Job(fn, relay))
+        number = next(self._numbers)
+        job = self._jobs[number] = _Job(fn, on_done, on_error)
+        self._thread.submit(number, job)
+
+    def _deliver(self, number: int) -> None:
+        job = self._jobs.pop(number, None)
+        if job is None or not shiboken6.isValid(self):
+            return
+        ok, value = job.outcome
+        (job.on_done if ok else job.on_error)(value)
 
     def wait(self, msecs: int = 5000) -> bool:
-        return self._pool.waitForDone(msecs)
+        """Until every call asked so far has run; their answers arrive with the next event processing."""
+        return self._thread.wait(msecs / 1000)
 
 
 class Reloader(QObject):
@@ -111,16 +161,24 @@ class Reloader(QObject):
             self._start()
 
 
-class _Changed(QObject):
-    changed = Signal()
+def follow_events(owner: QObject, office: Office, handler: Callable[[OfficeEvent], None]) -> Callable[[], None]:
+    """Call `handler` on the GUI thread with each event `office` announces, until the returned stop is
+    called or `owner` is destroyed.
+
+    Events arrive on whichever thread made the change; the office only ever holds the delivery key.
+    """
+    key = gui_thread.register(handler)
+    unsubscribe = office.subscribe(lambda event: gui_thread.post(key, event))
+
+    def stop() -> None:
+        unsubscribe()
+        gui_thread.unregister(key)
+
+    owner.destroyed.connect(lambda _obj=None: stop())
+    return stop
 
 
 def refresh_while_open(dialog: QDialog, office: Office, kind: type[OfficeEvent], refresh: Callable[[], None]) -> None:
-    """Call `refresh` on the GUI thread whenever `office` announces a `kind` event, until `dialog` closes.
-
-    Events arrive on whichever thread made the change; the signal carries them over to the GUI thread.
-    """
-    bridge = _Changed(dialog)
-    bridge.changed.connect(refresh)
-    unsubscribe = office.subscribe(lambda event: bridge.changed.emit() if isinstance(event, kind) else None)
-    dialog.finished.connect(lambda _code: unsubscribe())
+    """Call `refresh` on the GUI thread whenever `office` announces a `kind` event, until `dialog` closes."""
+    stop = follow_events(dialog, office, lambda event: refresh() if isinstance(event, kind) else None)
+    dialog.finished.connect(lambda _code: stop())

@@ -6,6 +6,7 @@ serial line (a socat pty pair), so the product's own connection code is what get
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -69,4 +70,8 @@ class NetworkPrinter(FakePrinter):
                     self.jobs.append(bytes(received))
 
     def close(self) -> None:
+        """Stop listening; shutting the socket down wakes the thread blocked in accept (closing alone does not)."""
+        with contextlib.suppress(OSError):
+            self.server.shutdown(socket.SHUT_RDWR)
         self.server.close()
+        self.thread.join(timeout=5)

@@ -34,6 +34,9 @@ log = logging.getLogger(__name__)
 
 PRIORITY_BG = QColor("#fff0d9")
 POLL_MS = 3000
+# Steps that change only the current ticket of the counter taking them: the waiting and held lists
+# and the figures of every other counter's panel stay as they were, so those panels do not reload.
+OTHER_COUNTERS_OWN_STEPS = frozenset({"recall", "serve", "finish"})
 
 # (name, label, key) in the order of the buttons
 STEPS = (
@@ -180,7 +183,8 @@ class QueuePanel(QWidget):
                              "Mất kết nối với máy chủ một cửa; đang thử lại…")
 
     def _on_event(self, event: OfficeEvent) -> None:
-        if isinstance(event, QueueChanged):
+        if isinstance(event, QueueChanged) and (event.counter_no == self.counter_no
+                                                or event.step not in OTHER_COUNTERS_OWN_STEPS):
             self.refresh()
 
     def _show(self, state: CounterQueue) -> None:

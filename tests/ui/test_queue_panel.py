@@ -79,3 +79,31 @@ def test_a_change_that_raises_no_event_here_shows_at_the_next_quiet_poll(qtbot, 
     qtbot.wait(200)
     assert panel.state.waiting_total == 0
     qtbot.waitUntil(lambda: panel.state.waiting_total == 1, timeout=POLL_MS + 2000)
+
+
+def test_only_steps_that_change_its_lists_reload_another_counters_panel(qtbot, office):
+    office.set_counter_open(2, True, actor="canbo2")
+    office.issue_ticket(lane="A")
+    office.issue_ticket(lane="A")
+    panel = QueuePanel(office, 1, "canbo1")
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: panel.state is not None and panel.state.waiting_total == 2
+                    and not panel.reloader.busy, timeout=5000)
+    loads: list[int] = []
+    load = panel.reloader.load
+    panel.reloader.load = lambda: (loads.append(1), load())[1]
+
+    office.call_next(2, actor="canbo2")  # the waiting list shrinks: reload
+    qtbot.waitUntil(lambda: panel.state.waiting_total == 1 and not panel.reloader.busy, timeout=5000)
+    assert len(loads) == 1
+    office.recall(2, actor="canbo2")
+    office.start_serving(2, actor="canbo2")
+    office.finish_ticket(2, actor="canbo2")
+    qtbot.wait(300)
+    assert len(loads) == 1  # counter 2's own ticket: nothing on counter 1's panel changed
+
+    office.call_next(1, actor="canbo1")
+    qtbot.waitUntil(lambda: panel.state.current is not None and not panel.reloader.busy, timeout=5000)
+    office.start_serving(1, actor="canbo1")  # its own steps still reload it
+    qtbot.waitUntil(lambda: panel.state.current.state == "serving", timeout=5000)
+    assert len(loads) == 3

@@ -17,20 +17,24 @@ from typing import Any
 from counter_app.events import OfficeEvent, QueueChanged
 from counter_app.lan_office import LanOffice
 from ui.board import POLL_MS as BOARD_POLL_MS
+from ui.queue_panel import OTHER_COUNTERS_OWN_STEPS
 from ui.queue_panel import POLL_MS as PANEL_POLL_MS
 
 
 class Screen(threading.Thread):
-    def __init__(self, office: LanOffice, load: Callable[[], Any], poll_ms: int, stop: threading.Event) -> None:
+    def __init__(self, office: LanOffice, load: Callable[[], Any], poll_ms: int, stop: threading.Event,
+                 counter_no: int | None = None) -> None:
         super().__init__(daemon=True)
-        self.load, self.poll_s, self.stop = load, poll_ms / 1000, stop
+        self.load, self.poll_s, self.stop, self.counter_no = load, poll_ms / 1000, stop, counter_no
         self.reloads = self.failures = 0
         self._dirty = threading.Event()
         office.subscribe(self._on_event)
 
     def _on_event(self, event: OfficeEvent) -> None:
-        if isinstance(event, QueueChanged):
-            self._dirty.set()
+        if not isinstance(event, QueueChanged):
+            return
+        if self.counter_no is None or event.counter_no == self.counter_no or event.step not in OTHER_COUNTERS_OWN_STEPS:
+            self._dirty.set()  # as QueuePanel._on_event decides
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -62,7 +66,7 @@ def run_screens(url: str, tokens: dict[str, str], counters: int, boards: list[st
     offices, screens = [], []
     for no in range(1, counters + 1):
         office = LanOffice(url, tokens[f"quay-{no}"])
-        screens.append(Screen(office, lambda o=office, n=no: o.counter_queue(n), PANEL_POLL_MS, halt))
+        screens.append(Screen(office, lambda o=office, n=no: o.counter_queue(n), PANEL_POLL_MS, halt, no))
         offices.append(office)
     for name in boards:
         office = LanOffice(url, tokens[name])

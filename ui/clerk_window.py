@@ -40,6 +40,8 @@ HUB_EMBEDDED = "Máy chủ văn phòng: chạy trong máy này"
 def hub_label(url: str) -> str:
     """The status-bar text of a PC that works at the office hub over the LAN."""
     return f"Máy chủ văn phòng: {url.split('://', 1)[-1]}"
+
+
 class ClerkWindow(QMainWindow):
     def __init__(self, office: Office, info: OfficeInfo, session: SessionView, *,
                  hub_label: str = HUB_EMBEDDED, sync_label: str = SYNC_NOT_SET) -> None:

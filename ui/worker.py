@@ -146,17 +146,12 @@ class Reloader(QObject):
         self.busy, self._again = True, False
         if self._timer.isActive():
             self._timer.start()  # the next poll is a full interval after this reload
-        self.runner.run(self.load, self._done, self._failed)
+        self.runner.run(self.load, lambda result: self._finished(self.on_done, result),
+                        lambda exc: self._finished(self.on_error, exc))
 
-    def _done(self, result: Any) -> None:
+    def _finished(self, show: Callable[[Any], None], answer: Any) -> None:
         self.busy = False
-        self.on_done(result)
-        if self._again:
-            self._start()
-
-    def _failed(self, exc: Exception) -> None:
-        self.busy = False
-        self.on_error(exc)
+        show(answer)
         if self._again:
             self._start()
 

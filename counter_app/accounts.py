@@ -23,7 +23,7 @@ from sqlmodel import Session, col, select
 from counter_app import audit
 from counter_app.account_views import MIN_PASSWORD, AccountIn, AccountView, Role, SessionView
 from counter_app.clock import aware
-from counter_app.errors import InvalidInput, OfficeError
+from counter_app.errors import Forbidden, InvalidInput, SignInFailed
 from counter_app.store.models import Account, ClerkSession
 
 log = logging.getLogger(__name__)
@@ -39,14 +39,6 @@ _hasher = PasswordHasher()
 def _dummy_hash() -> str:
     """Verified against when the username does not exist, so a wrong name takes as long as a wrong password."""
     return _hasher.hash("not a password of anyone")
-
-
-class Forbidden(OfficeError):
-    """The signed-in person's role does not allow the operation."""
-
-
-class SignInFailed(OfficeError):
-    """Wrong name or password, or the account is locked or disabled."""
 
 
 def hash_password(password: str) -> str:

@@ -37,6 +37,18 @@ class DuplicateSubmission(OfficeError):
         self.code = code
 
 
+class Forbidden(OfficeError):
+    """The signed-in person's role does not allow the operation."""
+
+
+class SignInFailed(OfficeError):
+    """Wrong name or password, or the account is locked or disabled."""
+
+
+class MachineRefused(OfficeError):
+    """A request without a valid machine token, or from a revoked machine."""
+
+
 class ConfigError(OfficeError):
     """The office is not set up, or its settings are wrong."""
 

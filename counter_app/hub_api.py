@@ -28,15 +28,17 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from counter_app import accounts, idempotency, machines
-from counter_app.accounts import Forbidden, SignInFailed
 from counter_app.clock_guard import ClockWrong
 from counter_app.errors import (
     AlreadyDone,
     DuplicateSubmission,
+    Forbidden,
     InvalidInput,
     InvalidTransition,
+    MachineRefused,
     NotFound,
     OfficeError,
+    SignInFailed,
 )
 from counter_app.hub_answers import Answers
 from counter_app.hub_events import Fanout
@@ -73,7 +75,7 @@ class Health(BaseModel):
 
 
 STATUS: list[tuple[type[OfficeError], int]] = [
-    (NotFound, 404), (Forbidden, 403), (SignInFailed, 401), (machines.MachineRefused, 401),
+    (NotFound, 404), (Forbidden, 403), (SignInFailed, 401), (MachineRefused, 401),
     (InvalidTransition, 409), (DuplicateSubmission, 409), (AlreadyDone, 409), (ClockWrong, 503),
 ]
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -97,6 +99,7 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
     store = office.store
     fanout = Fanout()
     answers = Answers(store)
+    store.add_before_commit(idempotency.record)  # a keyed request's key is filed with its change
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -173,7 +176,7 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
                 with store.read() as s:
                     machines.authenticate(s, token)
                 return True
-            except machines.MachineRefused:
+            except MachineRefused:
                 return False
 
         token = given.machine  # re-checked on each heartbeat

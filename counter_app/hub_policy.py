@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from counter_app.account_views import Role, SessionView
-from counter_app.accounts import Forbidden, SignInFailed
+from counter_app.errors import Forbidden, SignInFailed
 from counter_app.machines import MachineKind, MachineView
 from counter_app.remote_ops import RemoteOp
 

@@ -43,7 +43,7 @@ def pending(key: str, *, machine: str, operation: str, at: datetime) -> Iterator
 
 
 def record(session: Session) -> None:
-    """Called by the store before each write commits: the first write of a keyed request files its key."""
+    """The first write of a keyed request files its key (the hub registers this with `Store.add_before_commit`)."""
     request = _pending.get()
     if request is not None and not request.recorded:
         session.add(HubRequest(key=request.key, machine=request.machine, operation=request.operation,

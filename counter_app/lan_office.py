@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from counter_app import accounts, citizen_id, clock_guard, errors, machines
+from counter_app import citizen_id, clock_guard, errors
 from counter_app.account_views import SessionView
 from counter_app.errors import HubUnreachable, InvalidInput, OfficeError
 from counter_app.events import EventBus, HubConnection, Listener
@@ -38,7 +38,7 @@ TRANSIENT = (httpx.TransportError,)
 @functools.cache
 def _error_classes() -> dict[str, type[OfficeError]]:
     found: dict[str, type[OfficeError]] = {}
-    for module in (errors, accounts, citizen_id, clock_guard, machines):
+    for module in (errors, citizen_id, clock_guard):
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, OfficeError):
                 found[value.__name__] = value

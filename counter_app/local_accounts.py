@@ -8,6 +8,7 @@ from datetime import datetime
 
 from counter_app import accounts
 from counter_app.account_views import AccountIn, AccountView, SessionView
+from counter_app.errors import SignInFailed
 from counter_app.store import Store
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,7 @@ class LocalAccounts:
     def sign_in(self, username: str, password: str, *, counter_no: int | None = None) -> SessionView:
         with self.store.write() as s:
             result = accounts.sign_in(s, username, password, counter_no=counter_no, at=self._now())
-        if isinstance(result, accounts.SignInFailed):
+        if isinstance(result, SignInFailed):
             raise result  # after the commit: the failed attempt is counted
         return result
 

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 
 from counter_app import audit
 from counter_app.clock import TZ
-from counter_app.errors import InvalidInput, NotFound, OfficeError
+from counter_app.errors import InvalidInput, MachineRefused, NotFound
 from counter_app.store.models import Machine
 
 log = logging.getLogger(__name__)
@@ -42,10 +42,6 @@ class MachineView(BaseModel):
     counter_no: int | None
     created_at: datetime
     revoked_at: datetime | None
-
-
-class MachineRefused(OfficeError):
-    """A request without a valid machine token, or from a revoked machine."""
 
 
 def _hash(token: str) -> str:

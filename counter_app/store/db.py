@@ -6,7 +6,7 @@ import json
 import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,7 +19,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from counter_app import idempotency
 from counter_app.clock import now
 
 log = logging.getLogger(__name__)
@@ -86,6 +85,7 @@ class Store:
         self._write = write_engine
         self._read = read_engine
         self._writer = threading.RLock()
+        self._before_commit: list[Callable[[Session], None]] = []
 
     @classmethod
     def open(cls, path: Path | str, *, backup_before_upgrade: bool = True) -> Store:
@@ -138,6 +138,15 @@ class Store:
         log.info("backed up %s to %s before upgrading", self.path, target)
         return target
 
+    def add_before_commit(self, hook: Callable[[Session], None]) -> None:
+        """Run `hook(session)` inside every write transaction just before it commits (once per hook).
+
+        The hub files a request's idempotency key this way, in the same commit as the change; the store
+        itself knows nothing of the hub.
+        """
+        if hook not in self._before_commit:
+            self._before_commit.append(hook)
+
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A session in one IMMEDIATE transaction, committed on success, rolled back on any error.
@@ -149,7 +158,8 @@ class Store:
         with self._writer, Session(self._write, expire_on_commit=False) as session:
             try:
                 yield session
-                idempotency.record(session)
+                for hook in self._before_commit:
+                    hook(session)
                 session.commit()
             except BaseException:
                 session.rollback()

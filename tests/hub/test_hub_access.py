@@ -10,9 +10,9 @@ import httpx
 import pytest
 
 from counter_app import machines
-from counter_app.accounts import SYSTEM, Forbidden, SignInFailed
+from counter_app.accounts import SYSTEM
 from counter_app.clock import now
-from counter_app.errors import DuplicateSubmission, HubUnreachable, NotFound
+from counter_app.errors import DuplicateSubmission, Forbidden, HubUnreachable, MachineRefused, NotFound, SignInFailed
 from counter_app.events import HubConnection, QueueChanged
 from counter_app.lan_office import LanOffice
 from counter_app.remote_ops import operations
@@ -42,7 +42,7 @@ def test_every_request_needs_a_registered_machine(hub: Hub):
     wrong = httpx.post(f"{hub.url}/api/ops/info", json={}, headers={"Authorization": "Bearer not-a-token"})
     assert wrong.status_code == 401
     assert "chưa được đăng ký" in wrong.json()["message_vi"]
-    with pytest.raises(machines.MachineRefused):
+    with pytest.raises(MachineRefused):
         LanOffice(hub.url, "not-a-token").info()
     assert hub.client("bang-1").info().agency_code
 
@@ -67,7 +67,7 @@ def test_a_revoked_machine_is_refused_at_once_and_its_stream_closed(tmp_path):
         with store.write() as s:
             machines.revoke(s, "bang-1", at=now(), actor=SYSTEM)
         store.close()
-        with pytest.raises(machines.MachineRefused) as refused:
+        with pytest.raises(MachineRefused) as refused:
             board.queue_status()
         assert "thu hồi" in refused.value.message_vi
         deadline = time.monotonic() + 5

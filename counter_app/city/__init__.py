@@ -1,0 +1,1 @@
+"""What goes to the city centre (the outbox) and what comes back from it (changes)."""

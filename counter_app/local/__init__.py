@@ -1,0 +1,1 @@
+"""`LocalOffice`: the `Office` interface over the services, in this process (the embedded hub)."""

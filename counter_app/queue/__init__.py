@@ -1,0 +1,1 @@
+"""The queue services: tickets, calls and the figures screens show."""

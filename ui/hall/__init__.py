@@ -1,0 +1,1 @@
+"""The hall's public screens: the kiosk, the queue board with its voice."""

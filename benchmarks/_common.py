@@ -5,7 +5,8 @@ from __future__ import annotations
 import statistics
 from pathlib import Path
 
-from counter_app import catalog, office_setup
+from counter_app import office_setup
+from counter_app.dossiers import catalog
 from counter_app.store import Store
 
 

@@ -27,18 +27,18 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from benchmarks import bench_search
 from benchmarks._common import figures, fresh_office
 from counter_app import accounts
-from counter_app.account_views import AccountIn, Role
-from counter_app.list_views import DossierQuery
-from counter_app.local_office import LocalOffice
+from counter_app.local.office import LocalOffice
 from counter_app.store import Store
-from counter_app.views import ApplicantIn
+from counter_app.views.accounts import AccountIn, Role
+from counter_app.views.dossiers import ApplicantIn
+from counter_app.views.lists import DossierQuery
 
 PASSWORD = "bench-2026-mk"
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _staff(store: Store) -> None:
-    from counter_app.clock import now
+    from counter_app.rules.clock import now
 
     with store.write() as s:
         for name, role in (("canbo1", Role.CLERK), ("canbo2", Role.CLERK), ("totruong", Role.SUPERVISOR)):
@@ -101,7 +101,7 @@ def cold_start(path: Path, runs: int = 3) -> None:
 def list_steps(path: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from ui.dossier_list import DossierListModel
+    from ui.desk.dossier_list import DossierListModel
 
     app = QApplication.instance() or QApplication(sys.argv)
     office = LocalOffice(Store.open(path, backup_before_upgrade=False))
@@ -140,9 +140,9 @@ def list_steps(path: Path) -> None:
 def save_to_receipt(runs: int = 20) -> None:
     from PySide6.QtWidgets import QApplication
 
-    from counter_app.print_views import PrinterConfig
+    from counter_app.views.printing import PrinterConfig
     from printers import job_render
-    from ui.intake_form import IntakeFormWidget
+    from ui.desk.intake_form import IntakeFormWidget
 
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:

@@ -26,7 +26,7 @@ import httpx
 from benchmarks._common import figures
 from benchmarks.hub_screens import run_screens
 from counter_app.events import OfficeEvent, QueueChanged
-from counter_app.lan_office import LanOffice
+from counter_app.lan.office import LanOffice
 from tests.conftest import STAFF_PASSWORD
 from tests.hub.conftest import Hub, prepare_store, serve_every_lane
 

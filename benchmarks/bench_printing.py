@@ -13,9 +13,9 @@ from pathlib import Path
 
 from benchmarks._common import figures, fresh_office
 from counter_app import accounts
-from counter_app.local_office import LocalOffice
-from counter_app.print_views import PrinterConfig, PrintRequest, PrintSettings
-from counter_app.views import ApplicantIn, IntakeForm
+from counter_app.local.office import LocalOffice
+from counter_app.views.dossiers import ApplicantIn, IntakeForm
+from counter_app.views.printing import PrinterConfig, PrintRequest, PrintSettings
 from printers import escpos_output, job_render, slips, thermal_render
 from printers.forms import dossier_forms
 

@@ -18,9 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import figures, fresh_office
 
-from counter_app import queue_service
-from counter_app.clock import TZ
-from counter_app.local_office import LocalOffice
+from counter_app.local.office import LocalOffice
+from counter_app.queue import service as queue_service
+from counter_app.rules.clock import TZ
 from counter_app.store.models import Counter
 from printers import escpos_output, slips, thermal_render
 

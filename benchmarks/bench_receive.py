@@ -17,11 +17,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import figures, fresh_office
 
-from counter_app import intake, office_setup
-from counter_app.clock import now
+from counter_app import office_setup
 from counter_app.demo import WEIGHTS, _person
-from counter_app.local_office import LocalOffice
-from counter_app.views import IntakeForm
+from counter_app.dossiers import intake
+from counter_app.local.office import LocalOffice
+from counter_app.rules.clock import now
+from counter_app.views.dossiers import IntakeForm
 
 
 def main(n: int = 500) -> None:

@@ -31,12 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import figures, fresh_office
 
 from counter_app.demo import _person
-from counter_app.local_office import LocalOffice
-from counter_app.search import search_ids
-from counter_app.search_text import dossier_search_text
+from counter_app.dossiers.search import search_ids
+from counter_app.local.office import LocalOffice
+from counter_app.rules.search_text import dossier_search_text
+from counter_app.rules.textfold import fold
 from counter_app.store import Store
-from counter_app.textfold import fold
-from counter_app.views import IntakeForm
+from counter_app.views.dossiers import IntakeForm
 
 CACHE = Path(__file__).resolve().parent / ".cache"
 START = date(2023, 11, 1)

@@ -33,12 +33,12 @@ from sqlalchemy.orm import Session
 from sqlmodel import select as hub_select
 
 from benchmarks._common import fresh_office
-from counter_app import outbox
-from counter_app.clock import now
-from counter_app.local_office import LocalOffice
+from counter_app.city import outbox
+from counter_app.local.office import LocalOffice
+from counter_app.rules.clock import now
 from counter_app.store import Store
 from counter_app.store.models import Dossier
-from counter_app.views import IntakeForm
+from counter_app.views.dossiers import IntakeForm
 from sync.client import SyncClient
 from sync.server import crud
 from sync.server.db import make_engine, migrate

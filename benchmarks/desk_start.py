@@ -27,11 +27,11 @@ def main() -> None:
     db, username, password, started = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
     from PySide6.QtWidgets import QApplication
 
-    from counter_app.list_views import DossierQuery
-    from counter_app.local_office import LocalOffice
+    from counter_app.local.office import LocalOffice
     from counter_app.store import Store
-    from ui import clerk_style
-    from ui.clerk_window import ClerkWindow
+    from counter_app.views.lists import DossierQuery
+    from ui.desk import clerk_style
+    from ui.desk.clerk_window import ClerkWindow
 
     app = QApplication(sys.argv)
     clerk_style.apply_font(app)

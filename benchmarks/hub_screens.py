@@ -1,6 +1,6 @@
 """What the counters' queue panels and the boards ask of the hub, for `bench_hub`, in a process of their own.
 
-Each screen follows the hub's event stream and reloads as `ui.worker.Reloader` does: on a queue event,
+Each screen follows the hub's event stream and reloads as `ui.common.worker.Reloader` does: on a queue event,
 at most one reload in flight and one more if events came meanwhile, and a poll only after a quiet
 interval (the panel's and the board's own `POLL_MS`). Running them in their own process keeps their
 work from queueing on the GIL of the process that measures the calls.
@@ -15,10 +15,10 @@ from multiprocessing.synchronize import Event as ProcessEvent
 from typing import Any
 
 from counter_app.events import OfficeEvent, QueueChanged
-from counter_app.lan_office import LanOffice
-from ui.board import POLL_MS as BOARD_POLL_MS
-from ui.queue_panel import OTHER_COUNTERS_OWN_STEPS
-from ui.queue_panel import POLL_MS as PANEL_POLL_MS
+from counter_app.lan.office import LanOffice
+from ui.desk.queue_panel import OTHER_COUNTERS_OWN_STEPS
+from ui.desk.queue_panel import POLL_MS as PANEL_POLL_MS
+from ui.hall.board import POLL_MS as BOARD_POLL_MS
 
 
 class Screen(threading.Thread):

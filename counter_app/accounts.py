@@ -21,10 +21,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select
 
 from counter_app import audit
-from counter_app.account_views import MIN_PASSWORD, AccountIn, AccountView, Role, SessionView
-from counter_app.clock import aware
 from counter_app.errors import Forbidden, InvalidInput, SignInFailed
+from counter_app.rules.clock import aware
 from counter_app.store.models import Account, ClerkSession
+from counter_app.views.accounts import MIN_PASSWORD, AccountIn, AccountView, Role, SessionView
 
 log = logging.getLogger(__name__)
 

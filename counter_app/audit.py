@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from counter_app.canonical import dumps
-from counter_app.clock import aware
+from counter_app.rules.canonical import dumps
+from counter_app.rules.clock import aware
 from counter_app.store.models import Event
 
 GENESIS = bytes(32)

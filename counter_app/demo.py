@@ -13,17 +13,20 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from counter_app import accounts, catalog, dossier_actions, intake, office_setup, print_jobs
-from counter_app.account_views import AccountIn, Role
-from counter_app.clock import TZ, now
+from counter_app import accounts, office_setup
+from counter_app.dossiers import actions as dossier_actions
+from counter_app.dossiers import catalog, intake
 from counter_app.errors import OfficeError
-from counter_app.lifecycle import Status
-from counter_app.local_office import LocalOffice
-from counter_app.print_views import PrinterConfig
+from counter_app.local.office import LocalOffice
+from counter_app.printing import jobs as print_jobs
+from counter_app.rules.clock import TZ, now
+from counter_app.rules.lifecycle import Status
+from counter_app.rules.workcal import WorkCalendar
 from counter_app.store import Store
 from counter_app.store.models import OfficeRow, Procedure
-from counter_app.views import ApplicantIn, DocumentIn, IntakeForm
-from counter_app.workcal import WorkCalendar
+from counter_app.views.accounts import AccountIn, Role
+from counter_app.views.dossiers import ApplicantIn, DocumentIn, IntakeForm
+from counter_app.views.printing import PrinterConfig
 
 DEMO_WARD_CODE = 73  # Phường Cửa Nam, Thành phố Hà Nội
 DEMO_AGENCY_CODE = "000.00.73.H26"  # a demo value, not an official code

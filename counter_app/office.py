@@ -1,7 +1,7 @@
 """`Office`: the one interface through which screens (and later the hub's API) reach the office.
 
 Two implementations: `LocalOffice` (in this process, over the store) and, later, a LAN client
-of the hub. Every method returns plain data from `counter_app.views`; writes also announce a
+of the hub. Every method returns plain data from `counter_app.views.dossiers`; writes also announce a
 typed event from `counter_app.events` once committed.
 """
 
@@ -12,21 +12,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
 
-from counter_app.account_views import AccountIn, AccountView, SessionView
 from counter_app.audit import ChainReport
 from counter_app.events import Listener
-from counter_app.list_views import DailyReport, DossierPage, DossierQuery, KnownApplicant, ListCursor
-from counter_app.print_views import (
-    PrinterConfig,
-    PrinterView,
-    PrintJobView,
-    PrintRequest,
-    PrintSettings,
-    RegisterEntry,
-)
-from counter_app.queue_views import CallView, CounterQueue, QueueStatus, TicketView
-from counter_app.sync_views import SyncStatus
-from counter_app.views import (
+from counter_app.views.accounts import AccountIn, AccountView, SessionView
+from counter_app.views.dossiers import (
     DocumentIn,
     DossierDetail,
     DossierSummary,
@@ -34,6 +23,17 @@ from counter_app.views import (
     OfficeInfo,
     ProcedureInfo,
 )
+from counter_app.views.lists import DailyReport, DossierPage, DossierQuery, KnownApplicant, ListCursor
+from counter_app.views.printing import (
+    PrinterConfig,
+    PrinterView,
+    PrintJobView,
+    PrintRequest,
+    PrintSettings,
+    RegisterEntry,
+)
+from counter_app.views.queue import CallView, CounterQueue, QueueStatus, TicketView
+from counter_app.views.sync import SyncStatus
 
 
 class Office(Protocol):

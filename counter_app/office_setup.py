@@ -10,10 +10,10 @@ from sqlmodel import Session, col, select
 from vietnam_provinces import Province, ProvinceCode, Ward, WardCode
 
 from counter_app import audit
-from counter_app.clock import now
 from counter_app.errors import ConfigError, InvalidInput, NotFound
+from counter_app.rules.clock import now
+from counter_app.rules.workcal import OfficeHours, WorkCalendar
 from counter_app.store.models import CalendarDay, Counter, Lane, OfficeRow
-from counter_app.workcal import OfficeHours, WorkCalendar
 
 _AGENCY = re.compile(r"[0-9A-Z]{1,4}(\.[0-9A-Z]{1,4}){1,4}")
 

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from counter_app.print_views import Connection, PrinterConfig
+from counter_app.views.printing import Connection, PrinterConfig
 from printers import faults, printer_status
 
 log = logging.getLogger(__name__)

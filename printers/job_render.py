@@ -14,9 +14,9 @@ from PIL import Image
 
 from counter_app.errors import NotFound
 from counter_app.office import Office
-from counter_app.print_views import JOB_KINDS, PrinterConfig, PrintJobView, PrintSettings, fits_printer
-from counter_app.queue_views import TicketView
-from counter_app.views import DossierDetail, EventView, OfficeInfo
+from counter_app.views.dossiers import DossierDetail, EventView, OfficeInfo
+from counter_app.views.printing import JOB_KINDS, PrinterConfig, PrintJobView, PrintSettings, fits_printer
+from counter_app.views.queue import TicketView
 from printers import escpos_output, faults, slips, thermal_render
 from printers.forms import dossier_forms, records
 

@@ -20,7 +20,7 @@ from typing import Protocol
 import serial
 
 from counter_app.errors import ConfigError
-from counter_app.queue_views import CallView
+from counter_app.views.queue import CallView
 
 log = logging.getLogger(__name__)
 

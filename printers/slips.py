@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from counter_app.citizen_id import mask_id
-from counter_app.display import fmt_date, fmt_datetime
-from counter_app.queue_views import TicketView
-from counter_app.views import DossierDetail, OfficeInfo
+from counter_app.rules.citizen_id import mask_id
+from counter_app.rules.display import fmt_date, fmt_datetime
+from counter_app.views.dossiers import DossierDetail, OfficeInfo
+from counter_app.views.queue import TicketView
 from printers.thermal_layout import QR, Block, Row, Rule, Space, Text
 
 VIETNAMESE_SAMPLE = (

@@ -17,11 +17,11 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from counter_app.clock import now
 from counter_app.errors import NotFound, OfficeError
 from counter_app.events import OfficeEvent, PrintChanged
 from counter_app.office import Office
-from counter_app.print_views import PrintJobView
+from counter_app.rules.clock import now
+from counter_app.views.printing import PrintJobView
 from printers import connections, faults, job_render
 
 log = logging.getLogger(__name__)

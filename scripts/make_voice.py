@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from ui.voice_script import SEGMENT_TEXT
+from ui.hall.voice_script import SEGMENT_TEXT
 
 OUT = Path(__file__).resolve().parents[1] / "ui" / "assets" / "voice"
 RATE = 22_050

@@ -17,10 +17,12 @@ from email.utils import parsedate_to_datetime
 import httpx
 from pydantic import ValidationError
 
-from counter_app import catalog, city_changes, outbox
 from counter_app.accounts import SYSTEM
-from counter_app.clock import now
+from counter_app.city import changes as city_changes
+from counter_app.city import outbox
+from counter_app.dossiers import catalog
 from counter_app.errors import OfficeError
+from counter_app.rules.clock import now
 from counter_app.store import Store
 from sync.protocol import (
     CHANGES_LIMIT,

@@ -12,10 +12,11 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 
-from counter_app import city_changes, outbox
-from counter_app.clock import now
+from counter_app.city import changes as city_changes
+from counter_app.city import outbox
 from counter_app.events import CatalogChanged, OfficeEvent, SyncRequested
-from counter_app.local_office import LocalOffice
+from counter_app.local.office import LocalOffice
+from counter_app.rules.clock import now
 from sync.client import SyncClient, SyncError
 
 log = logging.getLogger(__name__)

@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from counter_app import accounts, catalog, office_setup
-from counter_app.account_views import AccountIn, Role
-from counter_app.clock import TZ
-from counter_app.local_office import LocalOffice
+from counter_app import accounts, office_setup
+from counter_app.dossiers import catalog
+from counter_app.local.office import LocalOffice
+from counter_app.rules.clock import TZ
 from counter_app.store import Store
-from counter_app.views import ApplicantIn, IntakeForm
+from counter_app.views.accounts import AccountIn, Role
+from counter_app.views.dossiers import ApplicantIn, IntakeForm
 
 AGENCY = "000.00.73.H26"
 STAFF_PASSWORD = "matkhau-2026"

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, select
 
-from counter_app import catalog
-from counter_app.account_views import AccountIn, Role
 from counter_app.accounts import MAX_FAILED, SYSTEM
-from counter_app.cli import main
+from counter_app.cli.main import main
+from counter_app.dossiers import catalog
 from counter_app.errors import Forbidden, InvalidInput, SignInFailed
-from counter_app.print_views import PrinterConfig, PrintSettings
 from counter_app.store.models import Account, ClerkSession, Event
+from counter_app.views.accounts import AccountIn, Role
+from counter_app.views.printing import PrinterConfig, PrintSettings
 from tests.conftest import STAFF_PASSWORD, make_form
 
 

@@ -3,7 +3,7 @@ import sqlite3
 
 from sqlmodel import col, select
 
-from counter_app.canonical import sha256
+from counter_app.rules.canonical import sha256
 from counter_app.store.models import Event, Outbox
 from tests.conftest import make_form
 
@@ -77,7 +77,7 @@ def test_chain_detects_a_rewritten_hash(office):
 def test_prune_removes_only_ops_the_city_acknowledged_long_enough_ago(office, clock):
     from datetime import timedelta
 
-    from counter_app import outbox
+    from counter_app.city import outbox
 
     _walk(office)
     _walk(office)

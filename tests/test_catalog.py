@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from counter_app.catalog import bundled_catalog, parse_catalog
+from counter_app.dossiers.catalog import bundled_catalog, parse_catalog
 from counter_app.errors import InvalidInput
 from tests.conftest import make_form
 

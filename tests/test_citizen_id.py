@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from counter_app.citizen_id import CitizenIdError, mask_id, parse_qr
+from counter_app.rules.citizen_id import CitizenIdError, mask_id, parse_qr
 
 SEVEN = "001090012345|012345678|Nguyễn Văn Đức|15031990|Nam|Số 12 Hàng Bông, Cửa Nam, Hà Nội|01072021"
 SIX = "001190012345|Trần Thị Hương|02011990|Nữ|Số 3 Quán Sứ, Cửa Nam, Hà Nội|10082022"

@@ -4,11 +4,11 @@ import sys
 
 import pytest
 
-from counter_app.cli import main
+from counter_app.cli.main import main
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "counter_app.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "counter_app.cli.main", *args], capture_output=True, text=True,
                           timeout=120)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from counter_app.list_views import DossierQuery
+from counter_app.views.lists import DossierQuery
 from tests.conftest import make_form
 
 

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import select
 
-from counter_app.clock import TZ
-from counter_app.clock_guard import ClockWrong
 from counter_app.errors import DuplicateSubmission, InvalidInput, NotFound
-from counter_app.local_office import LocalOffice
+from counter_app.local.office import LocalOffice
+from counter_app.rules.clock import TZ
+from counter_app.rules.clock_guard import ClockWrong
 from counter_app.store import Store
 from counter_app.store.models import Dossier, Event, Outbox
 from tests.conftest import AGENCY, make_form
@@ -103,7 +103,7 @@ def test_duplicate_submission_names_the_first_dossier(office):
 
 
 def test_failure_after_the_dossier_row_rolls_everything_back(office, monkeypatch):
-    import counter_app.outbox as outbox_mod
+    import counter_app.city.outbox as outbox_mod
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")

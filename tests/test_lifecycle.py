@@ -2,10 +2,10 @@ from datetime import datetime
 
 import pytest
 
-from counter_app.clock import TZ
 from counter_app.errors import InvalidInput, InvalidTransition
-from counter_app.lifecycle import NEW, TRANSITIONS, Action, Status, allowed_actions, target
-from counter_app.views import DocumentIn
+from counter_app.rules.clock import TZ
+from counter_app.rules.lifecycle import NEW, TRANSITIONS, Action, Status, allowed_actions, target
+from counter_app.views.dossiers import DocumentIn
 from tests.conftest import make_form
 
 

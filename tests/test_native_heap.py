@@ -13,7 +13,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="gl
 # Eight threads allocate at the same time; glibc then reports one "Arena N:" block per arena in use.
 PROGRAM = """
 import ctypes, sys, threading
-from counter_app.native_heap import limit_malloc_arenas
+from counter_app.hub.native_heap import limit_malloc_arenas
 print(limit_malloc_arenas(2) if sys.argv[1] == "cap" else None, flush=True)
 libc = ctypes.CDLL(None)
 libc.malloc.restype = ctypes.c_void_p

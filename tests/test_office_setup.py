@@ -1,7 +1,7 @@
 import pytest
 
 from counter_app.errors import ConfigError, InvalidInput, NotFound
-from counter_app.local_office import LocalOffice
+from counter_app.local.office import LocalOffice
 from counter_app.office_setup import check_agency_code, find_ward, setup_office
 
 

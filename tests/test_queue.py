@@ -6,7 +6,7 @@ import pytest
 from sqlmodel import col, select
 
 from counter_app.errors import InvalidInput, InvalidTransition, NotFound
-from counter_app.local_office import LocalOffice
+from counter_app.local.office import LocalOffice
 from counter_app.store.models import Event, TicketCall
 
 

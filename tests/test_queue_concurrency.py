@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import datetime
 
-from counter_app.clock import TZ
-from counter_app.local_office import LocalOffice
+from counter_app.local.office import LocalOffice
+from counter_app.rules.clock import TZ
 from counter_app.store import Store
 from counter_app.store.models import Counter
 from tests.processes import run_together

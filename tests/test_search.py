@@ -1,6 +1,6 @@
 import pytest
 
-from counter_app.textfold import fold
+from counter_app.rules.textfold import fold
 from tests.conftest import make_form
 
 

@@ -9,8 +9,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, text
 from sqlmodel import SQLModel
 
-from counter_app.clock import TZ
-from counter_app.local_office import LocalOffice
+from counter_app.local.office import LocalOffice
+from counter_app.rules.clock import TZ
 from counter_app.store import Store
 from counter_app.store.db import _alembic_config
 from counter_app.store.types import AwareDateTime

@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from counter_app.clock import TZ
-from counter_app.workcal import OfficeHours, ProcedureTime, WorkCalendar, due_at
+from counter_app.rules.clock import TZ
+from counter_app.rules.workcal import OfficeHours, ProcedureTime, WorkCalendar, due_at
 
 SAME_DAY = ProcedureTime.same_day()
 

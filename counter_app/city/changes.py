@@ -14,7 +14,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from counter_app import audit
-from counter_app.lifecycle import Status
+from counter_app.rules.lifecycle import Status
 from counter_app.store.models import Dossier, SyncState
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from counter_app.canonical import dumps, sha256
 from counter_app.errors import NotFound
+from counter_app.rules.canonical import dumps, sha256
 from counter_app.store.models import Dossier, Event, Outbox
 
 

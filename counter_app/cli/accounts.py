@@ -10,12 +10,12 @@ import argparse
 import getpass
 import sys
 
-from counter_app.account_views import AccountIn, Role
 from counter_app.accounts import SYSTEM
-from counter_app.display import fmt_datetime
 from counter_app.errors import InvalidInput, NotFound
-from counter_app.local_office import LocalOffice
+from counter_app.local.office import LocalOffice
+from counter_app.rules.display import fmt_datetime
 from counter_app.store import Store
+from counter_app.views.accounts import AccountIn, Role
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

@@ -11,8 +11,8 @@ import json
 import os
 from pathlib import Path
 
-from counter_app.clock import now
 from counter_app.errors import ConfigError
+from counter_app.rules.clock import now
 
 DB_URL_ENV = "COUNTER_CITY_DB_URL"
 

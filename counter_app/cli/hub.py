@@ -10,11 +10,11 @@ import argparse
 import logging
 from types import FrameType
 
-from counter_app import machines
 from counter_app.accounts import SYSTEM
-from counter_app.clock import now
-from counter_app.display import fmt_datetime
 from counter_app.errors import ConfigError
+from counter_app.hub import machines
+from counter_app.rules.clock import now
+from counter_app.rules.display import fmt_datetime
 from counter_app.settings import Settings
 from counter_app.store import Store
 
@@ -66,9 +66,10 @@ def run_machines(args: argparse.Namespace, store: Store) -> int:
 def serve(settings: Settings, args: argparse.Namespace, store: Store) -> int:
     import uvicorn
 
-    from counter_app import cli_sync, native_heap
-    from counter_app.hub_api import create_hub_app
-    from counter_app.local_office import LocalOffice
+    from counter_app.cli import sync as cli_sync
+    from counter_app.hub import native_heap
+    from counter_app.hub.api import create_hub_app
+    from counter_app.local.office import LocalOffice
     from printers.spool import Spool
 
     host, port = listen_address(args.listen or settings.hub_listen)

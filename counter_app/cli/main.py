@@ -12,14 +12,20 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from counter_app import catalog, cli_accounts, cli_city, cli_hub, cli_printers, cli_sync, office_setup
+from counter_app import office_setup
 from counter_app.accounts import SYSTEM
-from counter_app.clock import aware, now
+from counter_app.cli import accounts as cli_accounts
+from counter_app.cli import city as cli_city
+from counter_app.cli import hub as cli_hub
+from counter_app.cli import printers as cli_printers
+from counter_app.cli import sync as cli_sync
+from counter_app.dossiers import catalog
 from counter_app.errors import ConfigError, OfficeError
 from counter_app.office import Office
+from counter_app.rules.clock import aware, now
+from counter_app.rules.workcal import OfficeHours
 from counter_app.settings import Settings, load_settings
 from counter_app.store import Store
-from counter_app.workcal import OfficeHours
 
 log = logging.getLogger("counter_app")
 
@@ -104,7 +110,7 @@ def _open(settings: Settings) -> Store:
 def _office(settings: Settings) -> Office:
     """The office this PC works at: the hub at `hub_url` over the LAN, or the embedded one-PC hub."""
     if settings.hub_url:
-        from counter_app.lan_office import LanOffice
+        from counter_app.lan.office import LanOffice
 
         if not settings.machine_token:
             raise ConfigError("hub_url set without machine_token",
@@ -112,7 +118,7 @@ def _office(settings: Settings) -> Office:
                               "bằng lệnh “counter-app machines add” trên máy chủ.")
         log.info("working at the office hub %s", settings.hub_url)
         return LanOffice(settings.hub_url, settings.machine_token)
-    from counter_app.local_office import LocalOffice
+    from counter_app.local.office import LocalOffice
 
     return LocalOffice(_open(settings))
 
@@ -125,15 +131,15 @@ def _spool_printers(settings: Settings) -> list[str] | None:
 
 
 def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
-    from counter_app.local_office import LocalOffice
-    from ui.app import run_clerk_app  # composition root: the one place the core reaches the screens
+    from counter_app.local.office import LocalOffice
+    from ui.desk.app import run_clerk_app  # composition root: the one place the core reaches the screens
 
     office = _office(settings)
     make_board = None
     if args.board:
-        from ui.announcer import Announcer
-        from ui.board import BoardWindow, place_on_screen
-        from ui.voice import SegmentLibrary
+        from ui.hall.announcer import Announcer
+        from ui.hall.board import BoardWindow, place_on_screen
+        from ui.hall.voice import SegmentLibrary
 
         def make_board() -> BoardWindow:  # called once the QApplication exists
             window = BoardWindow(office, announcer=Announcer(SegmentLibrary(settings.voice_dir)))
@@ -156,31 +162,31 @@ def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
-    from counter_app.local_office import LocalOffice
+    from counter_app.local.office import LocalOffice
 
     return cli_sync.run(settings, args, LocalOffice(_open(settings)))
 
 
 def _cmd_kiosk(settings: Settings, _args: argparse.Namespace) -> int:
-    from ui.kiosk import run_kiosk
+    from ui.hall.kiosk import run_kiosk
 
     return run_kiosk(_office(settings), preview_dir=settings.preview_dir, printers=_spool_printers(settings))
 
 
 def _cmd_board(settings: Settings, args: argparse.Namespace) -> int:
-    from ui.board import run_board
+    from ui.hall.board import run_board
 
     screen = args.screen if args.screen is not None else settings.board_screen
     return run_board(_office(settings), voice_dir=settings.voice_dir, screen=screen)
 
 
 def _cmd_queue(settings: Settings, args: argparse.Namespace) -> int:
-    from counter_app.local_office import LocalOffice
+    from counter_app.local.office import LocalOffice
 
     store = _open(settings)
     office = LocalOffice(store)
     if args.queue_command == "settings":
-        from counter_app import queue_service
+        from counter_app.queue import service as queue_service
 
         changes = {k: v for k, v in vars(args).items() if k in {
             "priority_streak_max", "ordinary_wait_max_min", "recalls_before_no_show", "default_service_min",
@@ -192,7 +198,7 @@ def _cmd_queue(settings: Settings, args: argparse.Namespace) -> int:
             print(f"{name} = {value}")
         return 0
     if args.queue_command == "counter-lanes":
-        from counter_app import queue_service
+        from counter_app.queue import service as queue_service
 
         with store.write() as s:
             counter = queue_service.set_counter_lanes(s, now(), args.counter, args.lanes.split(","), SYSTEM)
@@ -242,7 +248,7 @@ def _cmd_verify(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
-    from counter_app.local_office import LocalOffice
+    from counter_app.local.office import LocalOffice
 
     office = LocalOffice(_open(settings))
     if args.catalog_command == "import":
@@ -270,7 +276,7 @@ def _cmd_office(settings: Settings, args: argparse.Namespace) -> int:
         with store.write() as s:
             office_setup.get_office(s)
             office_setup.set_calendar_day(s, args.day, args.kind, args.note, actor=SYSTEM)
-    from counter_app.local_office import LocalOffice
+    from counter_app.local.office import LocalOffice
 
     info = LocalOffice(store).info()
     print(f"{info.name} — {info.ward_name}, {info.province_name} (mã {info.ward_code})")
@@ -279,7 +285,7 @@ def _cmd_office(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_due(settings: Settings, args: argparse.Namespace) -> int:
-    from counter_app.local_office import LocalOffice
+    from counter_app.local.office import LocalOffice
 
     office = LocalOffice(_open(settings))
     at = aware(args.at.replace(tzinfo=args.at.tzinfo or now().tzinfo)) if args.at else now()

@@ -9,9 +9,9 @@ import argparse
 
 from counter_app.accounts import SYSTEM
 from counter_app.errors import InvalidInput
-from counter_app.print_views import Connection, PrinterConfig, PrintRequest
 from counter_app.settings import Settings
 from counter_app.store import Store
+from counter_app.views.printing import Connection, PrinterConfig, PrintRequest
 
 TYPICAL_TICKET_BYTES = 9_600  # a 58 mm raster ticket (benchmarks/bench_printing.py)
 
@@ -64,7 +64,7 @@ def _ints(text: str) -> list[int]:
 
 
 def run(settings: Settings, args: argparse.Namespace, store: Store) -> int:
-    from counter_app.local_office import LocalOffice
+    from counter_app.local.office import LocalOffice
     from printers import connections, escpos_output
     from printers.spool import Spool
 

@@ -10,9 +10,9 @@ from datetime import time
 from typing import TYPE_CHECKING
 
 from counter_app.accounts import SYSTEM
-from counter_app.display import fmt_datetime
 from counter_app.errors import ConfigError
-from counter_app.local_office import LocalOffice
+from counter_app.local.office import LocalOffice
+from counter_app.rules.display import fmt_datetime
 from counter_app.settings import Settings
 
 if TYPE_CHECKING:

@@ -10,15 +10,15 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from counter_app import history
-from counter_app.catalog import procedure_time
-from counter_app.clock import aware
+from counter_app.dossiers import history
+from counter_app.dossiers.catalog import procedure_time
 from counter_app.errors import InvalidInput, NotFound
-from counter_app.lifecycle import Action, Status, target
 from counter_app.office_setup import get_office
+from counter_app.rules.clock import aware
+from counter_app.rules.lifecycle import Action, Status, target
+from counter_app.rules.workcal import WorkCalendar, due_at
 from counter_app.store.models import Dossier, DossierDocument, Procedure
-from counter_app.views import DocumentIn
-from counter_app.workcal import WorkCalendar, due_at
+from counter_app.views.dossiers import DocumentIn
 
 
 def get_dossier(session: Session, code: str) -> Dossier:

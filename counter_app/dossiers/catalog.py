@@ -16,10 +16,10 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 from sqlmodel import Session, col, select, update
 
 from counter_app import audit
-from counter_app.clock import now
 from counter_app.errors import InvalidInput, NotFound
+from counter_app.rules.clock import now
+from counter_app.rules.workcal import ProcedureTime
 from counter_app.store.models import CatalogVersion, Procedure
-from counter_app.workcal import ProcedureTime
 
 _CODE = re.compile(r"\d\.\d{6}")
 _VERSION = re.compile(r"\d+(\.\d+)*")

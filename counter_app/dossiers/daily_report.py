@@ -11,10 +11,10 @@ from datetime import date, datetime, time, timedelta
 from sqlmodel import Session, col, select
 
 from counter_app import accounts
-from counter_app.clock import TZ
-from counter_app.dossier_list import AWAITING_RESULT
-from counter_app.list_views import CountRow, DailyReport
+from counter_app.dossiers.listing import AWAITING_RESULT
+from counter_app.rules.clock import TZ
 from counter_app.store.models import Dossier, Event
+from counter_app.views.lists import CountRow, DailyReport
 
 # event kind -> the CountRow field it adds to
 COUNTED = {"dossier.receive": "received", "dossier.return_result": "returned", "dossier.refuse": "refused",

@@ -10,7 +10,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from counter_app import audit, outbox, search
+from counter_app import audit
+from counter_app.city import outbox
+from counter_app.dossiers import search
 from counter_app.store.models import Dossier, DossierDocument, DossierFee, Event
 
 # Events the city centre must know; every dossier action is one of them.

@@ -10,16 +10,16 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from counter_app import history, numbering
-from counter_app.catalog import active_procedure, procedure_time
-from counter_app.clock import aware
-from counter_app.contact import normalize_email, normalize_phone
+from counter_app.dossiers import history, numbering
+from counter_app.dossiers.catalog import active_procedure, procedure_time
 from counter_app.errors import DuplicateSubmission, InvalidInput
-from counter_app.lifecycle import NEW, Action, Status, target
 from counter_app.office_setup import get_office
+from counter_app.rules.clock import aware
+from counter_app.rules.contact import normalize_email, normalize_phone
+from counter_app.rules.lifecycle import NEW, Action, Status, target
+from counter_app.rules.workcal import WorkCalendar, due_at
 from counter_app.store.models import CatalogVersion, Dossier, DossierDocument, DossierFee, Procedure
-from counter_app.views import DocumentIn, IntakeForm
-from counter_app.workcal import WorkCalendar, due_at
+from counter_app.views.dossiers import DocumentIn, IntakeForm
 
 _PERSON_ID = re.compile(r"[0-9]{9}|[0-9]{12}")
 

@@ -14,14 +14,14 @@ from sqlalchemy import bindparam, func, tuple_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from counter_app import search
-from counter_app.clock import TZ
-from counter_app.dossier_queries import summary
-from counter_app.lifecycle import TERMINAL, Status
-from counter_app.list_views import DossierPage, DossierQuery, KnownApplicant, ListCursor
+from counter_app.dossiers import search
+from counter_app.dossiers.queries import summary
+from counter_app.rules.clock import TZ
+from counter_app.rules.lifecycle import TERMINAL, Status
 from counter_app.store.models import Dossier
 from counter_app.store.types import AwareDateTime
-from counter_app.views import ApplicantIn
+from counter_app.views.dossiers import ApplicantIn
+from counter_app.views.lists import DossierPage, DossierQuery, KnownApplicant, ListCursor
 
 PERIOD_DAYS = {"today": 0, "7d": 6, "30d": 29}
 SEARCH_CAP = 2000  # a text search looks at this many best matches, then filters them

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import text
 from sqlmodel import Session
 
-from counter_app.clock import aware
+from counter_app.rules.clock import aware
 
 _NEXT = text(
     "INSERT INTO sequence_counter(name, key, value) VALUES (:name, :key, 1) "

@@ -6,13 +6,13 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from counter_app import search
-from counter_app.clock import TZ
-from counter_app.dossier_actions import get_dossier
-from counter_app.lifecycle import Status, allowed_actions
-from counter_app.print_views import RegisterEntry
+from counter_app.dossiers import search
+from counter_app.dossiers.actions import get_dossier
+from counter_app.rules.clock import TZ
+from counter_app.rules.lifecycle import Status, allowed_actions
 from counter_app.store.models import Dossier, DossierDocument, DossierFee, Event
-from counter_app.views import DocumentView, DossierDetail, DossierSummary, EventView, FeeView
+from counter_app.views.dossiers import DocumentView, DossierDetail, DossierSummary, EventView, FeeView
+from counter_app.views.printing import RegisterEntry
 
 
 def _awaiting_result(d: Dossier) -> bool:

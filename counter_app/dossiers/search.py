@@ -7,9 +7,9 @@ import re
 from sqlalchemy import text
 from sqlmodel import Session
 
-from counter_app.search_text import dossier_search_text
+from counter_app.rules.search_text import dossier_search_text
+from counter_app.rules.textfold import tokens
 from counter_app.store.models import Dossier
-from counter_app.textfold import tokens
 
 _CODE_LIKE = re.compile(r"[0-9A-Za-z]+[.\-][0-9A-Za-z.\-]*")
 _DELETE = text("DELETE FROM dossier_search WHERE rowid = :id")

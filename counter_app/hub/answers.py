@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from counter_app import idempotency
+from counter_app.hub import idempotency
 from counter_app.store import Store
 
 log = logging.getLogger(__name__)

@@ -27,8 +27,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from counter_app import accounts, idempotency, machines
-from counter_app.clock_guard import ClockWrong
+from counter_app import accounts
 from counter_app.errors import (
     AlreadyDone,
     DuplicateSubmission,
@@ -40,11 +39,13 @@ from counter_app.errors import (
     OfficeError,
     SignInFailed,
 )
-from counter_app.hub_answers import Answers
-from counter_app.hub_events import Fanout
-from counter_app.hub_policy import Caller, actor_for
-from counter_app.local_office import LocalOffice
+from counter_app.hub import idempotency, machines
+from counter_app.hub.answers import Answers
+from counter_app.hub.events import Fanout
+from counter_app.hub.policy import Caller, actor_for
+from counter_app.local.office import LocalOffice
 from counter_app.remote_ops import RemoteOp, operations
+from counter_app.rules.clock_guard import ClockWrong
 
 log = logging.getLogger(__name__)
 

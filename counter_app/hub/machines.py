@@ -17,8 +17,8 @@ from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from counter_app import audit
-from counter_app.clock import TZ
 from counter_app.errors import InvalidInput, MachineRefused, NotFound
+from counter_app.rules.clock import TZ
 from counter_app.store.models import Machine
 
 log = logging.getLogger(__name__)

@@ -11,10 +11,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from counter_app.account_views import Role, SessionView
 from counter_app.errors import Forbidden, SignInFailed
-from counter_app.machines import MachineKind, MachineView
+from counter_app.hub.machines import MachineKind, MachineView
 from counter_app.remote_ops import RemoteOp
+from counter_app.views.accounts import Role, SessionView
 
 log = logging.getLogger(__name__)
 

@@ -22,12 +22,13 @@ from typing import Any
 
 import httpx
 
-from counter_app import citizen_id, clock_guard, errors
-from counter_app.account_views import SessionView
+from counter_app import errors
 from counter_app.errors import HubUnreachable, InvalidInput, OfficeError
 from counter_app.events import EventBus, HubConnection, Listener
-from counter_app.lan_events import OFFLINE_VI, EventStream
+from counter_app.lan.events import OFFLINE_VI, EventStream
 from counter_app.remote_ops import RemoteOp, operations
+from counter_app.rules import citizen_id, clock_guard
+from counter_app.views.accounts import SessionView
 
 log = logging.getLogger(__name__)
 

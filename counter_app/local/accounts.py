@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from counter_app import accounts
-from counter_app.account_views import AccountIn, AccountView, SessionView
 from counter_app.errors import SignInFailed
 from counter_app.store import Store
+from counter_app.views.accounts import AccountIn, AccountView, SessionView
 
 log = logging.getLogger(__name__)
 

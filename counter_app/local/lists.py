@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from counter_app import daily_report, dossier_list
-from counter_app.list_views import DailyReport, DossierPage, DossierQuery, KnownApplicant, ListCursor
+from counter_app.dossiers import daily_report
+from counter_app.dossiers import listing as dossier_list
 from counter_app.store import Store
+from counter_app.views.lists import DailyReport, DossierPage, DossierQuery, KnownApplicant, ListCursor
 
 
 class LocalLists:

@@ -10,32 +10,27 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from counter_app import (
-    accounts,
-    audit,
-    catalog,
-    clock_guard,
-    dossier_actions,
-    dossier_queries,
-    intake,
-    office_setup,
-    queue_figures,
-    queue_service,
-)
-from counter_app.account_views import Role
+from counter_app import accounts, audit, office_setup
 from counter_app.audit import ChainReport
-from counter_app.clock import aware, now
+from counter_app.dossiers import actions as dossier_actions
+from counter_app.dossiers import catalog, intake
+from counter_app.dossiers import queries as dossier_queries
 from counter_app.errors import OfficeError
 from counter_app.events import CatalogChanged, DossierChanged, EventBus, Listener, QueueChanged
-from counter_app.local_accounts import LocalAccounts
-from counter_app.local_lists import LocalLists
-from counter_app.local_printing import LocalPrinting
-from counter_app.local_sync import LocalSync
-from counter_app.queue_views import CallView, CounterQueue, QueueStatus, TicketView
+from counter_app.local.accounts import LocalAccounts
+from counter_app.local.lists import LocalLists
+from counter_app.local.printing import LocalPrinting
+from counter_app.local.sync import LocalSync
+from counter_app.queue import figures as queue_figures
+from counter_app.queue import service as queue_service
+from counter_app.rules import clock_guard
+from counter_app.rules.clock import aware, now
+from counter_app.rules.textfold import fold
+from counter_app.rules.workcal import due_at
 from counter_app.store import Store
 from counter_app.store.models import CatalogVersion, Dossier, Procedure, Ticket
-from counter_app.textfold import fold
-from counter_app.views import (
+from counter_app.views.accounts import Role
+from counter_app.views.dossiers import (
     DocumentIn,
     DossierDetail,
     DossierSummary,
@@ -43,7 +38,7 @@ from counter_app.views import (
     OfficeInfo,
     ProcedureInfo,
 )
-from counter_app.workcal import due_at
+from counter_app.views.queue import CallView, CounterQueue, QueueStatus, TicketView
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,14 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from counter_app import accounts, dossier_queries, print_jobs
-from counter_app.account_views import Role
+from counter_app import accounts
+from counter_app.dossiers import queries as dossier_queries
 from counter_app.events import EventBus, PrintChanged
-from counter_app.print_views import (
+from counter_app.printing import jobs as print_jobs
+from counter_app.store import Store
+from counter_app.store.models import PrintJob
+from counter_app.views.accounts import Role
+from counter_app.views.printing import (
     PrinterConfig,
     PrinterView,
     PrintJobView,
@@ -19,8 +23,6 @@ from counter_app.print_views import (
     PrintSettings,
     RegisterEntry,
 )
-from counter_app.store import Store
-from counter_app.store.models import PrintJob
 
 log = logging.getLogger(__name__)
 

@@ -6,11 +6,13 @@ import logging
 from collections.abc import Callable
 from datetime import datetime
 
-from counter_app import accounts, city_changes, outbox
-from counter_app.account_views import Role
+from counter_app import accounts
+from counter_app.city import changes as city_changes
+from counter_app.city import outbox
 from counter_app.events import EventBus, SyncChanged, SyncRequested
 from counter_app.store import Store
-from counter_app.sync_views import RejectedOp, SyncStatus
+from counter_app.views.accounts import Role
+from counter_app.views.sync import RejectedOp, SyncStatus
 
 log = logging.getLogger(__name__)
 

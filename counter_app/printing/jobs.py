@@ -15,7 +15,8 @@ from sqlmodel import Session, col, select
 
 from counter_app.errors import InvalidInput, NotFound
 from counter_app.office_setup import get_office
-from counter_app.print_views import (
+from counter_app.store.models import Printer, PrintJob
+from counter_app.views.printing import (
     JOB_KINDS,
     PURPOSES,
     PrinterConfig,
@@ -25,7 +26,6 @@ from counter_app.print_views import (
     PrintSettings,
     fits_printer,
 )
-from counter_app.store.models import Printer, PrintJob
 
 LEASE = timedelta(seconds=60)
 RETRY_STEPS_S = (2, 5, 10, 20, 30)  # then every 30 s: a printer with paper back should not wait long

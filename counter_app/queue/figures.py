@@ -8,11 +8,11 @@ from datetime import date
 from sqlalchemy import case
 from sqlmodel import Session, col, func, select
 
-from counter_app.clock import aware
-from counter_app.queue_rules import PRIORITY_LABELS, QueueSettings, TicketState
-from counter_app.queue_service import counter_lane_ids, current_ticket, day_start, get_counter, settings
-from counter_app.queue_views import CallView, CounterQueue, LaneStatus, QueueStatus, TicketView, WaitEstimate
+from counter_app.queue.service import counter_lane_ids, current_ticket, day_start, get_counter, settings
+from counter_app.rules.clock import aware
+from counter_app.rules.queue import PRIORITY_LABELS, QueueSettings, TicketState
 from counter_app.store.models import Counter, Lane, Ticket, TicketCall
+from counter_app.views.queue import CallView, CounterQueue, LaneStatus, QueueStatus, TicketView, WaitEstimate
 
 WAITING = TicketState.WAITING.value
 

@@ -17,12 +17,13 @@ from pydantic import ValidationError
 from sqlalchemy import insert, text
 from sqlmodel import Session, col, select
 
-from counter_app import audit, numbering
-from counter_app.catalog import active_procedure
-from counter_app.clock import TZ, aware
+from counter_app import audit
+from counter_app.dossiers import numbering
+from counter_app.dossiers.catalog import active_procedure
 from counter_app.errors import InvalidInput, InvalidTransition, NotFound
 from counter_app.office_setup import get_office
-from counter_app.queue_rules import (
+from counter_app.rules.clock import TZ, aware
+from counter_app.rules.queue import (
     AT_COUNTER,
     OPEN_STATES,
     PRIORITY_LABELS,

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from counter_app.clock import TZ
 from counter_app.errors import OfficeError
+from counter_app.rules.clock import TZ
 
 EARLIEST = datetime(2025, 7, 1, tzinfo=TZ)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from counter_app.textfold import fold
+from counter_app.rules.textfold import fold
 
 
 def dossier_search_text(

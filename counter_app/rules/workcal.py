@@ -20,7 +20,7 @@ from typing import Literal
 
 import holidays
 
-from counter_app.clock import TZ, aware
+from counter_app.rules.clock import TZ, aware
 
 WORKING_DAY = timedelta(hours=8)
 _SEARCH_LIMIT_DAYS = 3 * 366

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from counter_app.clock import now
+from counter_app.rules.clock import now
 
 log = logging.getLogger(__name__)
 

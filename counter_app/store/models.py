@@ -41,8 +41,8 @@ class OfficeRow(SQLModel, table=True):
     email: str = ""
     hours: list = _json([])  # [[weekday, "08:00", "12:00"], ...]
     same_day_cutoff: str = "15:00"
-    queue: dict = _json({})  # queue settings; see counter_app.queue_rules.QueueSettings
-    printing: dict = _json({})  # print settings; see counter_app.print_views.PrintSettings
+    queue: dict = _json({})  # queue settings; see counter_app.rules.queue.QueueSettings
+    printing: dict = _json({})  # print settings; see counter_app.views.printing.PrintSettings
     created_at: datetime = _dt()
 
 

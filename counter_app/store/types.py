@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.types import TypeDecorator
 
-from counter_app.clock import TZ, aware
+from counter_app.rules.clock import TZ, aware
 
 
 class AwareDateTime(TypeDecorator[datetime]):

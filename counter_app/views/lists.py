@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from counter_app.views import ApplicantIn, DossierSummary
+from counter_app.views.dossiers import ApplicantIn, DossierSummary
 
 PERIODS = {"today": "Hôm nay", "7d": "7 ngày qua", "30d": "30 ngày qua", "all": "Tất cả"}
 DUE_FILTERS = {"": "Mọi hạn trả", "overdue": "Quá hạn", "due_today": "Đến hạn hôm nay", "open": "Chưa trả kết quả"}

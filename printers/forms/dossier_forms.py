@@ -7,8 +7,8 @@ from datetime import datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from counter_app.display import fmt_date, fmt_money, fmt_time_formal
-from counter_app.views import DocumentView, DossierDetail, EventView, OfficeInfo
+from counter_app.rules.display import fmt_date, fmt_money, fmt_time_formal
+from counter_app.views.dossiers import DocumentView, DossierDetail, EventView, OfficeInfo
 from printers.forms.style import (
     build,
     copy_mark,

@@ -7,9 +7,9 @@ from datetime import date, datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from counter_app.display import fmt_date, fmt_datetime
-from counter_app.print_views import RegisterEntry
-from counter_app.views import DossierDetail, EventView, OfficeInfo
+from counter_app.rules.display import fmt_date, fmt_datetime
+from counter_app.views.dossiers import DossierDetail, EventView, OfficeInfo
+from counter_app.views.printing import RegisterEntry
 from printers.forms.style import (
     CENTER_ITALIC,
     TITLE,

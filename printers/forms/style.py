@@ -29,8 +29,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from counter_app.display import fmt_date_formal
-from counter_app.views import OfficeInfo
+from counter_app.rules.display import fmt_date_formal
+from counter_app.views.dossiers import OfficeInfo
 from printers.fonts import register_reportlab_fonts
 
 FONT = register_reportlab_fonts()

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from counter_app.clock import now
+from counter_app.rules.clock import now
 from sync.protocol import (
     CHANGES_LIMIT,
     MAX_BYTES,

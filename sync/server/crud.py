@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from counter_app.lifecycle import Action, Status, allowed
+from counter_app.rules.lifecycle import Action, Status, allowed
 from sync.protocol import Change, OpIn, OpResult
 from sync.server.models import CatalogVersion, ChangeRow, CityDossier, Credential, ReceivedOp
 

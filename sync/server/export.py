@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from counter_app.clock import TZ
+from counter_app.rules.clock import TZ
 from sync.server.models import CityDossier
 
 # How the result is collected (HinhThuc): 0 at the counter, 1 by public post.

@@ -11,11 +11,12 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from counter_app import catalog, office_setup
-from counter_app.clock import TZ
-from counter_app.local_office import LocalOffice
+from counter_app import office_setup
+from counter_app.dossiers import catalog
+from counter_app.local.office import LocalOffice
+from counter_app.rules.clock import TZ
 from counter_app.store import Store
-from counter_app.views import ApplicantIn, IntakeForm
+from counter_app.views.dossiers import ApplicantIn, IntakeForm
 
 TABLES_OF_0001 = ("office", "lane", "counter", "catalog_version", "procedure", "sequence_counter",
                   "dossier", "dossier_document", "dossier_fee", "event", "outbox")

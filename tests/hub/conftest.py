@@ -14,12 +14,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from counter_app import accounts, catalog, machines, office_setup
-from counter_app.account_views import AccountIn, Role
-from counter_app.clock import now
-from counter_app.lan_office import LanOffice
-from counter_app.queue_service import set_counter_lanes
+from counter_app import accounts, office_setup
+from counter_app.dossiers import catalog
+from counter_app.hub import machines
+from counter_app.lan.office import LanOffice
+from counter_app.queue.service import set_counter_lanes
+from counter_app.rules.clock import now
 from counter_app.store import Store
+from counter_app.views.accounts import AccountIn, Role
 from tests.conftest import _STAFF_HASH, AGENCY, add_staff
 from tests.sync.conftest import free_port
 
@@ -81,7 +83,7 @@ class Hub:
         settings.write_text(f'preview_dir = "{self.folder / "previews"}"\n', encoding="utf-8")
         log = open(self.folder / "hub.log", "ab")  # noqa: SIM115 - the process keeps it
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "counter_app.cli", "--db", str(self.db_path), "--settings", str(settings),
+            [sys.executable, "-m", "counter_app.cli.main", "--db", str(self.db_path), "--settings", str(settings),
              "serve", "--listen", f"127.0.0.1:{self.port}"],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1", "COUNTER_HUB_HEARTBEAT_S": str(self.heartbeat_s)})

@@ -9,13 +9,13 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from counter_app import machines
 from counter_app.accounts import SYSTEM
-from counter_app.clock import now
 from counter_app.errors import DuplicateSubmission, Forbidden, HubUnreachable, MachineRefused, NotFound, SignInFailed
 from counter_app.events import HubConnection, QueueChanged
-from counter_app.lan_office import LanOffice
+from counter_app.hub import machines
+from counter_app.lan.office import LanOffice
 from counter_app.remote_ops import operations
+from counter_app.rules.clock import now
 from counter_app.store import Store
 from tests.conftest import STAFF_PASSWORD, make_form
 from tests.hub.conftest import Hub, running_hub

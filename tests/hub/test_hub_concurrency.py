@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from counter_app.lan_office import LanOffice
+from counter_app.lan.office import LanOffice
 from tests.conftest import STAFF_PASSWORD, make_form
 from tests.hub.conftest import Hub, serve_every_lane
 from tests.processes import run_together

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from counter_app.clock import TZ
-from counter_app.queue_views import TicketView, WaitEstimate
-from counter_app.views import DocumentIn
+from counter_app.rules.clock import TZ
+from counter_app.views.dossiers import DocumentIn
+from counter_app.views.queue import TicketView, WaitEstimate
 from tests.conftest import make_form
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "printing"

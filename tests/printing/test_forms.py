@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from counter_app.print_views import PrintRequest
+from counter_app.views.printing import PrintRequest
 from printers.spool import Spool
 from tests.printing.decode import zbar
 
@@ -45,7 +45,7 @@ def _fonts(path) -> list[tuple[str, bool]]:
 @pytest.fixture
 def printed(office, dossiers, clock, tmp_path, shots):
     """Print every A4 form to files through the real spool; return a function giving a form's PDF path."""
-    from counter_app.print_views import PrinterConfig
+    from counter_app.views.printing import PrinterConfig
 
     office.save_printer(PrinterConfig(name="A4 quầy 1", kind="a4", purposes=["a4"]), actor="admin")
     requests = {

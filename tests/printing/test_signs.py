@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import serial
 
-from counter_app.clock import TZ
 from counter_app.errors import ConfigError
-from counter_app.print_views import Connection, PrinterConfig, PrintRequest
-from counter_app.queue_views import CallView
+from counter_app.rules.clock import TZ
+from counter_app.views.printing import Connection, PrinterConfig, PrintRequest
+from counter_app.views.queue import CallView
 from printers import signs, thermal_render
 from printers.spool import Spool
 from tests.printing.decode import raster_image

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from counter_app.local_office import LocalOffice
-from counter_app.print_views import Connection, PrinterConfig, PrintRequest
+from counter_app.local.office import LocalOffice
 from counter_app.store import Store
+from counter_app.views.printing import Connection, PrinterConfig, PrintRequest
 from printers import job_render, thermal_render
 from printers.spool import Spool
 from tests.conftest import make_form

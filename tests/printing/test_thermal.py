@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from counter_app.errors import ConfigError
-from counter_app.print_views import PrintSettings
+from counter_app.views.printing import PrintSettings
 from printers import escpos_output, slips, thermal_render
 from printers.thermal_layout import Row, Text
 from tests.printing.decode import CUT, ocr, raster_image, text_mode, zbar

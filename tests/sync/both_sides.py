@@ -8,8 +8,8 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from sqlmodel import select as hub_select
 
-from counter_app.clock import now
-from counter_app.local_office import LocalOffice
+from counter_app.local.office import LocalOffice
+from counter_app.rules.clock import now
 from counter_app.store.models import Event, Outbox
 from sync.server import crud
 from sync.server.models import ChangeRow, CityDossier, ReceivedOp

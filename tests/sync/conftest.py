@@ -17,7 +17,7 @@ import uvicorn
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from counter_app.clock import now
+from counter_app.rules.clock import now
 from sync.server import crud
 from sync.server.app import create_app
 from sync.server.db import make_engine, migrate

@@ -17,10 +17,11 @@ import uuid
 
 import httpx
 
-from counter_app import city_changes, outbox
-from counter_app.local_office import LocalOffice
+from counter_app.city import changes as city_changes
+from counter_app.city import outbox
+from counter_app.local.office import LocalOffice
 from counter_app.store import Store
-from counter_app.views import ApplicantIn, IntakeForm
+from counter_app.views.dossiers import ApplicantIn, IntakeForm
 from sync import client as sync_client
 
 PAUSE = 0.05

@@ -10,7 +10,7 @@ import time
 
 import httpx
 
-from counter_app.cli import main
+from counter_app.cli.main import main
 
 
 def _free_port() -> int:
@@ -26,7 +26,7 @@ def test_city_server_serves_and_credentials_work(tmp_path, capsys):
     assert len(token) >= 40
     port = _free_port()
     env = dict(os.environ, COUNTER_CITY_DB_URL=url)
-    server = subprocess.Popen([sys.executable, "-m", "counter_app.cli", "city-server", "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "counter_app.cli.main", "city-server", "--port", str(port)],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         base = f"http://127.0.0.1:{port}"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 from sqlmodel import select as hub_select
 
-from counter_app.canonical import sha256
+from counter_app.rules.canonical import sha256
 from counter_app.store.models import Outbox
 from sync.protocol import MAX_OPS
 from sync.server.models import CityDossier, ReceivedOp
@@ -121,7 +121,7 @@ def test_every_request_is_authenticated(city, office):
     with city.client(token) as http:
         assert http.post("/v1/admin/catalog", json={"version": "x", "catalog": {}}).status_code == 403
         assert http.post("/v1/sync/push", json={"ops": [_fake(i) for i in range(MAX_OPS + 1)]}).status_code == 422
-    from counter_app.clock import now
+    from counter_app.rules.clock import now
     from sync.server import crud
 
     with Session(city.engine) as s, s.begin():

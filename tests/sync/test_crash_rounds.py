@@ -15,7 +15,7 @@ import threading
 import time
 from pathlib import Path
 
-from counter_app.local_office import LocalOffice
+from counter_app.local.office import LocalOffice
 from counter_app.store import Store
 from sync.client import SyncClient
 from tests.conftest import AGENCY

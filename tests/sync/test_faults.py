@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlmodel import select as hub_select
 
-from counter_app.local_office import LocalOffice
+from counter_app.local.office import LocalOffice
 from counter_app.store.models import Outbox
 from sync.client import SyncClient, SyncError
 from sync.scheduler import SyncScheduler
@@ -73,7 +73,7 @@ def caught_up(office: LocalOffice, engine) -> bool:
     with Session(engine) as s:
         last = s.scalar(select(func.max(ChangeRow.seq))) or 0
     with office.store.read() as s:
-        from counter_app import city_changes
+        from counter_app.city import changes as city_changes
 
         cursor = city_changes.peek(s).cursor
     return office.sync_status().pending == 0 and cursor == last
@@ -134,7 +134,7 @@ def test_a_line_that_takes_only_small_requests_gets_smaller_batches_and_one_op_t
     big = codes[10]
     office.withdraw(big, reason="Công dân rút hồ sơ", actor="canbo1")  # a later op of the big one's dossier
     with office.store.write() as s:  # a scanner wrote a whole page of text into the op (it is hashed as is)
-        from counter_app.canonical import sha256
+        from counter_app.rules.canonical import sha256
 
         op = s.exec(hub_select(Outbox).where(Outbox.kind == "receive").order_by(Outbox.id).offset(10)).first()
         op.payload = op.payload.replace('"Người Dân 10"', '"Người Dân 10' + " " * 40_000 + '"')

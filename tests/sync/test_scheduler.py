@@ -22,7 +22,7 @@ def _wait(condition, timeout: float = 15) -> None:
 
 
 def test_the_queue_drains_when_the_city_comes_back_without_a_new_local_write(city_engine, ready_store):
-    from counter_app.local_office import LocalOffice
+    from counter_app.local.office import LocalOffice
 
     office = LocalOffice(ready_store)  # real time: the scheduler waits for real
     code = office.receive(make_form(), actor="canbo1").code
@@ -60,8 +60,8 @@ def test_the_queue_drains_when_the_city_comes_back_without_a_new_local_write(cit
 def test_when_the_next_round_is_planned(office, clock):
     from datetime import datetime
 
-    from counter_app import city_changes
-    from counter_app.clock import TZ
+    from counter_app.city import changes as city_changes
+    from counter_app.rules.clock import TZ
 
     scheduler = SyncScheduler(office, client=None, clock=clock)  # planning only reads the store
     at = clock()

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 from sqlmodel import select as hub_select
 
-from counter_app import city_changes, outbox
+from counter_app.city import changes as city_changes
+from counter_app.city import outbox
 from counter_app.store.models import Outbox
 from sync.client import SyncClient, SyncError
 from sync.server.models import CityDossier, ReceivedOp
@@ -119,7 +120,7 @@ def test_a_failed_round_is_recorded_in_vietnamese_and_the_next_one_recovers(city
 
 
 def test_a_catalog_published_by_the_city_is_pulled_and_activated(city, office, clock):
-    from counter_app import catalog
+    from counter_app.dossiers import catalog
 
     newer = catalog.bundled_catalog().model_copy(update={"version": "2027.1"})
     newer.procedures[0] = newer.procedures[0].model_copy(update={"name": "Đăng ký khai sinh (mẫu mới)"})

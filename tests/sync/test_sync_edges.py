@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from sqlmodel import col
 from sqlmodel import select as hub_select
 
-from counter_app import catalog
-from counter_app.canonical import dumps, sha256
-from counter_app.clock import now
-from counter_app.clock_guard import ClockWrong
+from counter_app.dossiers import catalog
 from counter_app.errors import NotFound
+from counter_app.rules.canonical import dumps, sha256
+from counter_app.rules.clock import now
+from counter_app.rules.clock_guard import ClockWrong
 from counter_app.store.models import Dossier, Outbox
 from sync.client import SyncClient
 from sync.server import crud

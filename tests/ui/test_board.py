@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui.announcer import Announcer
-from ui.board import BoardWindow
+from ui.hall.announcer import Announcer
+from ui.hall.board import BoardWindow
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 

@@ -9,13 +9,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QListWidget, QPlainTextEdit
 
-from counter_app.print_views import PrinterConfig
-from counter_app.views import DocumentIn
+from counter_app.views.dossiers import DocumentIn
+from counter_app.views.printing import PrinterConfig
 from tests.conftest import STAFF_PASSWORD, make_form, signed_in
-from ui.action_dialog import ActionDialog
-from ui.clerk_window import ClerkWindow
-from ui.dossier_detail import DossierDetailDialog
-from ui.sign_in import SignInDialog
+from ui.desk.action_dialog import ActionDialog
+from ui.desk.clerk_window import ClerkWindow
+from ui.desk.dossier_detail import DossierDetailDialog
+from ui.desk.sign_in import SignInDialog
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "clerk"
 SHOTS.mkdir(parents=True, exist_ok=True)

@@ -9,12 +9,12 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlmodel import func, select
 
-from counter_app.print_views import PrinterConfig
 from counter_app.store.models import Dossier
+from counter_app.views.printing import PrinterConfig
 from printers.spool import Spool
 from tests.conftest import make_form, signed_in
 from tests.ui.keys import type_text
-from ui.clerk_window import ClerkWindow
+from ui.desk.clerk_window import ClerkWindow
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "clerk"
 SHOTS.mkdir(parents=True, exist_ok=True)

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 
-from counter_app.print_views import PrinterConfig
+from counter_app.views.printing import PrinterConfig
 from printers.spool import Spool
-from ui.kiosk import KioskWindow, queue_ticket_print
+from ui.hall.kiosk import KioskWindow, queue_ticket_print
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 

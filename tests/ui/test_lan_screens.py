@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from counter_app.print_views import PrinterConfig
+from counter_app.views.printing import PrinterConfig
 from tests.conftest import STAFF_PASSWORD
 from tests.hub.conftest import Hub, running_hub
-from ui.announcer import Announcer
-from ui.board import BoardWindow
-from ui.clerk_window import ClerkWindow, hub_label
-from ui.kiosk import KioskWindow, queue_ticket_print
+from ui.desk.clerk_window import ClerkWindow, hub_label
+from ui.hall.announcer import Announcer
+from ui.hall.board import BoardWindow
+from ui.hall.kiosk import KioskWindow, queue_ticket_print
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "lan"
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from counter_app.print_views import Connection, PrinterConfig, PrintRequest
+from counter_app.views.printing import Connection, PrinterConfig, PrintRequest
 from printers.spool import Spool
 from tests.conftest import make_form, signed_in
-from ui.clerk_window import ClerkWindow
-from ui.print_jobs_dialog import PrintJobsDialog
+from ui.desk.clerk_window import ClerkWindow
+from ui.desk.print_jobs_dialog import PrintJobsDialog
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 

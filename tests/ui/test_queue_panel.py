@@ -6,10 +6,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 
-from counter_app.local_office import LocalOffice
+from counter_app.local.office import LocalOffice
 from tests.conftest import signed_in
-from ui.clerk_window import ClerkWindow
-from ui.queue_panel import POLL_MS, QueuePanel
+from ui.desk.clerk_window import ClerkWindow
+from ui.desk.queue_panel import POLL_MS, QueuePanel
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 

@@ -10,14 +10,15 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlmodel import col, select
 
-from counter_app import city_changes, outbox
+from counter_app.city import changes as city_changes
+from counter_app.city import outbox
 from counter_app.events import SyncRequested
 from counter_app.store.models import Outbox
 from sync.client import SyncClient, SyncError
 from tests.conftest import make_form, signed_in
-from ui.clerk_window import ClerkWindow
-from ui.sync_dialog import SyncDialog
-from ui.sync_text import SYNC_NOT_SET
+from ui.desk.clerk_window import ClerkWindow
+from ui.desk.sync_dialog import SyncDialog
+from ui.desk.sync_text import SYNC_NOT_SET
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "clerk"
 SHOTS.mkdir(parents=True, exist_ok=True)

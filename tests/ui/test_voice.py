@@ -10,8 +10,8 @@ from array import array
 
 import pytest
 
-from ui.voice import RATE, SegmentLibrary, VoiceError, read_mono16, wav_seconds
-from ui.voice_script import SEGMENT_TEXT, call_segments, label_segments, number_segments
+from ui.hall.voice import RATE, SegmentLibrary, VoiceError, read_mono16, wav_seconds
+from ui.hall.voice_script import SEGMENT_TEXT, call_segments, label_segments, number_segments
 
 
 def _words(segments: list[str]) -> str:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QThread
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from counter_app.events import EventBus, QueueChanged
-from ui.worker import Runner, follow_events
+from ui.common.worker import Runner, follow_events
 
 EVENT = QueueChanged(label="A001", state="waiting", step="issue")
 

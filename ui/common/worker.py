@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QDialog
 
 from counter_app.events import OfficeEvent
 from counter_app.office import Office
-from ui import gui_thread
+from ui.common import gui_thread
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ class Runner(QObject):
     """Runs a screen's office calls one at a time on a thread of its own and answers on the GUI thread.
 
     One call at a time keeps answers in the order asked. The thread holds a job only while it runs
-    it and hands back just a number (see `ui.gui_thread`): the job, its callbacks and the screen
+    it and hands back just a number (see `ui.common.gui_thread`): the job, its callbacks and the screen
     they reach stay with the GUI thread. Answers for a screen already deleted are dropped.
     """
 

@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.clock import TZ
-from counter_app.lifecycle import Action
 from counter_app.office import Office
-from counter_app.views import DocumentIn, DossierDetail
-from ui.messages import Banner
+from counter_app.rules.clock import TZ
+from counter_app.rules.lifecycle import Action
+from counter_app.views.dossiers import DocumentIn, DossierDetail
+from ui.common.messages import Banner
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from counter_app.errors import OfficeError
 from counter_app.office import Office
 from printers.spool import Spool
-from ui import clerk_style
-from ui.clerk_window import ClerkWindow, hub_label
-from ui.sign_in import SignInDialog
+from ui.desk import clerk_style
+from ui.desk.clerk_window import ClerkWindow, hub_label
+from ui.desk.sign_in import SignInDialog
 
 log = logging.getLogger(__name__)
 

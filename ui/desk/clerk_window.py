@@ -13,24 +13,24 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QPushButton, QTabWidget
 
-from counter_app.account_views import AccountView, Role, SessionView
 from counter_app.errors import OfficeError
 from counter_app.events import DossierChanged, HubConnection, OfficeEvent, PrintChanged, SyncChanged
 from counter_app.office import Office
-from counter_app.print_views import PrinterView, PrintRequest
-from counter_app.sync_views import SyncStatus
-from counter_app.views import DossierDetail, OfficeInfo
-from ui import clerk_style
-from ui.daily_view import DailyView
-from ui.dossier_detail import DossierDetailDialog
-from ui.dossier_list import DossierList
-from ui.intake_form import IntakeFormWidget
-from ui.messages import error_text
-from ui.print_jobs_dialog import PrintJobsDialog
-from ui.queue_panel import QueuePanel
-from ui.sync_dialog import SyncDialog
-from ui.sync_text import SYNC_NOT_SET, sync_text
-from ui.worker import Runner, follow_events
+from counter_app.views.accounts import AccountView, Role, SessionView
+from counter_app.views.dossiers import DossierDetail, OfficeInfo
+from counter_app.views.printing import PrinterView, PrintRequest
+from counter_app.views.sync import SyncStatus
+from ui.common.messages import error_text
+from ui.common.worker import Runner, follow_events
+from ui.desk import clerk_style
+from ui.desk.daily_view import DailyView
+from ui.desk.dossier_detail import DossierDetailDialog
+from ui.desk.dossier_list import DossierList
+from ui.desk.intake_form import IntakeFormWidget
+from ui.desk.print_jobs_dialog import PrintJobsDialog
+from ui.desk.queue_panel import QueuePanel
+from ui.desk.sync_dialog import SyncDialog
+from ui.desk.sync_text import SYNC_NOT_SET, sync_text
 
 log = logging.getLogger(__name__)
 

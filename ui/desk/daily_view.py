@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.display import fmt_clock, fmt_date_long
-from counter_app.list_views import CountRow, DailyReport
 from counter_app.office import Office
-from ui.messages import Banner, error_text
-from ui.worker import Runner
+from counter_app.rules.display import fmt_clock, fmt_date_long
+from counter_app.views.lists import CountRow, DailyReport
+from ui.common.messages import Banner, error_text
+from ui.common.worker import Runner
 
 FIGURES = (("received", "Tiếp nhận"), ("supplement", "Yêu cầu bổ sung"), ("refused", "Từ chối"),
            ("returned", "Trả kết quả"), ("due_today", "Đến hạn hôm nay"), ("overdue", "Quá hạn"))

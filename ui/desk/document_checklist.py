@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
 
-from counter_app.views import DocumentIn
+from counter_app.views.dossiers import DocumentIn
 
 COLUMNS = ("Nhận", "Tên giấy tờ", "Bắt buộc", "Bản\nchính", "Sao\nchứng thực", "Bản\nsao")
 HEADER_TIPS = ("Đã nhận giấy tờ này (dấu cách)", "", "", "Số bản chính", "Số bản sao có chứng thực", "Số bản sao chụp")

@@ -1,6 +1,6 @@
 """A dossier in full: its fields, documents and history, and only the actions its status allows.
 
-Each action asks for what it needs (`ui.action_dialog`), runs in a worker, then queues the slip that
+Each action asks for what it needs (`ui.desk.action_dialog`), runs in a worker, then queues the slip that
 goes with it; "In lại" queues any slip of the dossier again.
 """
 
@@ -26,15 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.citizen_id import mask_id
-from counter_app.display import fmt_date, fmt_datetime, fmt_money
-from counter_app.lifecycle import Action, Status
 from counter_app.office import Office
-from counter_app.print_views import JOB_KINDS, PrintRequest
-from counter_app.views import APPLICANT_TYPES, DossierDetail, EventView
-from ui.action_dialog import ACTIONS, ActionDialog, Perform
-from ui.messages import Banner, error_text
-from ui.worker import Runner
+from counter_app.rules.citizen_id import mask_id
+from counter_app.rules.display import fmt_date, fmt_datetime, fmt_money
+from counter_app.rules.lifecycle import Action, Status
+from counter_app.views.dossiers import APPLICANT_TYPES, DossierDetail, EventView
+from counter_app.views.printing import JOB_KINDS, PrintRequest
+from ui.common.messages import Banner, error_text
+from ui.common.worker import Runner
+from ui.desk.action_dialog import ACTIONS, ActionDialog, Perform
 
 log = logging.getLogger(__name__)
 

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.display import fmt_datetime
-from counter_app.lifecycle import STATUS_LABELS
-from counter_app.list_views import DUE_FILTERS, PERIODS, DossierPage, DossierQuery, ListCursor
 from counter_app.office import Office
-from counter_app.views import DossierSummary, ProcedureInfo
-from ui.messages import error_text
-from ui.worker import Runner
+from counter_app.rules.display import fmt_datetime
+from counter_app.rules.lifecycle import STATUS_LABELS
+from counter_app.views.dossiers import DossierSummary, ProcedureInfo
+from counter_app.views.lists import DUE_FILTERS, PERIODS, DossierPage, DossierQuery, ListCursor
+from ui.common.messages import error_text
+from ui.common.worker import Runner
 
 log = logging.getLogger(__name__)
 

@@ -31,18 +31,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.citizen_id import CitizenCard, parse_qr
-from counter_app.display import fmt_date, fmt_datetime, fmt_money
 from counter_app.errors import InvalidInput, OfficeError
-from counter_app.list_views import KnownApplicant
 from counter_app.office import Office
-from counter_app.print_views import PrintRequest
-from counter_app.views import APPLICANT_TYPES, ApplicantIn, DossierDetail, IntakeForm, ProcedureInfo
-from ui.document_checklist import DocumentChecklist
-from ui.messages import Banner, error_text
-from ui.procedure_picker import ProcedurePicker
-from ui.wedge import WedgeScanner
-from ui.worker import Runner
+from counter_app.rules.citizen_id import CitizenCard, parse_qr
+from counter_app.rules.display import fmt_date, fmt_datetime, fmt_money
+from counter_app.views.dossiers import APPLICANT_TYPES, ApplicantIn, DossierDetail, IntakeForm, ProcedureInfo
+from counter_app.views.lists import KnownApplicant
+from counter_app.views.printing import PrintRequest
+from ui.common.messages import Banner, error_text
+from ui.common.wedge import WedgeScanner
+from ui.common.worker import Runner
+from ui.desk.document_checklist import DocumentChecklist
+from ui.desk.procedure_picker import ProcedurePicker
 
 log = logging.getLogger(__name__)
 

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.display import fmt_datetime
 from counter_app.errors import OfficeError
 from counter_app.events import PrintChanged
 from counter_app.office import Office
-from counter_app.print_views import PRINTER_KINDS, PrinterView, PrintJobView, PrintRequest
-from ui.tables import read_only_table
-from ui.worker import Runner, refresh_while_open
+from counter_app.rules.display import fmt_datetime
+from counter_app.views.printing import PRINTER_KINDS, PrinterView, PrintJobView, PrintRequest
+from ui.common.tables import read_only_table
+from ui.common.worker import Runner, refresh_while_open
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from counter_app.office import Office
-from counter_app.textfold import fold
-from counter_app.views import ProcedureInfo
-from ui.worker import Runner
+from counter_app.rules.textfold import fold
+from counter_app.views.dossiers import ProcedureInfo
+from ui.common.worker import Runner
 
 log = logging.getLogger(__name__)
 

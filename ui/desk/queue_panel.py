@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.display import fmt_clock, fmt_minutes
 from counter_app.errors import OfficeError
 from counter_app.events import OfficeEvent, QueueChanged
 from counter_app.office import Office
-from counter_app.queue_views import CounterQueue, TicketView
-from ui.messages import error_text
-from ui.worker import Reloader, Runner, follow_events
+from counter_app.rules.display import fmt_clock, fmt_minutes
+from counter_app.views.queue import CounterQueue, TicketView
+from ui.common.messages import error_text
+from ui.common.worker import Reloader, Runner, follow_events
 
 log = logging.getLogger(__name__)
 

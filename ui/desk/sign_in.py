@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.account_views import SessionView
 from counter_app.office import Office
-from counter_app.views import OfficeInfo
-from ui import clerk_style
-from ui.messages import Banner, error_text
-from ui.worker import Runner
+from counter_app.views.accounts import SessionView
+from counter_app.views.dossiers import OfficeInfo
+from ui.common.messages import Banner, error_text
+from ui.common.worker import Runner
+from ui.desk import clerk_style
 
 log = logging.getLogger(__name__)
 

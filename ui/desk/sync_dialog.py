@@ -19,14 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.display import fmt_datetime
 from counter_app.events import SyncChanged
 from counter_app.office import Office
-from counter_app.sync_views import RejectedOp, SyncStatus
-from ui.messages import error_text
-from ui.sync_text import clock_warning, kind_label
-from ui.tables import read_only_table
-from ui.worker import Runner, refresh_while_open
+from counter_app.rules.display import fmt_datetime
+from counter_app.views.sync import RejectedOp, SyncStatus
+from ui.common.messages import error_text
+from ui.common.tables import read_only_table
+from ui.common.worker import Runner, refresh_while_open
+from ui.desk.sync_text import clock_warning, kind_label
 
 log = logging.getLogger(__name__)
 

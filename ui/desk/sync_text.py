@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from counter_app.display import fmt_datetime, fmt_span
-from counter_app.lifecycle import Action
-from counter_app.sync_views import SyncStatus
+from counter_app.rules.display import fmt_datetime, fmt_span
+from counter_app.rules.lifecycle import Action
+from counter_app.views.sync import SyncStatus
 
 SYNC_NOT_SET = "Đồng bộ thành phố: chưa cài đặt"
 

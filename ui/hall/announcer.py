@@ -1,6 +1,6 @@
 """Speaking calls on the board: one after another, each to its end, with Qt Multimedia.
 
-Each call becomes one WAV (ui.voice) played by a QMediaPlayer. The next call starts only when
+Each call becomes one WAV (ui.hall.voice) played by a QMediaPlayer. The next call starts only when
 the player reports the end of the current one; a watchdog a little longer than the recording
 moves on if the audio device never answers. On a PC without any audio output the queue still
 keeps time (each call "plays" for its length in silence) and the log says so once.
@@ -16,9 +16,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal
 from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 
-from counter_app.queue_views import CallView
-from ui.voice import SegmentLibrary, VoiceError, wav_seconds
-from ui.voice_script import call_segments
+from counter_app.views.queue import CallView
+from ui.hall.voice import SegmentLibrary, VoiceError, wav_seconds
+from ui.hall.voice_script import call_segments
 
 log = logging.getLogger(__name__)
 

@@ -15,16 +15,16 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from counter_app.clock import now
-from counter_app.display import fmt_clock, fmt_date_long
 from counter_app.errors import OfficeError
 from counter_app.events import OfficeEvent, QueueChanged
 from counter_app.office import Office
-from counter_app.queue_views import CallView, QueueStatus
-from ui.announcer import Announcer
-from ui.public_screen import PublicScreen
-from ui.voice import SegmentLibrary
-from ui.worker import Reloader, Runner, follow_events
+from counter_app.rules.clock import now
+from counter_app.rules.display import fmt_clock, fmt_date_long
+from counter_app.views.queue import CallView, QueueStatus
+from ui.common.worker import Reloader, Runner, follow_events
+from ui.hall.announcer import Announcer
+from ui.hall.public_screen import PublicScreen
+from ui.hall.voice import SegmentLibrary
 
 log = logging.getLogger(__name__)
 

@@ -26,16 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.clock import now
-from counter_app.display import fmt_clock, fmt_date_long
 from counter_app.errors import OfficeError
 from counter_app.office import Office
-from counter_app.print_views import PrintRequest
-from counter_app.queue_rules import PRIORITY_LABELS
-from counter_app.queue_views import QueueStatus, TicketView
+from counter_app.rules.clock import now
+from counter_app.rules.display import fmt_clock, fmt_date_long
+from counter_app.rules.queue import PRIORITY_LABELS
+from counter_app.views.printing import PrintRequest
+from counter_app.views.queue import QueueStatus, TicketView
 from printers.spool import Spool
-from ui.public_screen import PublicScreen
-from ui.worker import Runner
+from ui.common.worker import Runner
+from ui.hall.public_screen import PublicScreen
 
 log = logging.getLogger(__name__)
 

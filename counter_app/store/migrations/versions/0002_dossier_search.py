@@ -4,7 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-22
 
-The text is folded in Python (`counter_app.textfold.fold`) because SQLite's
+The text is folded in Python (`counter_app.rules.textfold.fold`) because SQLite's
 `remove_diacritics` leaves đ/Đ alone. Existing dossiers are indexed here, so an office
 upgrading from 0001 can search what it already holds.
 """
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from counter_app.search_text import dossier_search_text
+from counter_app.rules.search_text import dossier_search_text
 
 revision: str = "0002"
 down_revision: str | None = "0001"

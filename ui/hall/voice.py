@@ -16,7 +16,7 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-BUNDLED = Path(__file__).resolve().parent / "assets" / "voice"
+BUNDLED = Path(__file__).resolve().parents[1] / "assets" / "voice"  # ui/assets, packaged data
 RATE = 22_050
 GAP_S = 0.08  # between words
 PAUSE_S = 0.30  # after the chime and between the two halves of the sentence

@@ -243,7 +243,7 @@ class Ticket(SQLModel, table=True):
     label: str  # "A001": the lane prefix at issue and the day's number; never changes
     number: int
     lane_id: int = Field(foreign_key="lane.id")  # the lane it waits in now (changes on transfer)
-    priority: str = ""  # "" or a key of queue_rules.PRIORITY_LABELS
+    priority: str = ""  # "" or a key of rules.queue.PRIORITY_LABELS
     procedure_key: str = ""  # when the reception desk picked the procedure
     source: str = "kiosk"  # "kiosk" or "reception"
     state: str = "waiting"

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+
+from counter_app.rules.text import clean
 
 
 class DocumentIn(BaseModel):
@@ -17,6 +19,11 @@ class DocumentIn(BaseModel):
     copies: int = Field(ge=0, default=0)
     mandatory: bool = False
     provided: bool = True
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        return clean(value, field="document.name", field_vi="Tên giấy tờ", max_len=300)
 
 
 # Applicant types of the national record (LoaiDoiTuong), with the words the screens use.
@@ -32,6 +39,17 @@ class ApplicantIn(BaseModel):
     phone: str = ""
     email: str = ""
     address: str = ""
+
+    @field_validator("name", "representative", "id_number", "phone", "email", "address")
+    @classmethod
+    def _text(cls, value: str, info: ValidationInfo) -> str:
+        field_vi, max_len = APPLICANT_FIELDS[str(info.field_name)]
+        return clean(value, field=f"applicant.{info.field_name}", field_vi=field_vi, max_len=max_len)
+
+
+APPLICANT_FIELDS = {"name": ("Họ tên", 120), "representative": ("Người đại diện", 120),
+                    "id_number": ("Số định danh", 20), "phone": ("Số điện thoại", 20),
+                    "email": ("Thư điện tử", 254), "address": ("Địa chỉ", 300)}
 
 
 class IntakeForm(BaseModel):
@@ -49,6 +67,17 @@ class IntakeForm(BaseModel):
     counter_no: int | None = None
     outcome: Literal["receive", "supplement", "refuse"] = "receive"
     reason: str = ""
+
+    @field_validator("submission_id", "procedure")
+    @classmethod
+    def _key(cls, value: str, info: ValidationInfo) -> str:
+        return clean(value, field=f"form.{info.field_name}", field_vi="Mã biểu mẫu", max_len=64)
+
+    @field_validator("summary", "reason")
+    @classmethod
+    def _prose(cls, value: str, info: ValidationInfo) -> str:
+        field_vi = {"summary": "Trích yếu", "reason": "Lý do"}[str(info.field_name)]
+        return clean(value, field=f"form.{info.field_name}", field_vi=field_vi, max_len=2000, multiline=True)
 
 
 class DocumentView(BaseModel):

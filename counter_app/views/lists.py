@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, field_validator
 
+from counter_app.rules.text import clean
 from counter_app.views.dossiers import ApplicantIn, DossierSummary
 
 PERIODS = {"today": "Hôm nay", "7d": "7 ngày qua", "30d": "30 ngày qua", "all": "Tất cả"}
@@ -22,6 +23,11 @@ class DossierQuery(BaseModel):
     due: Literal["", "overdue", "due_today", "open"] = ""
     clerk: str = ""  # username: "received by me"
     text: str = ""  # accent-insensitive search (code, name, ID, phone, address)
+
+    @field_validator("text")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        return clean(value, field="query.text", field_vi="Nội dung tìm", max_len=200)
 
 
 class ListCursor(BaseModel):

@@ -8,13 +8,11 @@ never accepted from a client over the network.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import logging
-import math
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -23,14 +21,15 @@ from sqlmodel import Session, col, select
 from counter_app import audit
 from counter_app.errors import Forbidden, InvalidInput, SignInFailed
 from counter_app.rules.clock import aware
-from counter_app.store.models import Account, ClerkSession
+from counter_app.rules.throttle import Throttle
+from counter_app.rules.workcal import OfficeHours, session_end
+from counter_app.store.models import Account, ClerkSession, OfficeRow
 from counter_app.views.accounts import MIN_PASSWORD, AccountIn, AccountView, Role, SessionView
 
 log = logging.getLogger(__name__)
 
 SYSTEM = "system"
-MAX_FAILED = 5  # attempts in a row before the account is locked
-LOCK_FOR = timedelta(minutes=15)
+REFUSED_VI = "Sai tên đăng nhập hoặc mật khẩu."
 
 _hasher = PasswordHasher()
 
@@ -86,6 +85,8 @@ def save(
         if account.username == actor and (value.role is not Role.ADMINISTRATOR or not value.active):
             raise InvalidInput("administrator demoting itself",
                                "Không thể tự hạ quyền hoặc tự khóa tài khoản quản trị đang dùng.")
+        if account.active and not value.active:
+            end_sessions(session, at=at, why=f"account {account.username} disabled", account_id=account.id)
         account.full_name, account.role, account.active = value.full_name, value.role.value, value.active
         if new_hash:
             account.password_hash = new_hash
@@ -101,67 +102,73 @@ def save(
 
 
 def sign_in(
-    session: Session, username: str, password: str, *, counter_no: int | None, at: datetime
+    session: Session, username: str, password: str, *, counter_no: int | None, at: datetime, machine: str = "",
+    throttle: Throttle | None = None,
 ) -> SessionView | SignInFailed:
-    """Check the password; five failures in a row lock the account for 15 minutes.
+    """Check the password; the session works only from `machine` ("" is the hub PC itself).
 
-    A refusal is returned, not raised, so the caller commits the failure count before raising it.
+    A wrong name, a wrong password, a disabled or a locked account get the same answer in the same time:
+    one argon2 verification each, nothing written. Failures slow down further tries of that name at that
+    machine (`throttle`), never the account at other machines, so nobody can lock a clerk out from afar.
+    A refusal is returned, not raised.
     """
+    key = (username.strip().lower(), machine)
+    wait = throttle.wait(key, at) if throttle is not None else 0
+    if wait:
+        log.warning("sign-in throttled at %s: %d s to wait", machine or "the hub PC", wait)
+        return SignInFailed("sign-in throttled", f"Đăng nhập sai nhiều lần trên máy này; xin thử lại sau {wait} giây.")
     account = get(session, username)
-    refused = SignInFailed(f"sign-in refused for {username!r}", "Sai tên đăng nhập hoặc mật khẩu.")
-    if account is None:
-        with contextlib.suppress(VerificationError):
-            _hasher.verify(_dummy_hash(), password)
-        log.warning("sign-in with unknown username %r", username)
-        return refused
-    if not account.active:
-        log.warning("sign-in to disabled account %s", account.username)
-        return SignInFailed(f"account {account.username} disabled",
-                           "Tài khoản này đã bị khóa. Xin liên hệ quản trị của bộ phận một cửa.")
-    if account.locked_until is not None and aware(account.locked_until) > at:
-        minutes = max(1, math.ceil((aware(account.locked_until) - at).total_seconds() / 60))
-        log.warning("sign-in to locked account %s", account.username)
-        return SignInFailed(f"account {account.username} locked until {account.locked_until}",
-                           f"Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Xin thử lại sau {minutes} phút.")
+    usable = account is not None and account.active and not (
+        account.locked_until is not None and aware(account.locked_until) > at)
     try:
-        _hasher.verify(account.password_hash, password)
+        _hasher.verify(account.password_hash if usable and account is not None else _dummy_hash(), password)
+        right = usable
     except (VerificationError, InvalidHashError):
-        account.failed_attempts += 1
-        if account.failed_attempts >= MAX_FAILED:
-            account.locked_until, account.failed_attempts = at + LOCK_FOR, 0
-            audit.append(session, at=at, actor=SYSTEM, subject=f"account:{account.username}",
-                         kind="account.locked", details={"minutes": int(LOCK_FOR.total_seconds() // 60)})
-            log.warning("account %s locked after %d failed sign-ins", account.username, MAX_FAILED)
-        session.add(account)
-        log.warning("wrong password for %s (%d in a row)", account.username, account.failed_attempts)
-        return refused
+        right = False
+    if not right or account is None:
+        if throttle is not None:
+            throttle.failed(key, at)
+        why = "unknown user name" if account is None else "wrong password" if usable else "account disabled or locked"
+        log.warning("sign-in refused at %s: %s%s", machine or "the hub PC", why,
+                    "" if account is None else f" ({account.username})")  # an unknown name may be a password
+        return SignInFailed("sign-in refused", REFUSED_VI)
+    if throttle is not None:
+        throttle.succeeded(key)
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = _hasher.hash(password)
-    account.failed_attempts, account.locked_until = 0, None
+    account.failed_attempts = 0
     session.add(account)
     token = secrets.token_urlsafe(32)
     session.add(ClerkSession(token_hash=_token_hash(token), account_id=account.id, counter_no=counter_no,
-                             started_at=at))
+                             machine=machine, started_at=at, ends_at=_session_end(session, at)))
     audit.append(session, at=at, actor=account.username, subject=f"account:{account.username}",
                  kind="account.signed_in", details={"counter": counter_no})
     log.info("%s signed in at counter %s", account.username, counter_no)
     return SessionView(token=token, username=account.username, full_name=account.full_name,
-                       role=Role(account.role), counter_no=counter_no, started_at=at)
+                       role=Role(account.role), counter_no=counter_no, started_at=at, machine=machine)
 
 
-def session_of(session: Session, token: str) -> SessionView:
-    """The open session of `token`, or `SignInFailed` (expired, signed out, or the account disabled).
+def _session_end(session: Session, at: datetime) -> datetime:
+    office = session.get(OfficeRow, 1)
+    hours = OfficeHours.from_rows(office.hours, office.same_day_cutoff) if office else OfficeHours.default()
+    return session_end(at, hours)
+
+
+def session_of(session: Session, token: str, *, at: datetime) -> SessionView:
+    """The open session of `token`, or `SignInFailed` (past its day's closing, signed out, account disabled).
 
     The hub asks this on every request of a clerk, so it is one plain SQL query.
     """
     row = session.connection().exec_driver_sql(
-        "SELECT a.username, a.full_name, a.role, s.counter_no, s.started_at FROM clerk_session s "
-        "JOIN account a ON a.id = s.account_id WHERE s.token_hash = ? AND s.ended_at IS NULL AND a.active",
-        (_token_hash(token),)).first()
+        "SELECT a.username, a.full_name, a.role, s.counter_no, s.started_at, s.machine, s.ends_at "
+        "FROM clerk_session s JOIN account a ON a.id = s.account_id "
+        "WHERE s.token_hash = ? AND s.ended_at IS NULL AND a.active", (_token_hash(token),)).first()
+    if row is not None and row[6] is not None and aware(datetime.fromisoformat(row[6])) <= at:
+        row = None  # the working day is over: sign in again tomorrow
     if row is None:
         raise SignInFailed("unknown or ended session", "Phiên làm việc đã kết thúc; xin đăng nhập lại.")
     return SessionView(token=token, username=row[0], full_name=row[1], role=Role(row[2]), counter_no=row[3],
-                       started_at=aware(datetime.fromisoformat(row[4])))
+                       started_at=aware(datetime.fromisoformat(row[4])), machine=row[5])
 
 
 def sign_out(session: Session, token: str, *, at: datetime) -> None:
@@ -174,6 +181,23 @@ def sign_out(session: Session, token: str, *, at: datetime) -> None:
     name = account.username if account else "?"
     audit.append(session, at=at, actor=name, subject=f"account:{name}", kind="account.signed_out",
                  details={"counter": row.counter_no})
+
+
+def end_sessions(session: Session, *, at: datetime, why: str, account_id: int | None = None,
+                 machine: str | None = None) -> int:
+    """End the open sessions of an account or of a machine (disabled, revoked); they never come back."""
+    query = select(ClerkSession).where(col(ClerkSession.ended_at).is_(None))
+    if account_id is not None:
+        query = query.where(ClerkSession.account_id == account_id)
+    if machine is not None:
+        query = query.where(ClerkSession.machine == machine)
+    rows = session.exec(query).all()
+    for row in rows:
+        row.ended_at = at
+        session.add(row)
+    if rows:
+        log.info("%d clerk session(s) ended: %s", len(rows), why)
+    return len(rows)
 
 
 def role_of(session: Session, actor: str) -> Role | None:

@@ -49,6 +49,20 @@ class MachineRefused(OfficeError):
     """A request without a valid machine token, or from a revoked machine."""
 
 
+class KeyReused(OfficeError):
+    """An idempotency key sent again with another request (another body, clerk or machine): nothing is done."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"idempotency key reused for another request: {detail}",
+            "Mã yêu cầu này đã được dùng cho một yêu cầu khác; thao tác không được thực hiện. Xin thử lại.",
+        )
+
+
+class TooLarge(OfficeError):
+    """A request larger than its operation allows; refused as it streams in."""
+
+
 class ConfigError(OfficeError):
     """The office is not set up, or its settings are wrong."""
 
@@ -61,6 +75,17 @@ class HubUnreachable(OfficeError):
             f"office hub unreachable: {detail}",
             "Không kết nối được máy chủ văn phòng. Dữ liệu đã nhập vẫn được giữ nguyên; phần mềm đang tự "
             "kết nối lại, xin thử lại sau ít phút.",
+        )
+
+
+class HubNotTrusted(OfficeError):
+    """The hub showed a certificate other than the one pinned for it: nothing is sent to it."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"office hub certificate refused: {detail}",
+            "Máy chủ văn phòng trình chứng chỉ khác với chứng chỉ đã ghi nhận cho máy này, hoặc chưa có dấu vân tay "
+            "chứng chỉ trong cấu hình. Không gửi dữ liệu đi. Xin báo quản trị kiểm tra mạng và cấu hình.",
         )
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from platformdirs import user_config_path, user_data_path
 
 from counter_app.errors import ConfigError
+from counter_app.secrets_store import NAMES, get_secret
 from counter_app.store.db import default_db_path
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,8 @@ def default_settings_path() -> Path:
 @dataclass(frozen=True)
 class Settings:
     db_path: Path = field(default_factory=default_db_path)
-    hub_url: str = ""  # empty: the embedded one-PC hub; else e.g. http://192.168.1.10:8470
+    hub_url: str = ""  # empty: the embedded one-PC hub; else e.g. https://192.168.1.10:8470
+    hub_fingerprint: str = ""  # the hub certificate's SHA-256, as `serve` and `machines add` print it
     machine_token: str = ""  # this PC's token at the hub (`counter-app machines add` on the hub)
     hub_listen: str = "127.0.0.1:8470"  # where `counter-app serve` listens (the LAN address, on the hub PC)
     local_printers: tuple[str, ...] = ()  # printers wired to this PC; its spool prints only these (hub: all)
@@ -45,9 +47,15 @@ class Settings:
     city_url: str = ""  # the city centre's sync server; empty: this office does not sync yet
     city_token: str = ""  # the credential the city issued to this office (`counter-app city credential`)
     sync_hour: int = 2  # the nightly sync, at this hour
+    settings_path: Path = field(default_factory=default_settings_path)  # where these were read from
 
-KNOWN = {"db_path", "hub_url", "machine_token", "hub_listen", "local_printers", "log_level", "counter", "clerk",
-         "voice_dir", "preview_dir", "board_screen", "city_url", "city_token", "sync_hour"}
+    @property
+    def secrets_file(self) -> Path:
+        """Where tokens are kept when the PC has no credential store (owner-only)."""
+        return self.settings_path.with_name("secrets.toml")
+
+KNOWN = {"db_path", "hub_url", "hub_fingerprint", "machine_token", "hub_listen", "local_printers", "log_level",
+         "counter", "clerk", "voice_dir", "preview_dir", "board_screen", "city_url", "city_token", "sync_hour"}
 
 
 def load_settings(path: Path | None = None, *, db_override: Path | None = None) -> Settings:
@@ -63,12 +71,19 @@ def load_settings(path: Path | None = None, *, db_override: Path | None = None) 
     unknown = set(data) - KNOWN
     if unknown:
         log.warning("ignoring unknown settings in %s: %s", path, sorted(unknown))
+    secrets_file = path.with_name("secrets.toml")
+    tokens = {}
+    for name in NAMES:
+        if data.get(name):
+            log.warning("%s is written in %s: move it to the credential store (`counter-app secret set %s`)",
+                        name, path, name)
+        tokens[name] = str(data.get(name, "") or get_secret(name, secrets_file))
     db = db_override or (Path(os.environ["COUNTER_APP_DB"]) if os.environ.get("COUNTER_APP_DB") else None)
     db = db or (Path(data["db_path"]).expanduser() if data.get("db_path") else default_db_path())
     try:
         return Settings(
             db_path=db, hub_url=str(data.get("hub_url", "")).rstrip("/"),
-            machine_token=str(data.get("machine_token", "")),
+            hub_fingerprint=str(data.get("hub_fingerprint", "")), machine_token=tokens["machine_token"],
             hub_listen=str(data.get("hub_listen", "127.0.0.1:8470")),
             local_printers=tuple(str(p) for p in data.get("local_printers", ())),
             log_level=str(data.get("log_level", "INFO")),
@@ -76,8 +91,8 @@ def load_settings(path: Path | None = None, *, db_override: Path | None = None) 
             voice_dir=Path(data["voice_dir"]).expanduser() if data.get("voice_dir") else None,
             preview_dir=Path(data["preview_dir"]).expanduser() if data.get("preview_dir") else default_preview_dir(),
             board_screen=int(data["board_screen"]) if data.get("board_screen") is not None else None,
-            city_url=str(data.get("city_url", "")).rstrip("/"), city_token=str(data.get("city_token", "")),
-            sync_hour=int(data.get("sync_hour", 2)),
+            city_url=str(data.get("city_url", "")).rstrip("/"), city_token=tokens["city_token"],
+            sync_hour=int(data.get("sync_hour", 2)), settings_path=path,
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"bad value in settings {path}: {exc}",

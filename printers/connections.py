@@ -15,6 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from counter_app.store.private import private_dir
 from counter_app.views.printing import Connection, PrinterConfig
 from printers import faults, printer_status
 
@@ -50,7 +51,8 @@ def _open_device(config: PrinterConfig):
 
 def _file_target(config: PrinterConfig, default_folder: Path, name: str) -> Path:
     folder = Path(config.connection.folder).expanduser() if config.connection.folder else default_folder
-    folder.mkdir(parents=True, exist_ok=True)
+    if not folder.exists():
+        private_dir(folder)  # slips and receipts name citizens: the owner's alone
     return folder / name
 
 

@@ -1,17 +1,22 @@
-"""Staff accounts: argon2 hashes, lock-out, sessions bound to a counter, and roles enforced by the services."""
+"""Staff accounts: argon2 hashes, sign-in throttling, sessions bound to a counter and a day, roles in the services."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import statistics
+import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlmodel import col, select
 
-from counter_app.accounts import MAX_FAILED, SYSTEM
+from counter_app.accounts import SYSTEM
 from counter_app.cli.main import main
 from counter_app.dossiers import catalog
 from counter_app.errors import Forbidden, InvalidInput, SignInFailed
+from counter_app.rules.clock import TZ
+from counter_app.rules.throttle import FREE_TRIES
+from counter_app.rules.workcal import OfficeHours, session_end
 from counter_app.store.models import Account, ClerkSession, Event
 from counter_app.views.accounts import AccountIn, Role
 from counter_app.views.printing import PrinterConfig, PrintSettings
@@ -45,21 +50,54 @@ def test_wrong_password_and_unknown_name_get_the_same_message(office):
     assert wrong.value.message_vi == unknown.value.message_vi == "Sai tên đăng nhập hoặc mật khẩu."
 
 
-def test_failed_attempts_lock_the_account_for_a_while(office, clock):
-    for _ in range(MAX_FAILED):
+def test_failures_slow_that_name_at_that_machine_only_and_never_lock_the_account(office, clock):
+    for _ in range(FREE_TRIES):
         with pytest.raises(SignInFailed):
-            office.sign_in("canbo2", "doan-thu")
-    with pytest.raises(SignInFailed) as locked:  # even the right password is refused now
-        office.sign_in("canbo2", STAFF_PASSWORD)
-    assert "tạm khóa" in locked.value.message_vi and "15 phút" in locked.value.message_vi
-    assert any(a.username == "canbo2" and a.locked_until for a in office.accounts())
+            office.sign_in("canbo2", "doan-thu", machine="quay-9")
+    with pytest.raises(SignInFailed) as slowed:  # even the right password waits now, at that machine
+        office.sign_in("canbo2", STAFF_PASSWORD, machine="quay-9")
+    assert "thử lại sau 5 giây" in slowed.value.message_vi
+    assert office.sign_in("canbo2", STAFF_PASSWORD, machine="quay-2").username == "canbo2"  # at their own PC
+    assert not any(a.locked_until for a in office.accounts())
+    clock.at += timedelta(seconds=5)
+    with pytest.raises(SignInFailed):
+        office.sign_in("canbo2", "doan-lan-nua", machine="quay-9")
+    with pytest.raises(SignInFailed) as longer:
+        office.sign_in("canbo2", STAFF_PASSWORD, machine="quay-9")
+    assert "10 giây" in longer.value.message_vi  # each failure doubles the wait
+    for _ in range(FREE_TRIES):  # a name that is no account is slowed just the same
+        with pytest.raises(SignInFailed):
+            office.sign_in("khongco", "doan-thu", machine="quay-9")
+    with pytest.raises(SignInFailed) as unknown_slowed:
+        office.sign_in("khongco", "doan-thu", machine="quay-9")
+    assert "thử lại sau 5 giây" in unknown_slowed.value.message_vi
+    clock.at += timedelta(seconds=10)
+    assert office.sign_in("canbo2", STAFF_PASSWORD, machine="quay-9").username == "canbo2"
 
-    clock.at += timedelta(minutes=16)
-    assert office.sign_in("canbo2", STAFF_PASSWORD).username == "canbo2"
+
+def test_wrong_name_wrong_password_disabled_and_locked_look_alike(office, clock):
+    office.save_account(AccountIn(username="canbo1", full_name="Nguyễn Thị Lan", active=False), actor="admin")
+    with office.store.write() as s:
+        account = s.exec(select(Account).where(Account.username == "truongbp")).one()
+        account.locked_until = clock.at + timedelta(hours=1)  # a lock written by an older release
+        s.add(account)
+    cases = {"unknown": ("khongco", STAFF_PASSWORD), "wrong": ("canbo2", "sai-mat-khau"),
+             "disabled": ("canbo1", STAFF_PASSWORD), "locked": ("truongbp", STAFF_PASSWORD)}
+    times: dict[str, list[float]] = {case: [] for case in cases}
+    for round_no in range(12):
+        for case, (name, password) in cases.items():
+            started = time.perf_counter()
+            with pytest.raises(SignInFailed) as refused:
+                office.sign_in(name, password, machine=f"quay-{round_no}")  # a machine each round: no waits
+            times[case].append(time.perf_counter() - started)
+            assert refused.value.message_vi == "Sai tên đăng nhập hoặc mật khẩu."
+            assert str(refused.value) == "sign-in refused"
+    medians = {case: statistics.median(t) for case, t in times.items()}
+    assert max(medians.values()) < 1.5 * min(medians.values()), medians  # one argon2 check each, nothing written
 
 
-def test_an_administrator_unlocks_and_disables(office):
-    for _ in range(MAX_FAILED):
+def test_an_administrator_unlocks_and_disables(office, clock):
+    for _ in range(FREE_TRIES + 1):
         with pytest.raises(SignInFailed):
             office.sign_in("canbo2", "doan-thu")
     office.save_account(AccountIn(username="canbo2", full_name="Trần Văn Minh"), actor="admin", unlock=True)
@@ -68,8 +106,11 @@ def test_an_administrator_unlocks_and_disables(office):
     office.save_account(AccountIn(username="canbo2", full_name="Trần Văn Minh", active=False), actor="admin")
     with pytest.raises(SignInFailed) as disabled:
         office.sign_in("canbo2", STAFF_PASSWORD)
-    assert "đã bị khóa" in disabled.value.message_vi
+    assert disabled.value.message_vi == "Sai tên đăng nhập hoặc mật khẩu."
     with pytest.raises(SignInFailed):  # an open session of a disabled account ends at once
+        office.session(token)
+    office.save_account(AccountIn(username="canbo2", full_name="Trần Văn Minh", active=True), actor="admin")
+    with pytest.raises(SignInFailed):  # and does not come back when the account is enabled again
         office.session(token)
 
 
@@ -131,3 +172,27 @@ def test_accounts_command_adds_and_lists(tmp_path, capsys, monkeypatch):
     capsys.readouterr()
     assert main(["--db", db, "accounts", "list"]) == 0
     assert "totruong         supervisor     Phạm Quang Huy (khóa)" in capsys.readouterr().out
+
+
+def test_a_session_ends_with_its_working_day(office, clock):
+    token = office.sign_in("canbo1", STAFF_PASSWORD, counter_no=1).token  # Monday 9:30; the office closes at 17:00
+    clock.at = clock.at.replace(hour=18, minute=59)
+    assert office.session(token).username == "canbo1"  # finishing the last dossiers after closing
+    clock.at = clock.at.replace(hour=19, minute=0)
+    with pytest.raises(SignInFailed):
+        office.session(token)
+    late = office.sign_in("canbo1", STAFF_PASSWORD, counter_no=1)  # overtime: two hours from now, not past midnight
+    clock.at = clock.at.replace(hour=20, minute=59)
+    assert office.session(late.token).username == "canbo1"
+    clock.at = clock.at.replace(hour=21, minute=0)
+    with pytest.raises(SignInFailed):
+        office.session(late.token)
+
+
+def test_session_end_rules():
+    hours = OfficeHours.default()
+    monday = datetime(2026, 11, 23, 9, 30, tzinfo=TZ)
+    assert session_end(monday, hours) == monday.replace(hour=19, minute=0)
+    assert session_end(monday.replace(hour=23), hours) == datetime(2026, 11, 24, 0, 0, tzinfo=TZ)
+    saturday = datetime(2026, 11, 28, 8, 0, tzinfo=TZ)  # a make-up working day with no set hours
+    assert session_end(saturday, hours) == datetime(2026, 11, 29, 0, 0, tzinfo=TZ)

@@ -17,7 +17,7 @@ FLOORS: list[tuple[str, set[str]]] = [
     ("rules", {"rules", "errors"}),
     ("views", {"views", "events"}),
     ("store", {"store"}),
-    ("interface", {"office", "remote_ops", "audit", "settings"}),
+    ("interface", {"office", "remote_ops", "audit", "settings", "secrets_store"}),
     ("services", {"dossiers", "queue", "printing", "city", "accounts", "office_setup"}),
     ("local", {"local"}),
     ("hub and lan", {"hub", "lan", "demo"}),

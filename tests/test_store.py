@@ -53,7 +53,7 @@ def test_a_database_made_by_the_first_migration_is_upgraded_in_place(tmp_path):
     con.close()
 
     store = Store.open(path)
-    assert store.schema_revision() == "0009"
+    assert store.schema_revision() == "0010"
     backups = list(tmp_path.glob("old.*.bak"))
     assert len(backups) == 1
     office = LocalOffice(store)
@@ -78,3 +78,18 @@ def test_reopening_at_head_makes_no_backup(tmp_path):
     Store.open(path).close()
     Store.open(path).close()
     assert list(tmp_path.glob("*.bak")) == []
+
+
+def test_the_store_its_wal_and_its_backups_are_the_owners_alone(tmp_path):
+    folder = tmp_path / "new" / "office"
+    store = Store.open(folder / "office.sqlite3")
+    try:
+        with store.write() as s:
+            s.connection().exec_driver_sql("CREATE TABLE IF NOT EXISTS t (x)")
+        backup = store._backup("test")
+        made = [folder / "office.sqlite3", folder / "office.sqlite3-wal", backup]
+        assert all(p.exists() for p in made)
+        assert {oct(p.stat().st_mode & 0o777) for p in made} == {"0o600"}
+        assert oct(folder.stat().st_mode & 0o777) == "0o700"
+    finally:
+        store.close()

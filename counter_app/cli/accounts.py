@@ -29,7 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.add_argument("--keep-password", action="store_true", help="change name or role only")
     for action, text in (("disable", "refuse sign-in to an account"), ("enable", "allow sign-in again"),
-                         ("unlock", "lift the lock after too many wrong passwords")):
+                         ("unlock", "lift a lock an older release set after wrong passwords")):
         acts.add_parser(action, help=text).add_argument("username")
 
 

@@ -59,7 +59,8 @@ def run_server(args: argparse.Namespace) -> int:
     url = _url(args)
     migrate(make_engine(url))
     os.environ[DB_URL_ENV] = url
-    uvicorn.run("sync.server.main:build", factory=True, host=args.host, port=args.port, workers=args.workers)
+    uvicorn.run("sync.server.main:build", factory=True, host=args.host, port=args.port, workers=args.workers,
+                log_config=None)  # each worker logs through the redacting formatter (sync.server.main)
     return 0
 
 

@@ -13,6 +13,8 @@ from types import FrameType
 from counter_app.accounts import SYSTEM
 from counter_app.errors import ConfigError
 from counter_app.hub import machines
+from counter_app.hub.tls import HubCertificate, ensure_certificate
+from counter_app.rules.addresses import is_loopback
 from counter_app.rules.clock import now
 from counter_app.rules.display import fmt_datetime
 from counter_app.settings import Settings
@@ -24,6 +26,8 @@ log = logging.getLogger(__name__)
 def add_parsers(sub: argparse._SubParsersAction) -> None:
     serve = sub.add_parser("serve", help="run the office hub for the LAN (API, events, print spool, city sync)")
     serve.add_argument("--listen", help="address:port to listen on (default from settings hub_listen)")
+    serve.add_argument("--tls", action="store_true",
+                       help="serve https on a loopback address too (any other address is always https)")
     parser = sub.add_parser("machines", help="the PCs allowed to reach the hub: counters, kiosk, board")
     acts = parser.add_subparsers(dest="machines_command", metavar="ACTION", required=True)
     acts.add_parser("list", help="registered machines")
@@ -42,14 +46,24 @@ def listen_address(text: str) -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def run_machines(args: argparse.Namespace, store: Store) -> int:
+def hub_certificate(settings: Settings, host: str) -> HubCertificate:
+    """The hub's own certificate, kept beside its store (made on first use)."""
+    return ensure_certificate(settings.db_path.parent / "hub-tls", [host])
+
+
+def run_machines(settings: Settings, args: argparse.Namespace, store: Store) -> int:
     if args.machines_command == "add":
         with store.write() as s:
             machine, token = machines.register(s, args.name, machines.MachineKind(args.kind),
                                                counter_no=args.counter, at=now(), actor=SYSTEM)
+        host, port = listen_address(settings.hub_listen)
         where = f", counter {machine.counter_no}" if machine.counter_no else ""
         print(f"{machine.name}: {machine.kind.label_vi}{where}")
-        print(f"machine_token = \"{token}\"   # put this in that PC's settings.toml; it is not shown again")
+        print("# on that PC, these two lines go in settings.toml:")
+        print(f"hub_url = \"https://{host}:{port}\"")
+        print(f"hub_fingerprint = \"{hub_certificate(settings, host).fingerprint}\"")
+        print("# and its token, pasted into `counter-app secret set machine_token` (it is not shown again):")
+        print(token)
         return 0
     if args.machines_command == "revoke":
         with store.write() as s:
@@ -78,8 +92,10 @@ def serve(settings: Settings, args: argparse.Namespace, store: Store) -> int:
     app = create_hub_app(office)
     spool = Spool(office, preview_dir=settings.preview_dir, printers=list(settings.local_printers) or None)
     sync = cli_sync.scheduler(settings, office)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                            timeout_graceful_shutdown=2, lifespan="on")
+    tls = hub_certificate(settings, host) if args.tls or not is_loopback(host) else None  # plain on loopback only
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, log_config=None,
+                            timeout_graceful_shutdown=2, lifespan="on",
+                            ssl_certfile=str(tls.cert) if tls else None, ssl_keyfile=str(tls.key) if tls else None)
     fanout = app.state.fanout
 
     class HubServer(uvicorn.Server):
@@ -91,7 +107,11 @@ def serve(settings: Settings, args: argparse.Namespace, store: Store) -> int:
     spool.start()
     if sync is not None:
         sync.start()
-    log.info("office hub on http://%s:%d (store %s)", host, port, store.path)
+    if tls is not None:
+        log.info("office hub on https://%s:%d (store %s)", host, port, store.path)
+        print(f"hub_fingerprint = \"{tls.fingerprint}\"   # the certificate every PC of the office pins", flush=True)
+    else:
+        log.info("office hub on http://%s:%d, this PC only (store %s)", host, port, store.path)
     try:
         server.run()
     finally:

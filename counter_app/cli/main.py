@@ -18,11 +18,13 @@ from counter_app.cli import accounts as cli_accounts
 from counter_app.cli import city as cli_city
 from counter_app.cli import hub as cli_hub
 from counter_app.cli import printers as cli_printers
+from counter_app.cli import secret as cli_secret
 from counter_app.cli import sync as cli_sync
 from counter_app.dossiers import catalog
 from counter_app.errors import ConfigError, OfficeError
 from counter_app.office import Office
 from counter_app.rules.clock import aware, now
+from counter_app.rules.redact import configure_logging
 from counter_app.rules.workcal import OfficeHours
 from counter_app.settings import Settings, load_settings
 from counter_app.store import Store
@@ -95,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_city.add_parsers(sub)
     cli_sync.add_parser(sub)
     cli_hub.add_parsers(sub)
+    cli_secret.add_parser(sub)
 
     due = sub.add_parser("due", help="compute the appointment time of a procedure")
     due.add_argument("procedure", help="catalog key or national code")
@@ -117,7 +120,7 @@ def _office(settings: Settings) -> Office:
                               "Chưa có mã máy (machine_token) để kết nối máy chủ văn phòng; xin quản trị cấp mã "
                               "bằng lệnh “counter-app machines add” trên máy chủ.")
         log.info("working at the office hub %s", settings.hub_url)
-        return LanOffice(settings.hub_url, settings.machine_token)
+        return LanOffice(settings.hub_url, settings.machine_token, fingerprint=settings.hub_fingerprint)
     from counter_app.local.office import LocalOffice
 
     return LocalOffice(_open(settings))
@@ -307,17 +310,14 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "city": lambda _settings, args: cli_city.run(args),
     "sync": lambda settings, args: _cmd_sync(settings, args),
     "serve": lambda settings, args: cli_hub.serve(settings, args, _open(settings)),
-    "machines": lambda settings, args: cli_hub.run_machines(args, _open(settings)),
+    "machines": lambda settings, args: cli_hub.run_machines(settings, args, _open(settings)),
+    "secret": cli_secret.run,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging(verbose=args.verbose)
     try:
         settings = load_settings(args.settings, db_override=args.db)
         return COMMANDS[args.command or "gui"](settings, args)

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from counter_app.hub import idempotency
+from counter_app.rules.clock import now
 from counter_app.store import Store
 
 log = logging.getLogger(__name__)
+
+PRUNE_EVERY_S = 3600.0
 
 
 class Answers:
@@ -38,15 +42,15 @@ class Answers:
         with self._lock:
             self._unsaved[key] = (status, body)
 
-    def get(self, key: str) -> tuple[str, str, int | None, bytes | None] | None:
-        """(machine, operation, status, body) of a key carried out, or None if it never was."""
+    def get(self, key: str) -> tuple[str, int | None, bytes | None] | None:
+        """(request hash, status, body) of a key carried out, or None if it never was."""
         with self.store.read() as s:
             row = idempotency.answer(s, key)
         if row is None:
             return None
         with self._lock:
             status, body = self._unsaved.get(key, (row.status, row.body))
-        return row.machine, row.operation, status, body
+        return row.request_hash, status, body
 
     def flush(self) -> int:
         with self._lock:
@@ -62,9 +66,18 @@ class Answers:
                     del self._unsaved[key]
         return len(batch)
 
+    def prune(self) -> int:
+        """Forget keys older than a day: their answers hold personal data."""
+        with self.store.write() as s:
+            return idempotency.prune(s, now())
+
     def _run(self) -> None:
+        next_prune = time.monotonic() + PRUNE_EVERY_S
         while not self._stop.wait(self.every_s):
             try:
                 self.flush()
+                if time.monotonic() >= next_prune:
+                    next_prune = time.monotonic() + PRUNE_EVERY_S
+                    log.info("%d request keys older than a day forgotten", self.prune())
             except Exception:  # a locked or full disk must not stop the hub answering
                 log.exception("could not store the answers of keyed requests; will try again")

@@ -14,7 +14,6 @@ import os
 import tempfile
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,25 +26,16 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from counter_app import accounts
-from counter_app.errors import (
-    AlreadyDone,
-    DuplicateSubmission,
-    Forbidden,
-    InvalidInput,
-    InvalidTransition,
-    MachineRefused,
-    NotFound,
-    OfficeError,
-    SignInFailed,
-)
-from counter_app.hub import idempotency, machines
+from counter_app.errors import AlreadyDone, InvalidInput, KeyReused, MachineRefused, OfficeError
+from counter_app.hub import idempotency, machines, policy
 from counter_app.hub.answers import Answers
 from counter_app.hub.events import Fanout
+from counter_app.hub.gate import Gate, hub_door, limit_of
 from counter_app.hub.policy import Caller, actor_for
+from counter_app.hub.refusals import ERRORS, ErrorBody, error_answer
 from counter_app.local.office import LocalOffice
 from counter_app.remote_ops import RemoteOp, operations
-from counter_app.rules.clock_guard import ClockWrong
+from counter_app.rules import text
 
 log = logging.getLogger(__name__)
 
@@ -54,46 +44,10 @@ HEARTBEAT_S = float(os.environ.get("COUNTER_HUB_HEARTBEAT_S", "10"))
 MAX_KEY = 100
 
 
-class ErrorBody(BaseModel):
-    """A refusal: `message_vi` is shown to the clerk as it is; `kind` names the error class."""
-
-    kind: str
-    message_vi: str
-    message_en: str
-    code: str | None = None  # the dossier a duplicate intake form already made
-
-
-@dataclass(frozen=True)
-class Credentials:
-    machine: str
-    session: str
-
-
 class Health(BaseModel):
     ok: bool
     boot: str  # changes each time the hub starts
     listeners: int
-
-
-STATUS: list[tuple[type[OfficeError], int]] = [
-    (NotFound, 404), (Forbidden, 403), (SignInFailed, 401), (MachineRefused, 401),
-    (InvalidTransition, 409), (DuplicateSubmission, 409), (AlreadyDone, 409), (ClockWrong, 503),
-]
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorBody, "description": text} for code, text in (
-        (400, "the input is refused"), (401, "unknown or revoked machine, or no valid clerk session"),
-        (403, "the machine or the clerk's role may not do this"), (404, "no such record"),
-        (409, "the record's state does not allow it, or the request was already carried out"),
-        (503, "the hub's clock is wrong"),
-    )
-}
-
-
-def error_answer(exc: OfficeError) -> tuple[int, bytes]:
-    status = next((code for cls, code in STATUS if isinstance(exc, cls)), 400)
-    body = ErrorBody(kind=type(exc).__name__, message_vi=exc.message_vi, message_en=str(exc),
-                     code=getattr(exc, "code", None))
-    return status, body.model_dump_json().encode()
 
 
 def create_hub_app(office: LocalOffice) -> FastAPI:
@@ -122,15 +76,19 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
     bearer = HTTPBearer(auto_error=False, description="the machine's token, from `counter-app machines add`")
     clerk = APIKeyHeader(name="X-Clerk-Session", auto_error=False, description="the signed-in clerk's session token")
 
-    async def credentials(machine_token: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
-                          session_token: Annotated[str | None, Security(clerk)]) -> Credentials:
-        return Credentials(machine_token.credentials if machine_token else "", session_token or "")
+    async def credentials(request: Request,
+                          _machine: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+                          _session: Annotated[str | None, Security(clerk)]) -> Caller:
+        """The caller the gate admitted (the headers are declared here for the API's description)."""
+        return request.state.caller
 
-    def identify(given: Credentials) -> Caller:
-        """Looked up on every request (on the worker thread that then runs it), so a revocation counts at once."""
+    def check(operation: str | None, machine_token: str, session_token: str) -> Caller:
+        """Looked up on every request, before its body is read, so a revocation counts at once."""
         with store.read() as s:
-            machine = machines.authenticate(s, given.machine)
-            return Caller(machine, accounts.session_of(s, given.session) if given.session else None)
+            return policy.admit(s, operation, machine_token, session_token, office._now())
+
+    admit, limit = hub_door(check)
+    app.add_middleware(Gate, admit=admit, limit=limit)
 
     @app.exception_handler(OfficeError)
     async def _office_error(_request: Request, exc: OfficeError) -> Response:
@@ -152,8 +110,10 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
                         headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
-        log.warning("malformed request: %s", exc.errors()[:3])
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        # Where and what kind, never the value: a password or an ID number may be what was refused.
+        log.warning("malformed request to %s: %s", request.url.path,
+                    "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('type', '')}" for e in exc.errors()[:5]))
         return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
 
     @app.get("/api/health", response_model=Health, tags=["hub"])
@@ -164,11 +124,10 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
     @app.get("/api/events", tags=["hub"], response_class=StreamingResponse, responses={
         200: {"content": {"text/event-stream": {}}, "description": "server-sent events: `office` and `resync`"},
         **ERRORS})
-    async def events(given: Annotated[Credentials, Depends(credentials)],
+    async def events(request: Request, who: Annotated[Caller, Depends(credentials)],
                      last_event_id: Annotated[str, Header(alias="Last-Event-ID", max_length=64)] = ""
                      ) -> StreamingResponse:
         """Live office events as server-sent events, each `{"type": ..., fields}` (see `counter_app.events`)."""
-        who = await run_in_threadpool(identify, given)
         queue = fanout.attach(last_event_id)
         log.info("%s follows the event stream", who.machine.name)
 
@@ -180,7 +139,7 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
             except MachineRefused:
                 return False
 
-        token = given.machine  # re-checked on each heartbeat
+        token = request.headers.get("authorization", "").partition(" ")[2].strip()  # re-checked each heartbeat
 
         async def stream() -> AsyncIterator[str]:
             try:
@@ -204,7 +163,7 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
     for op in operations().values():
-        _add_operation(app, office, op, credentials, identify, answers)
+        _add_operation(app, office, op, credentials, answers)
     return app
 
 
@@ -214,13 +173,15 @@ def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 def _add_operation(app: FastAPI, office: LocalOffice, op: RemoteOp, credentials: Callable[..., Any],
-                   identify: Callable[[Credentials], Caller], answers: Answers) -> None:
+                   answers: Answers) -> None:
 
     def run(who: Caller, args: BaseModel) -> Any:
         values = {name: getattr(args, name) for name in type(args).model_fields}
         actor = actor_for(op, who, values)
         if actor is not None:
             values["actor"] = actor
+        if op.name == "sign_in":
+            values["machine"] = who.machine.name  # the session works from this machine only
         if op.name == "import_catalog":
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / "catalog.json"
@@ -236,21 +197,25 @@ def _add_operation(app: FastAPI, office: LocalOffice, op: RemoteOp, credentials:
             return error_answer(exc)
 
     async def endpoint(args: op.args,  # type: ignore[name-defined]
-                       given: Annotated[Credentials, Depends(credentials)],
+                       who: Annotated[Caller, Depends(credentials)],
                        idempotency_key: Annotated[str | None, Header(max_length=MAX_KEY)] = None) -> Response:
-        return await run_in_threadpool(handle, given, args, idempotency_key)
+        return await run_in_threadpool(handle, who, args, idempotency_key)
 
-    def handle(given: Credentials, args: BaseModel, idempotency_key: str | None) -> Response:
-        """All of one request on one worker thread: who it is, then the operation."""
-        who = identify(given)
+    def handle(who: Caller, args: BaseModel, idempotency_key: str | None) -> Response:
+        """The operation, on one worker thread (the gate already knows who it is and that they may)."""
+        # NUL, lone surrogates, direction overrides, endless strings: refused before the office sees them
+        text.check_all(args.model_dump(mode="json"),
+                       max_len=limit_of(op.name) if op.name == "import_catalog" else text.ANY_TEXT_MAX)
         if not op.writes or not idempotency_key:
             status, body = answer(who, args)
             return Response(body, status_code=status, media_type="application/json")
+        asked = idempotency.request_hash(who.machine.name, who.session.username if who.session else "", op.name,
+                                         args.model_dump_json())
         prior = answers.get(idempotency_key)
         if prior is None:
             try:
                 with idempotency.pending(idempotency_key, machine=who.machine.name, operation=op.name,
-                                         at=office._now()) as request:
+                                         request_hash=asked, at=office._now()) as request:
                     status, body = answer(who, args)
             except IntegrityError:  # the same key at the same instant from a second connection
                 prior = answers.get(idempotency_key)
@@ -260,10 +225,9 @@ def _add_operation(app: FastAPI, office: LocalOffice, op: RemoteOp, credentials:
                 if request.recorded:
                     answers.put(idempotency_key, status, body)
                 return Response(body, status_code=status, media_type="application/json")
-        machine, operation, prior_status, prior_body = prior
-        if machine != who.machine.name or operation != op.name:
-            raise InvalidInput(f"idempotency key {idempotency_key} reused for {op.name} by {who.machine.name}",
-                               "Mã yêu cầu đã được dùng cho một thao tác khác.")
+        prior_hash, prior_status, prior_body = prior
+        if prior_hash != asked:
+            raise KeyReused(f"key {idempotency_key} for {op.name} by {who.name} at {who.machine.name}")
         if prior_status is None or prior_body is None:
             raise AlreadyDone(f"{op.name} {idempotency_key} was carried out; its answer was not kept",
                               "Yêu cầu này đã được thực hiện trước đó. Xin tải lại để xem kết quả.")

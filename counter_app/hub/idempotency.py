@@ -2,11 +2,14 @@
 
 The hub sets the key for the duration of one request (`pending`); the store's write transaction
 records it (`record`) in the same commit as the change itself, so a key is on file exactly when its
-change is. The answer is stored right after (`save_answer`) to be given again to a repeat.
+change is. The answer is stored right after (`save_answer`) to be given again to a repeat, and only
+to a repeat: the key is filed with a hash of who sent what (`request_hash`), and the same key with
+another body, clerk or machine is refused. Answers hold personal data, so they are kept one day.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,7 +20,7 @@ from sqlmodel import Session, col, delete
 
 from counter_app.store.models import HubRequest
 
-KEEP = timedelta(days=3)
+KEEP = timedelta(days=1)
 
 
 @dataclass
@@ -25,6 +28,7 @@ class Pending:
     key: str
     machine: str
     operation: str
+    request_hash: str
     at: datetime
     recorded: bool = False
 
@@ -33,8 +37,8 @@ _pending: ContextVar[Pending | None] = ContextVar("hub_request", default=None)
 
 
 @contextmanager
-def pending(key: str, *, machine: str, operation: str, at: datetime) -> Iterator[Pending]:
-    request = Pending(key, machine, operation, at)
+def pending(key: str, *, machine: str, operation: str, request_hash: str, at: datetime) -> Iterator[Pending]:
+    request = Pending(key, machine, operation, request_hash, at)
     token = _pending.set(request)
     try:
         yield request
@@ -47,8 +51,13 @@ def record(session: Session) -> None:
     request = _pending.get()
     if request is not None and not request.recorded:
         session.add(HubRequest(key=request.key, machine=request.machine, operation=request.operation,
-                               at=request.at))
+                               request_hash=request.request_hash, at=request.at))
         request.recorded = True
+
+
+def request_hash(machine: str, clerk: str, operation: str, body: str) -> str:
+    """Who asked what: the machine, the clerk of the session, the operation and its arguments as parsed."""
+    return hashlib.sha256("\x1f".join((machine, clerk, operation, body)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def answer(session: Session, key: str) -> HubRequest | None:

@@ -16,7 +16,7 @@ from enum import StrEnum
 from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
-from counter_app import audit
+from counter_app import accounts, audit
 from counter_app.errors import InvalidInput, MachineRefused, NotFound
 from counter_app.rules.clock import TZ
 from counter_app.store.models import Machine
@@ -87,6 +87,7 @@ def revoke(session: Session, name: str, *, at: datetime, actor: str) -> MachineV
     if row.revoked_at is None:
         row.revoked_at = at
         session.add(row)
+        accounts.end_sessions(session, at=at, why=f"machine {row.name} revoked", machine=row.name)
         audit.append(session, at=at, actor=actor, subject=f"machine:{row.name}", kind="machine.revoked",
                      details={})
         log.info("machine %s revoked by %s", row.name, actor)

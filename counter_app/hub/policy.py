@@ -1,27 +1,31 @@
-"""Who may call what at the hub: the machine's kind, and for a person's actions the clerk's session.
+"""Who may call what at the hub: the access table for the machine and the clerk, then what the arguments say.
 
-The actor of an action is always the signed-in clerk of the request's session, never a name the
-client sends; a kiosk's own print jobs carry the kiosk's machine name. Roles are then checked by the
-services as in the embedded hub.
+`admit` runs before the request's body is read: the machine's token, then the operation's row of
+`counter_app.hub.access` (the machine's kind; the role of a clerk signed in at that very machine).
+`actor_for` runs once the arguments are known: the actor of an action is always the signed-in clerk of
+the request's session, never a name the client sends; a kiosk's own print jobs carry the kiosk's
+machine name; a counter PC acts for its own counter. Roles are checked again by the services, as in
+the embedded hub.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
+from sqlmodel import Session
+
+from counter_app import accounts
 from counter_app.errors import Forbidden, SignInFailed
+from counter_app.hub import access, machines
 from counter_app.hub.machines import MachineKind, MachineView
 from counter_app.remote_ops import RemoteOp
 from counter_app.views.accounts import Role, SessionView
 
 log = logging.getLogger(__name__)
 
-BOARD_OPS = {"info", "procedures", "procedure", "queue_status", "counter_queue", "calls_since", "tickets_of_day",
-             "ticket"}
-KIOSK_OPS = BOARD_OPS | {"issue_ticket", "preview_due", "submit_print", "claim_print_job", "print_job_done",
-                         "print_job_failed", "printers", "printer", "print_settings", "print_job"}
 MACHINE_ACTS = {"submit_print"}  # a kiosk prints its tickets as itself
 # Queue steps of one counter: a counter PC acts for its own counter (a supervisor for any).
 COUNTER_STEPS = {"call_next", "call_ticket", "recall", "start_serving", "finish_ticket", "no_show",
@@ -43,13 +47,34 @@ def _refuse(what: str, message_vi: str) -> Forbidden:
     return Forbidden(what, message_vi)
 
 
-def actor_for(op: RemoteOp, caller: Caller, args: dict[str, Any]) -> str | None:
-    """Check the machine and session may run `op` with `args`; the actor to run it as (None: takes none)."""
-    machine = caller.machine
-    allowed = {MachineKind.BOARD: BOARD_OPS, MachineKind.KIOSK: KIOSK_OPS}.get(machine.kind)
-    if allowed is not None and op.name not in allowed:
-        raise _refuse(f"{machine.kind.value} {machine.name} may not call {op.name}",
+def admit(session: Session, operation: str | None, machine_token: str, session_token: str, at: datetime) -> Caller:
+    """Who is asking, if they may ask for `operation` at all (None: only follow the event stream)."""
+    machine = machines.authenticate(session, machine_token)
+    if operation is None:
+        return Caller(machine, None)
+    allowed, needed = access.need(operation, machine.kind)
+    if not allowed:
+        raise _refuse(f"{machine.kind.value} {machine.name} may not call {operation}",
                       f"{machine.kind.label_vi} “{machine.name}” không được phép thực hiện thao tác này.")
+    if needed is access.MACHINE:
+        return Caller(machine, None)
+    if not session_token:
+        raise SignInFailed(f"{operation} from {machine.name} without a clerk session",
+                           "Cần đăng nhập cán bộ trước khi thực hiện thao tác này.")
+    clerk = accounts.session_of(session, session_token, at=at)
+    if clerk.machine != machine.name:
+        log.warning("%s: a session opened at %s presented by %s", operation, clerk.machine or "the hub", machine.name)
+        raise SignInFailed(f"session of {clerk.machine or 'the hub'} presented by {machine.name}",
+                           "Phiên đăng nhập này không thuộc máy đang dùng; xin đăng nhập lại.")
+    if not clerk.role.covers(needed):
+        raise _refuse(f"{clerk.username} ({clerk.role.value}) may not call {operation}, which needs {needed.value}",
+                      f"Tài khoản của bạn không có quyền thực hiện thao tác này (cần quyền {needed.label_vi}).")
+    return Caller(machine, clerk)
+
+
+def actor_for(op: RemoteOp, caller: Caller, args: dict[str, Any]) -> str | None:
+    """Check what the arguments ask of a caller `admit` let in; the actor to run `op` as (None: takes none)."""
+    machine = caller.machine
     if op.name == "sign_in" and machine.counter_no is not None and args.get("counter_no") not in (
             None, machine.counter_no):
         raise _refuse(f"{machine.name} signs in at counter {args.get('counter_no')}",

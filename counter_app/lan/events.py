@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import httpx
 
+from counter_app.errors import OfficeError
 from counter_app.events import (
     DossierChanged,
     EventBus,
@@ -46,10 +47,12 @@ def decode(data: str) -> OfficeEvent | None:
 
 
 class EventStream:
-    def __init__(self, http: httpx.Client, bus: EventBus, on_online: Callable[[bool], None]) -> None:
+    def __init__(self, http: httpx.Client, bus: EventBus, on_online: Callable[[bool], None], *,
+                 prepare: Callable[[], None] = lambda: None) -> None:
         self._http = http
         self._bus = bus
         self._on_online = on_online
+        self._prepare = prepare
         self._last_id = ""
         self._stop = threading.Event()
         self._response: httpx.Response | None = None
@@ -72,7 +75,7 @@ class EventStream:
             try:
                 self._follow()
                 delay = RETRY_MIN_S
-            except (httpx.HTTPError, OSError) as exc:
+            except (httpx.HTTPError, OSError, OfficeError) as exc:
                 if self._stop.is_set():
                     return
                 log.info("hub event stream down (%s); retrying in %.1f s", exc, delay)
@@ -83,6 +86,7 @@ class EventStream:
             delay = min(RETRY_MAX_S, delay * 2)
 
     def _follow(self) -> None:
+        self._prepare()  # the hub shows the pinned certificate, or nothing is sent
         headers = {"Last-Event-ID": self._last_id} if self._last_id else {}
         timeout = httpx.Timeout(READ_TIMEOUT_S, connect=2.0)
         with self._http.stream("GET", "/api/events", headers=headers, timeout=timeout) as response:

@@ -23,11 +23,13 @@ from typing import Any
 import httpx
 
 from counter_app import errors
-from counter_app.errors import HubUnreachable, InvalidInput, OfficeError
+from counter_app.errors import ConfigError, HubUnreachable, InvalidInput, OfficeError
 from counter_app.events import EventBus, HubConnection, Listener
 from counter_app.lan.events import OFFLINE_VI, EventStream
+from counter_app.lan.pinning import PinnedHub
 from counter_app.remote_ops import RemoteOp, operations
 from counter_app.rules import citizen_id, clock_guard
+from counter_app.rules.addresses import is_loopback
 from counter_app.views.accounts import SessionView
 
 log = logging.getLogger(__name__)
@@ -66,12 +68,22 @@ def _raise_refusal(response: httpx.Response) -> None:
 class LanOffice:
     """Implements `counter_app.office.Office` by calling the hub at `url` as the machine holding `token`."""
 
-    def __init__(self, url: str, token: str, *, retry_for_s: float = RETRY_FOR_S,
+    def __init__(self, url: str, token: str, *, fingerprint: str = "", retry_for_s: float = RETRY_FOR_S,
                  transport: httpx.BaseTransport | None = None) -> None:
+        """`url` is https:// with the hub certificate's `fingerprint`; plain http:// only to this PC itself."""
         self.url = url.rstrip("/")
         self.retry_for_s = retry_for_s
+        parsed = httpx.URL(self.url)
+        self._pin: PinnedHub | None = None
+        if parsed.scheme == "https":
+            self._pin = PinnedHub(parsed.host, parsed.port or 443, fingerprint)
+        elif not is_loopback(parsed.host):
+            raise ConfigError(f"plain http to {parsed.host}: the LAN is reached over https only",
+                              "Địa chỉ máy chủ văn phòng phải bắt đầu bằng https:// (dữ liệu công dân chỉ đi qua "
+                              "mạng LAN khi đã mã hóa). Xin báo quản trị sửa cấu hình.")
         self._http = httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token}"},
-                                  timeout=httpx.Timeout(10.0, connect=2.0), transport=transport)
+                                  timeout=httpx.Timeout(10.0, connect=2.0), transport=transport,
+                                  verify=self._pin.context if self._pin is not None else True)
         self._sessions: dict[str, str] = {}  # username -> session token, for the clerks signed in here
         self._lock = threading.Lock()
         self.online: bool | None = None  # None: not known yet
@@ -91,12 +103,13 @@ class LanOffice:
             self.bus.publish(HubConnection(online, "" if online else OFFLINE_VI))
 
     def _headers(self, op: RemoteOp, actor: str | None) -> dict[str, str]:
+        """An action goes with its actor's session; a read with the session of the clerk who signed in last."""
         headers = {}
-        if actor is not None:
-            with self._lock:
-                session = self._sessions.get(actor)
-            if session is not None:
-                headers["X-Clerk-Session"] = session
+        with self._lock:
+            last = next(reversed(self._sessions.values()), None)
+            session = self._sessions.get(actor) if actor is not None else last
+        if session is not None:
+            headers["X-Clerk-Session"] = session
         if op.writes:
             headers["Idempotency-Key"] = uuid.uuid4().hex
         return headers
@@ -108,10 +121,11 @@ class LanOffice:
         delay = 0.1
         while True:
             try:
+                self._trust_hub()
                 response = self._http.post(f"/api/ops/{op.name}", content=body, headers={
                     **headers, "Content-Type": "application/json"})
                 break
-            except TRANSIENT as exc:
+            except (*TRANSIENT, OSError) as exc:
                 if time.monotonic() + delay > give_up:
                     self._set_online(False)
                     raise HubUnreachable(f"{op.name}: {exc!r}") from None
@@ -124,11 +138,17 @@ class LanOffice:
             _raise_refusal(response)
         return op.answer.validate_json(response.content)
 
+    def _trust_hub(self) -> None:
+        """Before anything is sent: the hub must show the pinned certificate (HubNotTrusted otherwise)."""
+        if self._pin is not None:
+            self._pin.ensure()
+
     # --- what needs more than the wire
     def sign_in(self, username: str, password: str, *, counter_no: int | None = None) -> SessionView:
         session: SessionView = self.call(operations()["sign_in"], {
             "username": username, "password": password, "counter_no": counter_no})
         with self._lock:
+            self._sessions.pop(session.username, None)  # to the end: the clerk who signed in last
             self._sessions[session.username] = session.token
         return session
 
@@ -145,7 +165,7 @@ class LanOffice:
         """Follow the hub's events; the first subscriber starts the stream (and its reconnecting)."""
         with self._lock:
             if self._stream is None:
-                self._stream = EventStream(self._http, self.bus, self._set_online)
+                self._stream = EventStream(self._http, self.bus, self._set_online, prepare=self._trust_hub)
                 self._stream.start()
         return self.bus.subscribe(listener)
 

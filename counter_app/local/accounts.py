@@ -8,6 +8,7 @@ from datetime import datetime
 
 from counter_app import accounts
 from counter_app.errors import SignInFailed
+from counter_app.rules.throttle import Throttle
 from counter_app.store import Store
 from counter_app.views.accounts import AccountIn, AccountView, SessionView
 
@@ -19,17 +20,21 @@ class LocalAccounts:
 
     store: Store
     _now: Callable[[], datetime]
+    _throttle: Throttle  # made by LocalOffice: one per office, for every machine's sign-ins
 
-    def sign_in(self, username: str, password: str, *, counter_no: int | None = None) -> SessionView:
+    def sign_in(self, username: str, password: str, *, counter_no: int | None = None,
+                machine: str = "") -> SessionView:
+        """`machine` is given by the hub only (the machine the request came from); it is not on the interface."""
         with self.store.write() as s:
-            result = accounts.sign_in(s, username, password, counter_no=counter_no, at=self._now())
+            result = accounts.sign_in(s, username, password, counter_no=counter_no, at=self._now(), machine=machine,
+                                      throttle=self._throttle)
         if isinstance(result, SignInFailed):
             raise result  # after the commit: the failed attempt is counted
         return result
 
     def session(self, token: str) -> SessionView:
         with self.store.read() as s:
-            return accounts.session_of(s, token)
+            return accounts.session_of(s, token, at=self._now())
 
     def sign_out(self, token: str) -> None:
         with self.store.write() as s:
@@ -42,5 +47,7 @@ class LocalAccounts:
     def save_account(self, value: AccountIn, *, actor: str, unlock: bool = False) -> AccountView:
         with self.store.write() as s:
             result = accounts.save(s, value, at=self._now(), actor=actor, unlock=unlock)
+        if unlock:
+            self._throttle.forget(result.username)
         log.info("account %s (%s) saved by %s", result.username, result.role.value, actor)
         return result

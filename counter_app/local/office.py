@@ -26,6 +26,7 @@ from counter_app.queue import service as queue_service
 from counter_app.rules import clock_guard
 from counter_app.rules.clock import aware, now
 from counter_app.rules.textfold import fold
+from counter_app.rules.throttle import Throttle
 from counter_app.rules.workcal import due_at
 from counter_app.store import Store
 from counter_app.store.models import CatalogVersion, Dossier, Procedure, Ticket
@@ -64,6 +65,7 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync):
         self.store = store
         self.clock = clock
         self.bus = EventBus()
+        self._throttle = Throttle()
 
     # --- helpers
     def _now(self) -> datetime:

@@ -45,12 +45,13 @@ def _clean(text: str) -> str:
 
 def _date(text: str, what_en: str, what_vi: str) -> date:
     if not _DATE.fullmatch(text):
-        raise CitizenIdError(f"{what_en} {text!r} is not ddmmyyyy", f"{what_vi} “{text}” không đúng dạng ngàythángnăm.")
+        raise CitizenIdError(f"{what_en} is not ddmmyyyy ({len(text)} characters)",
+                             f"{what_vi} “{text}” không đúng dạng ngàythángnăm.")
     try:
         return date(int(text[4:]), int(text[2:4]), int(text[:2]))
     except ValueError:
         raise CitizenIdError(
-            f"{what_en} {text!r} is not a real date", f"{what_vi} “{text}” không phải ngày có thật."
+            f"{what_en} is not a real date", f"{what_vi} “{text}” không phải ngày có thật."
         ) from None
 
 
@@ -60,7 +61,7 @@ def _sex(text: str) -> str:
         return "Nam"
     if folded == "nữ":
         return "Nữ"
-    raise CitizenIdError(f"sex {text!r} is neither Nam nor Nữ", f"giới tính “{text}” phải là Nam hoặc Nữ.")
+    raise CitizenIdError("sex is neither Nam nor Nữ", f"giới tính “{text}” phải là Nam hoặc Nữ.")
 
 
 def expected_century_digit(birth_year: int, sex: str) -> int | None:
@@ -106,20 +107,21 @@ def parse_qr(text: str) -> CitizenCard:
         )
     if not _DIGITS12.fullmatch(number):
         raise CitizenIdError(
-            f"ID number {number!r} is not 12 digits", f"số căn cước “{number}” phải gồm đúng 12 chữ số."
+            f"ID number is not 12 digits ({len(number)} characters)", f"số căn cước “{number}” phải gồm đúng 12 chữ số."
         )
     if old and not _OLD_ID.fullmatch(old):
-        raise CitizenIdError(f"old ID number {old!r} is not 9 or 12 digits", f"số CMND cũ “{old}” phải gồm 9 chữ số.")
+        raise CitizenIdError(f"old ID number is not 9 or 12 digits ({len(old)} characters)",
+                             f"số CMND cũ “{old}” phải gồm 9 chữ số.")
     if not name or any(ch.isdigit() for ch in name):
-        raise CitizenIdError(f"full name {name!r} is empty or has digits", f"họ tên “{name}” không hợp lệ.")
+        raise CitizenIdError("full name is empty or has digits", f"họ tên “{name}” không hợp lệ.")
     if not address:
         raise CitizenIdError("address is empty", "thiếu địa chỉ thường trú.")
     birth_date = _date(birth, "birth date", "ngày sinh")
     issue_date = _date(issued, "issue date", "ngày cấp")
     if birth_date > date.today():
-        raise CitizenIdError(f"birth date {birth_date} is in the future", "ngày sinh ở tương lai.")
+        raise CitizenIdError("birth date is in the future", "ngày sinh ở tương lai.")
     if issue_date < birth_date:
-        raise CitizenIdError(f"issue date {issue_date} is before birth {birth_date}", "ngày cấp trước ngày sinh.")
+        raise CitizenIdError("issue date is before the birth date", "ngày cấp trước ngày sinh.")
     sex_value = _sex(sex)
     return CitizenCard(
         id_number=number,

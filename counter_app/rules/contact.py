@@ -24,7 +24,7 @@ def normalize_phone(text: str) -> str:
     if _MOBILE.fullmatch(raw) or _LANDLINE.fullmatch(raw):
         return raw
     raise InvalidInput(
-        f"phone number {text!r} is not a Vietnamese mobile or landline number",
+        f"phone number of {len(text)} characters is not a Vietnamese mobile or landline number",
         f"Số điện thoại “{text}” không hợp lệ: cần 10 số di động (09…, 03…) hoặc 11 số cố định (02…).",
     )
 
@@ -32,5 +32,5 @@ def normalize_phone(text: str) -> str:
 def normalize_email(text: str) -> str:
     value = (text or "").strip()
     if value and not _EMAIL.fullmatch(value):
-        raise InvalidInput(f"e-mail {text!r} is malformed", f"Địa chỉ thư điện tử “{text}” không hợp lệ.")
+        raise InvalidInput("e-mail address is malformed", f"Địa chỉ thư điện tử “{text}” không hợp lệ.")
     return value.lower()

@@ -166,3 +166,19 @@ def due_at(received_at: datetime, procedure_time: ProcedureTime, calendar: WorkC
                 return closing
         return calendar.closing(calendar.next_working_day(day))
     return calendar.add_office_time(received, WORKING_DAY * procedure_time.days)
+
+
+SESSION_GRACE = timedelta(hours=2)  # a clerk finishing the day's last dossiers after closing
+
+
+def session_end(at: datetime, hours: OfficeHours) -> datetime:
+    """When a clerk's session opened at `at` ends: closing time plus a grace (two hours after signing in,
+    for one opened later), and midnight at the latest, so no session outlives its working day."""
+    local = aware(at).astimezone(TZ)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(0), TZ)
+    intervals = hours.week.get(local.weekday(), ())
+    if not intervals:
+        return midnight
+    closing = datetime.combine(local.date(), intervals[-1][1], TZ) + SESSION_GRACE
+    return min(max(closing, local + SESSION_GRACE), midnight)
+

@@ -20,6 +20,7 @@ from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
 from counter_app.rules.clock import now
+from counter_app.store.private import private_dir, private_file
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ def _make_engine(path: Path, *, immediate: bool) -> Engine:
         pool_size=4,
         max_overflow=8,
         pool_use_lifo=True,  # the same few connections serve, with warm page caches; the rest idle out
+        hide_parameters=True,  # a refused row's values are citizens' data: never in an error's text
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
         # JSON columns keep Vietnamese as UTF-8: readable in the file and half the size of \u escapes.
         json_serializer=lambda obj: json.dumps(obj, ensure_ascii=False),
@@ -90,7 +92,9 @@ class Store:
     @classmethod
     def open(cls, path: Path | str, *, backup_before_upgrade: bool = True) -> Store:
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.exists():
+            private_dir(path.parent)
+        private_file(path)  # before SQLite makes it with the process's umask (0644: anyone on the PC could read)
         write_engine = _make_engine(path, immediate=True)
         read_engine = _make_engine(path, immediate=False)
         store = cls(path, write_engine, read_engine)
@@ -127,7 +131,7 @@ class Store:
                 raw.execute("PRAGMA foreign_keys=ON")
 
     def _backup(self, label: str) -> Path:
-        target = self.path.with_name(f"{self.path.stem}.{now():%Y%m%d-%H%M%S}.{label}.bak")
+        target = private_file(self.path.with_name(f"{self.path.stem}.{now():%Y%m%d-%H%M%S}.{label}.bak"))
         src = sqlite3.connect(self.path)
         dst = sqlite3.connect(target)
         try:

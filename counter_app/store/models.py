@@ -337,7 +337,7 @@ class Account(SQLModel, table=True):
 
 
 class ClerkSession(SQLModel, table=True):
-    """One sign-in: who, at which counter, from when to when. Only the token's sha256 is kept."""
+    """One sign-in: who, at which counter and machine, from when to when. Only the token's sha256 is kept."""
 
     __tablename__ = "clerk_session"
 
@@ -345,7 +345,9 @@ class ClerkSession(SQLModel, table=True):
     token_hash: str = Field(unique=True)
     account_id: int = Field(foreign_key="account.id", index=True)
     counter_no: int | None = None
+    machine: str = Field(default="", index=True, sa_column_kwargs={"server_default": ""})  # "": the hub PC itself
     started_at: datetime = _dt()
+    ends_at: datetime | None = _dt(nullable=True)  # closing time of its day, fixed at sign-in
     ended_at: datetime | None = _dt(nullable=True)
 
 
@@ -390,6 +392,7 @@ class HubRequest(SQLModel, table=True):
     key: str = Field(primary_key=True)
     machine: str
     operation: str
+    request_hash: str = Field(default="", sa_column_kwargs={"server_default": ""})  # who asked what (sha256)
     at: datetime = _dt(index=True)
     status: int | None = None  # the HTTP status of the answer, once stored
     body: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))

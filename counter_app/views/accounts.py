@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import BaseModel, field_validator
 
 from counter_app.errors import InvalidInput
+from counter_app.rules.text import clean
 
 
 class Role(StrEnum):
@@ -50,17 +51,22 @@ class AccountIn(BaseModel):
         value = value.strip().lower()
         if not USERNAME.fullmatch(value):
             raise InvalidInput(
-                f"bad username {value!r}",
+                f"bad username ({len(value)} characters)",
                 "Tên đăng nhập gồm 2–32 chữ cái không dấu, chữ số, dấu chấm, gạch dưới hoặc gạch ngang.")
         return value
 
     @field_validator("full_name")
     @classmethod
     def _full_name(cls, value: str) -> str:
-        value = " ".join(value.split())
+        value = " ".join(clean(value, field="account.full_name", field_vi="Họ và tên", max_len=120).split())
         if not value:
             raise InvalidInput("empty full name", "Cần nhập họ và tên cán bộ.")
         return value
+
+    @field_validator("password")
+    @classmethod
+    def _password(cls, value: str) -> str:
+        return clean(value, field="account.password", field_vi="Mật khẩu", max_len=256)
 
 
 class AccountView(BaseModel):
@@ -84,6 +90,7 @@ class SessionView(BaseModel):
     role: Role
     counter_no: int | None
     started_at: datetime
+    machine: str = ""  # the registered machine it was opened at; "": the hub PC itself
 
     def can(self, needed: Role) -> bool:
         return self.role.covers(needed)

@@ -6,6 +6,7 @@ office's dossiers; an operator's token (agency "*") drives the city-side actions
 
 # No `from __future__ import annotations` here: FastAPI reads the dependencies from the annotations of
 # functions defined inside `create_app`, which only evaluated annotations can see.
+import json
 import logging
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -17,7 +18,10 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from counter_app.errors import InvalidInput, TooLarge
+from counter_app.hub.gate import OPEN, Gate
 from counter_app.rules.clock import now
+from counter_app.rules.text import check_all
 from sync.protocol import (
     CHANGES_LIMIT,
     MAX_BYTES,
@@ -44,8 +48,50 @@ class CatalogIn(BaseModel):
     catalog: dict
 
 
+class Refused(Exception):
+    """Refused at the door, before the body is read."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.detail = status, detail
+
+
+CATALOG_BYTES = 16 * 1024 * 1024
+SMALL_BYTES = 64 * 1024
+SINCE_MAX = 2**62  # a change's sequence number is a PostgreSQL bigint
+
+
+def _refusal(exc: Exception) -> tuple[int, bytes]:
+    status = exc.status if isinstance(exc, Refused) else 413 if isinstance(exc, TooLarge) else 400
+    return status, json.dumps({"detail": str(exc)}).encode()
+
+
+def door(engine: Engine) -> tuple[Callable[[str, Callable[[bytes], str]], object], Callable[[str], int]]:
+    """Who may come in (a hub to /v1/sync and /v1/catalog, an operator to /v1/admin) and how much they may send."""
+
+    def admit(path: str, header: Callable[[bytes], str]) -> object:
+        needed = "admin" if path.startswith("/v1/admin/") else "hub" if path.startswith("/v1/") else None
+        if needed is None:
+            return OPEN  # health and the API's description
+        token = header(b"authorization").removeprefix("Bearer ").strip()
+        with Session(engine) as s:
+            found = crud.credential_of(s, token) if token else None
+        if found is None:
+            raise Refused(401, "unknown or revoked credential")
+        if found.role != needed:
+            raise Refused(403, f"{'an operator' if needed == 'admin' else 'a hub'} credential is needed")
+        return found
+
+    def limit(path: str) -> int:
+        return MAX_BYTES if path == "/v1/sync/push" else CATALOG_BYTES if path == "/v1/admin/catalog" else SMALL_BYTES
+
+    return admit, limit
+
+
 def create_app(engine: Engine, *, clock: Callable[[], datetime] = now) -> FastAPI:
     app = FastAPI(title="Một cửa — city centre sync", version="1")
+    admit, limit = door(engine)
+    app.add_middleware(Gate, admit=admit, limit=limit, refuse=_refusal, refusals=(Refused,))
 
     def session() -> Iterator[Session]:
         with Session(engine) as s:
@@ -75,16 +121,15 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] = now) -> FastAP
         return Health(server_time=clock())
 
     @app.post("/v1/sync/push", response_model=PushResponse)
-    def push(batch: PushRequest, cred: Annotated[Credential, Depends(hub)],
-             content_length: Annotated[int, Header()] = 0) -> JSONResponse:
-        if content_length > MAX_BYTES:
-            raise HTTPException(413, f"a push is at most {MAX_BYTES} bytes")
+    def push(batch: PushRequest, cred: Annotated[Credential, Depends(hub)]) -> JSONResponse:
+        """At most `MAX_BYTES`, enforced by the door as the body streams in."""
         results, conflict = crud.apply_batch(engine, cred.agency_code, batch.ops, clock())
         body = PushResponse(results=results).model_dump(mode="json")
         return JSONResponse(body, status_code=409 if conflict else 200)
 
     @app.get("/v1/sync/changes")
-    def changes(s: SessionDep, cred: Annotated[Credential, Depends(hub)], since: Annotated[int, Query(ge=0)] = 0,
+    def changes(s: SessionDep, cred: Annotated[Credential, Depends(hub)],
+                since: Annotated[int, Query(ge=0, le=SINCE_MAX)] = 0,
                 limit: Annotated[int, Query(ge=1, le=CHANGES_LIMIT)] = CHANGES_LIMIT) -> ChangesResponse:
         rows = crud.changes_since(s, cred.agency_code, since, limit + 1)
         more = len(rows) > limit
@@ -101,6 +146,10 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] = now) -> FastAP
     @app.post("/v1/admin/dossiers/{code}/{action}")
     def act(code: str, action: str, value: CityAction, s: SessionDep,
             cred: Annotated[Credential, Depends(operator)]) -> dict:
+        try:
+            check_all(value.model_dump())
+        except InvalidInput as exc:
+            raise HTTPException(422, str(exc)) from None
         try:
             d = crud.city_action(s, code, action, at=clock(), actor=value.actor or cred.label,
                                  reason=value.reason, results=value.results)

@@ -13,7 +13,7 @@ import json
 import logging
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, bindparam, delete, insert, select, text, update
@@ -21,7 +21,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from counter_app.errors import InvalidInput
+from counter_app.rules.clock import TZ
 from counter_app.rules.lifecycle import Action, Status, allowed
+from counter_app.rules.redact import describe
+from counter_app.rules.text import check_all
 from sync.protocol import Change, OpIn, OpResult
 from sync.server.models import CatalogVersion, ChangeRow, CityDossier, Credential, ReceivedOp
 
@@ -75,6 +79,8 @@ def credential_of(session: Session, token: str) -> Credential | None:
 
 # --- pushed ops
 HELD_REASON = "an earlier op of this dossier was rejected"
+EARLIEST = datetime(2025, 7, 1, tzinfo=TZ)  # communes took these procedures over on 1 July 2025
+DUE_AHEAD = timedelta(days=2 * 365)  # an appointment (rescheduled too) is never years away
 
 
 def apply_batch(engine: Engine, agency_code: str, ops: list[OpIn], at: datetime) -> tuple[list[OpResult], bool]:
@@ -107,7 +113,7 @@ def apply_batch(engine: Engine, agency_code: str, ops: list[OpIn], at: datetime)
             with Session(engine) as session, session.begin():
                 (result,), clash = _apply_batch(session, agency_code, [op], at)
         except (DataError, IntegrityError) as exc:
-            log.exception("op %s of %s could not be stored", op.op_id, op.dossier_code)
+            log.error("op %s of %s could not be stored: %s", op.op_id, op.dossier_code, describe(exc))
             result, clash = OpResult(op_id=op.op_id, result="rejected", reason=f"the city could not store it: "
                                      f"{type(exc).__name__}"[:500], reason_vi=COULD_NOT_APPLY_VI), False
         conflict |= clash
@@ -128,7 +134,7 @@ def _insert_new_ops(session: Session, rows: list[dict[str, Any]]) -> set[str]:
         return set()
     dialect = session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
-    stmt = insert(_OPS).on_conflict_do_nothing(index_elements=["op_id"]).returning(_OPS.c.op_id)
+    stmt = insert(_OPS).on_conflict_do_nothing(index_elements=["agency_code", "op_id"]).returning(_OPS.c.op_id)
     return set(session.execute(stmt, rows).scalars())  # "insertmanyvalues": compiled once, sent in one go
 
 
@@ -140,7 +146,8 @@ def _apply_batch(session: Session, agency_code: str, ops: list[OpIn], at: dateti
          "received_at": at} for op in first.values()])
     others = [op_id for op_id in first if op_id not in inserted]
     stored = {r.op_id: r for r in session.execute(
-        select(_OPS.c.op_id, _OPS.c.sha256, _OPS.c.result).where(_OPS.c.op_id.in_(others))
+        select(_OPS.c.op_id, _OPS.c.sha256, _OPS.c.result).where(_OPS.c.agency_code == agency_code,
+                                                                 _OPS.c.op_id.in_(others))
         .order_by(_OPS.c.op_id).with_for_update())} if others else {}
     codes = sorted({op.dossier_code for op in ops})
     dossiers = {r["code"]: dict(r) for r in session.execute(
@@ -174,8 +181,8 @@ def _apply_batch(session: Session, agency_code: str, ops: list[OpIn], at: dateti
             results.append(OpResult(op_id=op.op_id, result="ok"))
         except (Rejected, *POISON) as exc:
             if not isinstance(exc, Rejected):  # a bug here or a value we cannot read: this op only
-                log.exception("op %s of %s could not be applied", op.op_id, op.dossier_code)
-                exc = Rejected(f"the city could not apply it: {type(exc).__name__}: {exc}"[:500], COULD_NOT_APPLY_VI)
+                log.error("op %s of %s could not be applied: %s", op.op_id, op.dossier_code, describe(exc))
+                exc = Rejected(f"the city could not apply it: {describe(exc)}"[:500], COULD_NOT_APPLY_VI)
             log.warning("op %s of %s (%s) rejected: %s", op.op_id, op.dossier_code, agency_code, exc.reason)
             stopped.add(op.dossier_code)
             outcome[op.op_id] = {"result": "rejected", "reason": exc.reason, "reason_vi": exc.reason_vi,
@@ -183,7 +190,7 @@ def _apply_batch(session: Session, agency_code: str, ops: list[OpIn], at: dateti
             results.append(OpResult(op_id=op.op_id, result="rejected", reason=exc.reason, reason_vi=exc.reason_vi))
     held = [r.op_id for r in results if r.result == "held" and r.op_id in inserted]
     if held:  # not looked at: stored only when it is applied (or rejected) on a later push
-        session.execute(delete(_OPS).where(_OPS.c.op_id.in_(held)))
+        session.execute(delete(_OPS).where(_OPS.c.agency_code == agency_code, _OPS.c.op_id.in_(held)))
     new = [dossiers[c] for c in sorted(changed - known)]
     if new:
         session.execute(insert(_DOSSIER), new)
@@ -192,7 +199,8 @@ def _apply_batch(session: Session, agency_code: str, ops: list[OpIn], at: dateti
         session.execute(update(_DOSSIER).where(_DOSSIER.c.code == bindparam("b_code")).values(
             {k: bindparam(k) for k in ("status", "due_at", "returned_at", "hub_event_seq", "updated_at")}), updates)
     if outcome:
-        session.execute(update(_OPS).where(_OPS.c.op_id == bindparam("b_op_id")).values(
+        session.execute(update(_OPS).where(_OPS.c.agency_code == agency_code,
+                                           _OPS.c.op_id == bindparam("b_op_id")).values(
             {k: bindparam(k) for k in ("result", "reason", "reason_vi", "payload")}).values(received_at=at),
             [{**v, "b_op_id": k} for k, v in outcome.items()])
     return results, conflict
@@ -215,10 +223,15 @@ def _parse(agency_code: str, op: OpIn) -> dict[str, Any]:
                        f"Văn phòng {agency_code} không được ghi hồ sơ {op.dossier_code} của đơn vị khác.")
     if not isinstance(payload.get("to"), int) or payload["to"] not in {int(s) for s in Status}:
         raise Rejected("payload has no valid status", "Dữ liệu gửi lên thiếu trạng thái hồ sơ hợp lệ.")
+    try:
+        check_all(payload)  # NUL, lone surrogates, direction overrides, endless strings
+    except InvalidInput as exc:
+        raise Rejected(f"payload refused: {exc}", "Dữ liệu gửi lên có ký tự không hợp lệ hoặc quá dài.") from None
     return payload
 
 
-def _when(value: Any) -> datetime | None:
+def _when(value: Any, at: datetime, *, ahead: timedelta = timedelta(days=1)) -> datetime | None:
+    """A time of the payload, refused unless it falls between the two-level government and `at` + `ahead`."""
     if value is None or value == "":
         return None
     try:
@@ -228,6 +241,9 @@ def _when(value: Any) -> datetime | None:
     if when is None or when.tzinfo is None:
         raise Rejected(f"time {value!r} is not an ISO 8601 time with its offset",
                        "Dữ liệu gửi lên có thời điểm không hợp lệ.")
+    if not EARLIEST <= when <= at + ahead:
+        raise Rejected(f"time {value!r} is outside {EARLIEST:%Y-%m-%d} .. {at + ahead:%Y-%m-%d}",
+                       "Dữ liệu gửi lên có thời điểm không hợp lý (trước 1/7/2025 hoặc quá xa trong tương lai).")
     return when
 
 
@@ -242,10 +258,11 @@ def _apply(dossiers: dict[str, dict[str, Any]], agency_code: str, op: OpIn, at: 
                            f"Hồ sơ {op.dossier_code} đã được gửi lên trước đó.")
         if not isinstance(snapshot, dict):
             raise Rejected("the intake snapshot is not an object", "Dữ liệu gửi lên không đúng định dạng.")
-        received = _when(snapshot.get("received_at")) or _when(payload.get("at")) or at
+        received = _when(snapshot.get("received_at"), at) or _when(payload.get("at"), at) or at
         dossiers[op.dossier_code] = {
             "code": op.dossier_code, "agency_code": agency_code, "status": payload["to"], "intake": snapshot,
-            "received_at": received, "due_at": _when(payload.get("due_at")), "returned_at": None, "results": {},
+            "received_at": received, "due_at": _when(payload.get("due_at"), at, ahead=DUE_AHEAD),
+            "returned_at": None, "results": {},
             "hub_event_seq": int(payload.get("event_seq") or 0), "updated_at": at}
         return
     if dossier is None:
@@ -254,8 +271,8 @@ def _apply(dossiers: dict[str, dict[str, Any]], agency_code: str, op: OpIn, at: 
     if dossier["results"].get("city_owned") and op.kind in PROCESSING_KINDS:
         log.info("op %s (%s) kept but not applied: the city owns processing of %s", op.op_id, op.kind, op.dossier_code)
         return
-    due_at = _when(payload.get("due_at")) if "due_at" in payload else dossier["due_at"]
-    returned_at = _when(payload.get("at")) if op.kind == "return_result" else dossier["returned_at"]
+    due_at = _when(payload.get("due_at"), at, ahead=DUE_AHEAD) if "due_at" in payload else dossier["due_at"]
+    returned_at = _when(payload.get("at"), at) if op.kind == "return_result" else dossier["returned_at"]
     event_seq = max(dossier["hub_event_seq"], int(payload.get("event_seq") or 0))
     dossier.update(status=payload["to"], due_at=due_at, returned_at=returned_at, hub_event_seq=event_seq,
                    updated_at=at)

@@ -10,6 +10,7 @@ import os
 
 from fastapi import FastAPI
 
+from counter_app.rules.redact import configure_logging
 from sync.server.app import create_app
 from sync.server.db import make_engine
 
@@ -17,6 +18,7 @@ DB_URL_ENV = "COUNTER_CITY_DB_URL"
 
 
 def build() -> FastAPI:
+    configure_logging()  # in each worker process: no values of a refused request in its log
     url = os.environ.get(DB_URL_ENV)
     if not url:
         raise RuntimeError(f"{DB_URL_ENV} is not set: the city server needs its database URL")

@@ -49,12 +49,15 @@ class Credential(Base):
 
 
 class ReceivedOp(Base):
-    """Every op ever received, keyed by its id: a repeat gets the stored result, never a second apply."""
+    """Every op ever received, keyed by its office and id: a repeat gets the stored result, never a second apply.
+
+    Op ids are one namespace per office: another office's op with the same id is another op.
+    """
 
     __tablename__ = "received_op"
 
+    agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     op_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    agency_code: Mapped[str] = mapped_column(String(32))
     dossier_code: Mapped[str] = mapped_column(String(64), index=True)
     kind: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64))

@@ -18,8 +18,10 @@ from counter_app import accounts, office_setup
 from counter_app.dossiers import catalog
 from counter_app.hub import machines
 from counter_app.lan.office import LanOffice
+from counter_app.lan.pinning import PinnedHub
 from counter_app.queue.service import set_counter_lanes
 from counter_app.rules.clock import now
+from counter_app.rules.fingerprint import fingerprint_of_pem
 from counter_app.store import Store
 from counter_app.views.accounts import AccountIn, Role
 from tests.conftest import _STAFF_HASH, AGENCY, add_staff
@@ -71,12 +73,18 @@ class Hub:
     tokens: dict[str, str]
     port: int = field(default_factory=free_port)
     heartbeat_s: float = 10.0
+    tls: bool = False  # https on loopback, as every hub off loopback serves
     proc: subprocess.Popen | None = None
     clients: list[LanOffice] = field(default_factory=list)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
+
+    @property
+    def fingerprint(self) -> str:
+        """What the hub printed at start for its PCs to pin (the certificate beside its store)."""
+        return fingerprint_of_pem((self.db_path.parent / "hub-tls" / "hub-cert.pem").read_bytes()) if self.tls else ""
 
     def start(self) -> None:
         settings = self.folder / "hub-settings.toml"
@@ -84,20 +92,27 @@ class Hub:
         log = open(self.folder / "hub.log", "ab")  # noqa: SIM115 - the process keeps it
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "counter_app.cli.main", "--db", str(self.db_path), "--settings", str(settings),
-             "serve", "--listen", f"127.0.0.1:{self.port}"],
+             "serve", "--listen", f"127.0.0.1:{self.port}", *(["--tls"] if self.tls else [])],
             cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1", "COUNTER_HUB_HEARTBEAT_S": str(self.heartbeat_s)})
         log.close()
         deadline = time.monotonic() + 30
         while True:
             try:
-                if httpx.get(f"{self.url}/api/health", timeout=1).status_code == 200:
+                if self._health().status_code == 200:
                     return
-            except httpx.TransportError:
+            except (httpx.TransportError, OSError):
                 pass
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"hub did not start:\n{self.log()}")
             time.sleep(0.05)
+
+    def _health(self) -> httpx.Response:
+        if not self.tls:
+            return httpx.get(f"{self.url}/api/health", timeout=1)
+        pin = PinnedHub("127.0.0.1", self.port, self.fingerprint)  # the certificate exists once it listens
+        pin.ensure(timeout=1)
+        return httpx.get(f"{self.url}/api/health", timeout=1, verify=pin.context)
 
     def kill(self) -> None:
         """SIGKILL: no shutdown of any kind, as a power cut or a crash."""
@@ -119,12 +134,13 @@ class Hub:
         return path.read_text(encoding="utf-8", errors="replace")[-4000:] if path.exists() else ""
 
     def client(self, machine: str, **kwargs: object) -> LanOffice:
+        kwargs.setdefault("fingerprint", self.fingerprint)
         office = LanOffice(self.url, self.tokens[machine], **kwargs)  # type: ignore[arg-type]
         self.clients.append(office)
         return office
 
 
-def running_hub(folder: Path, **options: float) -> Iterator[Hub]:
+def running_hub(folder: Path, **options: float | bool) -> Iterator[Hub]:
     """A started hub over a fresh store in `folder`, stopped (and its clients closed) afterwards."""
     running = Hub(folder / "office.sqlite3", folder, prepare_store(folder / "office.sqlite3"), **options)
     running.start()

@@ -133,11 +133,12 @@ def test_a_line_that_takes_only_small_requests_gets_smaller_batches_and_one_op_t
     codes = [office.receive(make_form(name=f"Người Dân {i}"), actor="canbo1").code for i in range(30)]
     big = codes[10]
     office.withdraw(big, reason="Công dân rút hồ sơ", actor="canbo1")  # a later op of the big one's dossier
-    with office.store.write() as s:  # a scanner wrote a whole page of text into the op (it is hashed as is)
+    with office.store.write() as s:  # a scanner wrote whole pages of text into the op (it is hashed as is)
         from counter_app.rules.canonical import sha256
 
         op = s.exec(hub_select(Outbox).where(Outbox.kind == "receive").order_by(Outbox.id).offset(10)).first()
-        op.payload = op.payload.replace('"Người Dân 10"', '"Người Dân 10' + " " * 40_000 + '"')
+        pages = ", ".join(['"' + "trang " * 500 + '"'] * 13)  # each within a field's length, 39 KB in all
+        op.payload = op.payload.replace('"Người Dân 10"', '"Người Dân 10", "scanned": [' + pages + "]")
         op.sha256 = sha256(op.payload)
         big_op = op.op_id
     with office.store.read() as s:

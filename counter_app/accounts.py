@@ -19,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select
 
 from counter_app import audit
-from counter_app.errors import Forbidden, InvalidInput, SignInFailed
+from counter_app.errors import Forbidden, InvalidInput, SessionElsewhere, SignInFailed
 from counter_app.rules.clock import aware
 from counter_app.rules.throttle import Throttle
 from counter_app.rules.workcal import OfficeHours, session_end
@@ -103,14 +103,17 @@ def save(
 
 def sign_in(
     session: Session, username: str, password: str, *, counter_no: int | None, at: datetime, machine: str = "",
-    throttle: Throttle | None = None,
-) -> SessionView | SignInFailed:
+    throttle: Throttle | None = None, replace: bool = False,
+) -> SessionView | SignInFailed | SessionElsewhere:
     """Check the password; the session works only from `machine` ("" is the hub PC itself).
 
     A wrong name, a wrong password, a disabled or a locked account get the same answer in the same time:
     one argon2 verification each, nothing written. Failures slow down further tries of that name at that
     machine (`throttle`), never the account at other machines, so nobody can lock a clerk out from afar.
-    A refusal is returned, not raised.
+    One clerk, one session: signing in again at the same machine (after the screen locked) ends the
+    session there; a session at another machine is ended only with `replace`, which the clerk confirms
+    after being told where (`SessionElsewhere`, answered only once the password was right). A refusal is
+    returned, not raised.
     """
     key = (username.strip().lower(), machine)
     wait = throttle.wait(key, at) if throttle is not None else 0
@@ -134,6 +137,20 @@ def sign_in(
         return SignInFailed("sign-in refused", REFUSED_VI)
     if throttle is not None:
         throttle.succeeded(key)
+    open_now = session.exec(select(ClerkSession).where(
+        ClerkSession.account_id == account.id, col(ClerkSession.ended_at).is_(None),
+        (col(ClerkSession.ends_at).is_(None)) | (col(ClerkSession.ends_at) > at))).all()
+    elsewhere = [row for row in open_now if row.machine != machine]
+    if elsewhere and not replace:
+        where = elsewhere[-1]
+        counter_vi = f"quầy {where.counter_no}" if where.counter_no else "một máy khác"
+        return SessionElsewhere(f"{where.machine or 'the hub PC'} (counter {where.counter_no})",
+                                f"{counter_vi} (máy “{where.machine or 'máy chủ'}”)")
+    for row in open_now:
+        row.ended_at = at
+        session.add(row)
+    if open_now:
+        log.info("%s: %d earlier session(s) ended by a new sign-in", account.username, len(open_now))
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = _hasher.hash(password)
     account.failed_attempts = 0

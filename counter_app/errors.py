@@ -45,6 +45,14 @@ class SignInFailed(OfficeError):
     """Wrong name or password, or the account is locked or disabled."""
 
 
+class SessionElsewhere(OfficeError):
+    """The clerk is signed in at another machine; signing in here ends that session once they confirm."""
+
+    def __init__(self, where_en: str, where_vi: str) -> None:
+        super().__init__(f"account already signed in at {where_en}",
+                         f"Tài khoản của bạn đang đăng nhập tại {where_vi}. Đăng nhập ở đây sẽ kết thúc phiên đó.")
+
+
 class MachineRefused(OfficeError):
     """A request without a valid machine token, or from a revoked machine."""
 

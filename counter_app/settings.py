@@ -41,6 +41,7 @@ class Settings:
     log_level: str = "INFO"
     counter: int = 1  # the counter this PC's clerk app serves
     clerk: str = ""  # the user name offered at sign-in on this PC
+    idle_lock_minutes: float = 15.0  # the clerk's screen locks after this long without a key or a click
     voice_dir: Path | None = None  # the office's own recordings, replacing bundled segments by name
     preview_dir: Path = field(default_factory=default_preview_dir)
     board_screen: int | None = None  # monitor index for the board; default the last one
@@ -55,7 +56,8 @@ class Settings:
         return self.settings_path.with_name("secrets.toml")
 
 KNOWN = {"db_path", "hub_url", "hub_fingerprint", "machine_token", "hub_listen", "local_printers", "log_level",
-         "counter", "clerk", "voice_dir", "preview_dir", "board_screen", "city_url", "city_token", "sync_hour"}
+         "counter", "clerk", "idle_lock_minutes", "voice_dir", "preview_dir", "board_screen", "city_url",
+         "city_token", "sync_hour"}
 
 
 def load_settings(path: Path | None = None, *, db_override: Path | None = None) -> Settings:
@@ -88,6 +90,7 @@ def load_settings(path: Path | None = None, *, db_override: Path | None = None) 
             local_printers=tuple(str(p) for p in data.get("local_printers", ())),
             log_level=str(data.get("log_level", "INFO")),
             counter=int(data.get("counter", 1)), clerk=str(data.get("clerk", "")),
+            idle_lock_minutes=min(120.0, max(1.0, float(data.get("idle_lock_minutes", 15)))),
             voice_dir=Path(data["voice_dir"]).expanduser() if data.get("voice_dir") else None,
             preview_dir=Path(data["preview_dir"]).expanduser() if data.get("preview_dir") else default_preview_dir(),
             board_screen=int(data["board_screen"]) if data.get("board_screen") is not None else None,

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from counter_app.accounts import SYSTEM
 from counter_app.cli.main import main
 from counter_app.dossiers import catalog
-from counter_app.errors import Forbidden, InvalidInput, SignInFailed
+from counter_app.errors import Forbidden, InvalidInput, SessionElsewhere, SignInFailed
 from counter_app.rules.clock import TZ
 from counter_app.rules.throttle import FREE_TRIES
 from counter_app.rules.workcal import OfficeHours, session_end
@@ -72,7 +72,9 @@ def test_failures_slow_that_name_at_that_machine_only_and_never_lock_the_account
         office.sign_in("khongco", "doan-thu", machine="quay-9")
     assert "thử lại sau 5 giây" in unknown_slowed.value.message_vi
     clock.at += timedelta(seconds=10)
-    assert office.sign_in("canbo2", STAFF_PASSWORD, machine="quay-9").username == "canbo2"
+    with pytest.raises(SessionElsewhere):  # the right password, and canbo2 is still signed in at quay-2
+        office.sign_in("canbo2", STAFF_PASSWORD, machine="quay-9")
+    assert office.sign_in("canbo2", STAFF_PASSWORD, machine="quay-9", replace=True).username == "canbo2"
 
 
 def test_wrong_name_wrong_password_disabled_and_locked_look_alike(office, clock):
@@ -196,3 +198,21 @@ def test_session_end_rules():
     assert session_end(monday.replace(hour=23), hours) == datetime(2026, 11, 24, 0, 0, tzinfo=TZ)
     saturday = datetime(2026, 11, 28, 8, 0, tzinfo=TZ)  # a make-up working day with no set hours
     assert session_end(saturday, hours) == datetime(2026, 11, 29, 0, 0, tzinfo=TZ)
+
+
+def test_one_clerk_one_session(office):
+    at_three = office.sign_in("canbo1", STAFF_PASSWORD, counter_no=3, machine="quay-3")
+    again = office.sign_in("canbo1", STAFF_PASSWORD, counter_no=3, machine="quay-3")  # the screen was locked
+    with pytest.raises(SignInFailed):
+        office.session(at_three.token)  # the same machine: the earlier session ends by itself
+    with pytest.raises(SessionElsewhere) as elsewhere:
+        office.sign_in("canbo1", STAFF_PASSWORD, counter_no=5, machine="quay-5")
+    assert "quầy 3" in elsewhere.value.message_vi
+    assert office.session(again.token).counter_no == 3  # nothing ended until the clerk confirms
+    with pytest.raises(SignInFailed) as wrong:
+        office.sign_in("canbo1", "sai-mat-khau", counter_no=5, machine="quay-5")
+    assert wrong.value.message_vi == "Sai tên đăng nhập hoặc mật khẩu."  # where one is signed in, only for the clerk
+    moved = office.sign_in("canbo1", STAFF_PASSWORD, counter_no=5, machine="quay-5", replace=True)
+    with pytest.raises(SignInFailed):
+        office.session(again.token)
+    assert office.session(moved.token).counter_no == 5

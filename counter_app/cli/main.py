@@ -158,7 +158,7 @@ def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
     try:
         return run_clerk_app(office, counter_no=counter, username=args.clerk or settings.clerk, board=make_board,
                              preview_dir=settings.preview_dir if printers != [] else None, printers=printers,
-                             hub_url=settings.hub_url)
+                             hub_url=settings.hub_url, idle_lock_minutes=settings.idle_lock_minutes)
     finally:
         if sync is not None:
             sync.stop()

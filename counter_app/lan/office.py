@@ -144,9 +144,10 @@ class LanOffice:
             self._pin.ensure()
 
     # --- what needs more than the wire
-    def sign_in(self, username: str, password: str, *, counter_no: int | None = None) -> SessionView:
+    def sign_in(self, username: str, password: str, *, counter_no: int | None = None,
+                replace: bool = False) -> SessionView:
         session: SessionView = self.call(operations()["sign_in"], {
-            "username": username, "password": password, "counter_no": counter_no})
+            "username": username, "password": password, "counter_no": counter_no, "replace": replace})
         with self._lock:
             self._sessions.pop(session.username, None)  # to the end: the clerk who signed in last
             self._sessions[session.username] = session.token

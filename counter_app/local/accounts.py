@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from counter_app import accounts
-from counter_app.errors import SignInFailed
+from counter_app.errors import OfficeError
 from counter_app.rules.throttle import Throttle
 from counter_app.store import Store
 from counter_app.views.accounts import AccountIn, AccountView, SessionView
@@ -22,14 +22,14 @@ class LocalAccounts:
     _now: Callable[[], datetime]
     _throttle: Throttle  # made by LocalOffice: one per office, for every machine's sign-ins
 
-    def sign_in(self, username: str, password: str, *, counter_no: int | None = None,
+    def sign_in(self, username: str, password: str, *, counter_no: int | None = None, replace: bool = False,
                 machine: str = "") -> SessionView:
         """`machine` is given by the hub only (the machine the request came from); it is not on the interface."""
         with self.store.write() as s:
             result = accounts.sign_in(s, username, password, counter_no=counter_no, at=self._now(), machine=machine,
-                                      throttle=self._throttle)
-        if isinstance(result, SignInFailed):
-            raise result  # after the commit: the failed attempt is counted
+                                      throttle=self._throttle, replace=replace)
+        if isinstance(result, OfficeError):
+            raise result  # after the commit
         return result
 
     def session(self, token: str) -> SessionView:

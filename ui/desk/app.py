@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from counter_app.errors import OfficeError
 from counter_app.office import Office
+from counter_app.views.accounts import SessionView
 from printers.spool import Spool
 from ui.desk import clerk_style
-from ui.desk.clerk_window import ClerkWindow, hub_label
+from ui.desk.clerk_window import DEFAULT_IDLE_LOCK_MIN, ClerkWindow, hub_label
 from ui.desk.sign_in import SignInDialog
 
 log = logging.getLogger(__name__)
@@ -21,7 +22,8 @@ log = logging.getLogger(__name__)
 
 def run_clerk_app(office: Office, *, counter_no: int | None = None, username: str = "",
                   board: Callable[[], QWidget] | None = None, preview_dir: Path | None = None,
-                  printers: list[str] | None = None, hub_url: str = "") -> int:
+                  printers: list[str] | None = None, hub_url: str = "",
+                  idle_lock_minutes: float = DEFAULT_IDLE_LOCK_MIN) -> int:
     """Sign in, then the clerk's window (with the counter's queue panel); `board` also opens the hall board.
 
     With `preview_dir` this process also runs the print spool: for every printer in the embedded
@@ -42,8 +44,27 @@ def run_clerk_app(office: Office, *, counter_no: int | None = None, username: st
     spool = Spool(office, preview_dir=preview_dir, printers=printers) if preview_dir is not None else None
     if spool is not None:
         spool.start()
-    window = ClerkWindow(office, info, sign_in.session, **({"hub_label": hub_label(hub_url)} if hub_url else {}))
-    window.show()
+    app.setQuitOnLastWindowClosed(False)  # a clerk handing the desk over closes the window, not the app
+    windows: list[ClerkWindow] = []
+
+    def open_desk(session: SessionView) -> None:
+        window = ClerkWindow(office, info, session, idle_lock_minutes=idle_lock_minutes,
+                             **({"hub_label": hub_label(hub_url)} if hub_url else {}))
+        window.finished.connect(next_clerk)
+        windows[:] = [window]
+        window.show()
+
+    def next_clerk(handover: bool) -> None:
+        if not handover:
+            app.quit()
+            return
+        dialog = SignInDialog(office, info, counter_no=counter_no)
+        if dialog.exec() == SignInDialog.DialogCode.Accepted and dialog.session is not None:
+            open_desk(dialog.session)
+        else:
+            app.quit()
+
+    open_desk(sign_in.session)
     hall = board() if board is not None else None
     code = app.exec()
     if spool is not None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMenu, QPushButton, QTabWidget
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import QDialog, QDockWidget, QLabel, QMainWindow, QMenu, QPushButton, QTabWidget, QWidget
 
 from counter_app.errors import OfficeError
 from counter_app.events import DossierChanged, HubConnection, OfficeEvent, PrintChanged, SyncChanged
@@ -29,12 +29,14 @@ from ui.desk.dossier_list import DossierList
 from ui.desk.intake_form import IntakeFormWidget
 from ui.desk.print_jobs_dialog import PrintJobsDialog
 from ui.desk.queue_panel import QueuePanel
+from ui.desk.screen_lock import IdleWatch, LockOverlay, hide_while_locked
 from ui.desk.sync_dialog import SyncDialog
 from ui.desk.sync_text import SYNC_NOT_SET, sync_text
 
 log = logging.getLogger(__name__)
 
 HUB_EMBEDDED = "Máy chủ văn phòng: chạy trong máy này"
+DEFAULT_IDLE_LOCK_MIN = 15.0
 
 
 def hub_label(url: str) -> str:
@@ -43,9 +45,13 @@ def hub_label(url: str) -> str:
 
 
 class ClerkWindow(QMainWindow):
+    finished = Signal(bool)  # closed; True when another clerk takes the desk over
+
     def __init__(self, office: Office, info: OfficeInfo, session: SessionView, *,
-                 hub_label: str = HUB_EMBEDDED, sync_label: str = SYNC_NOT_SET) -> None:
+                 hub_label: str = HUB_EMBEDDED, sync_label: str = SYNC_NOT_SET,
+                 idle_lock_minutes: float = DEFAULT_IDLE_LOCK_MIN) -> None:
         super().__init__()
+        self.handover = False
         self.office, self.info, self.session = office, info, session
         self.actor, self.counter_no = session.username, session.counter_no
         self.runner = Runner(self)
@@ -80,6 +86,13 @@ class ClerkWindow(QMainWindow):
         self._sync_timer = QTimer(self, interval=60_000)  # "last success" and "next try" stay current
         self._sync_timer.timeout.connect(self._refresh_sync)
         self._sync_timer.start()
+        self.lock = LockOverlay(office, session, idle_lock_minutes, self)
+        self.lock.hide()
+        self.lock.unlocked.connect(self._unlocked)
+        self.lock.other_clerk.connect(self.hand_over)
+        self._hidden: dict[int, bool] = {}
+        self.idle = IdleWatch(idle_lock_minutes, self)
+        self.idle.idle.connect(self.lock_screen)
 
     # --- frame
     def _status_bar(self, hub_label: str, sync_label: str) -> None:
@@ -254,7 +267,38 @@ class ClerkWindow(QMainWindow):
         self.printer_button.setToolTip((each + "\n\n" if each else "")
                                        + "Lệnh in và máy in: in lại, chuyển máy in, hủy, in thử (Ctrl+Shift+P)")
 
+    # --- the screen lock
+    def _sensitive(self) -> tuple[list[QWidget], list[QAction]]:
+        """What shows citizens' data (the window's content, its docks and dialogs), and every shortcut."""
+        widgets: list[QWidget] = [self.centralWidget(), self.menuBar(), *self.findChildren(QDockWidget),
+                                  *self.findChildren(QDialog), *self.details]
+        return widgets, self.findChildren(QAction)
+
+    def lock_screen(self) -> None:
+        if self.lock.isVisible():
+            return
+        log.info("screen of %s locked after %s idle", self.actor, self.idle.timer.interval() // 1000)
+        self.idle.stop()
+        hide_while_locked(*self._sensitive(), locked=True, remember=self._hidden)
+        self.lock.cover()
+
+    def _unlocked(self, session: SessionView) -> None:
+        self.session = session
+        hide_while_locked(*self._sensitive(), locked=False, remember=self._hidden)
+        self.idle.restart()
+
+    def hand_over(self) -> None:
+        """Another clerk signs in at this desk: this clerk's session ends, the window closes for the next one."""
+        self.handover = True
+        self.close()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.lock.isVisible():
+            self.lock.setGeometry(self.rect())
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.idle.stop()
         self._unsubscribe()
         self._sync_timer.stop()
         for dialog in list(self.details):
@@ -274,4 +318,5 @@ class ClerkWindow(QMainWindow):
             log.warning("sign-out failed: %s", exc)
         self.runner.wait()
         super().closeEvent(event)
+        self.finished.emit(self.handover)
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.errors import SessionElsewhere
 from counter_app.office import Office
 from counter_app.views.accounts import SessionView
 from counter_app.views.dossiers import OfficeInfo
@@ -31,6 +32,7 @@ class SignInDialog(QDialog):
         super().__init__(parent)
         self.office = office
         self.session: SessionView | None = None
+        self._replace = False  # the clerk confirmed ending their session at another machine
         self.runner = Runner(self)
         self.setWindowTitle("Đăng nhập — Một cửa")
         self.setMinimumWidth(460)
@@ -77,7 +79,8 @@ class SignInDialog(QDialog):
         counter_no = self.counter.currentData()
         self.button.setEnabled(False)
         self.banner.show_message("Đang kiểm tra…", "info")
-        self.runner.run(lambda: self.office.sign_in(username, password, counter_no=counter_no),
+        replace = self._replace
+        self.runner.run(lambda: self.office.sign_in(username, password, counter_no=counter_no, replace=replace),
                         self._signed_in, self._refused)
 
     def _signed_in(self, session: SessionView) -> None:
@@ -86,6 +89,13 @@ class SignInDialog(QDialog):
 
     def _refused(self, exc: Exception) -> None:
         self.button.setEnabled(True)
+        if isinstance(exc, SessionElsewhere):  # the password was right: the clerk decides where to work
+            self._replace = True
+            self.button.setText("Đăng nhập tại đây")
+            self.banner.show_message(exc.message_vi + " Bấm “Đăng nhập tại đây” để tiếp tục.", "warning")
+            return
+        self._replace = False
+        self.button.setText("Đăng nhập")
         self.password.clear()
         self.password.setFocus()
         self.banner.show_message(error_text(exc), "error")

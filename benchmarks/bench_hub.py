@@ -21,8 +21,6 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import NamedTuple
 
-import httpx
-
 from benchmarks._common import figures
 from benchmarks.hub_screens import run_screens
 from counter_app.events import OfficeEvent, QueueChanged
@@ -74,7 +72,7 @@ def screens_following(hub: Hub, counters: int) -> Iterator[None]:
     ctx = multiprocessing.get_context("spawn")
     stop, ready, out = ctx.Event(), ctx.Event(), ctx.Queue()
     proc = ctx.Process(target=run_screens, args=(hub.url, hub.tokens, counters, ["bang-1", "bang-2"], stop,
-                                                 ready, out))
+                                                 ready, out, hub.fingerprint))
     proc.start()
     if not ready.wait(60):
         raise RuntimeError("the screens did not start")
@@ -166,7 +164,7 @@ def event_latency(hub: Hub, events: int = 100) -> None:
 
 def _wait_listeners(hub: Hub, count: int) -> None:
     deadline = time.monotonic() + 20
-    while httpx.get(f"{hub.url}/api/health").json()["listeners"] < count:
+    while hub.health().json()["listeners"] < count:
         if time.monotonic() > deadline:
             raise RuntimeError("followers did not connect")
         time.sleep(0.05)
@@ -241,13 +239,16 @@ def main() -> None:
     parser.add_argument("--speed", type=float, default=30, help="simulated minutes per real minute")
     parser.add_argument("--parts", default="calls,events,soak", help="which parts to run, comma-separated")
     parser.add_argument("--no-real-time", action="store_true", help="skip the calls at real peak pace (4-6 min)")
+    parser.add_argument("--plain", action="store_true", help="plain http on loopback instead of TLS (to compare)")
     args = parser.parse_args()
+    print(f"hub over {'plain http' if args.plain else 'TLS (its own certificate, pinned by every client)'}")
     paces = PACES[1:] if args.no_real_time else PACES
     parts = {"calls": lambda h: call_next_latency(h, paces), "events": event_latency,
              "soak": lambda h: soak(h, args.soak_minutes, args.speed)}
     for part in (parts[name] for name in args.parts.split(",")):
         with tempfile.TemporaryDirectory() as folder:
-            hub = Hub(Path(folder) / "office.sqlite3", Path(folder), prepare_store(Path(folder) / "office.sqlite3"))
+            hub = Hub(Path(folder) / "office.sqlite3", Path(folder), prepare_store(Path(folder) / "office.sqlite3"),
+                      tls=not args.plain)
             hub.start()
             try:
                 part(hub)

@@ -60,16 +60,16 @@ def _board_load(office: LanOffice) -> Callable[[], Any]:
 
 
 def run_screens(url: str, tokens: dict[str, str], counters: int, boards: list[str], stop: ProcessEvent,
-                ready: ProcessEvent, out: Queue) -> None:
+                ready: ProcessEvent, out: Queue, fingerprint: str = "") -> None:
     """A queue panel for counters 1..N and the named boards, until `stop`; puts (reloads, failures) on `out`."""
     halt = threading.Event()
     offices, screens = [], []
     for no in range(1, counters + 1):
-        office = LanOffice(url, tokens[f"quay-{no}"])
+        office = LanOffice(url, tokens[f"quay-{no}"], fingerprint=fingerprint)
         screens.append(Screen(office, lambda o=office, n=no: o.counter_queue(n), PANEL_POLL_MS, halt, no))
         offices.append(office)
     for name in boards:
-        office = LanOffice(url, tokens[name])
+        office = LanOffice(url, tokens[name], fingerprint=fingerprint)
         screens.append(Screen(office, _board_load(office), BOARD_POLL_MS, halt))
         offices.append(office)
     for screen in screens:

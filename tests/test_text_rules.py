@@ -52,3 +52,18 @@ def test_a_request_is_walked_whole():
         check_all({"key\u202e": "x"})
     with pytest.raises(InvalidInput):
         check_all({"note": "x" * 4001})
+
+
+def test_reasons_and_notes_are_cleaned_in_the_services_too(office):
+    from tests.conftest import make_form
+
+    made = office.receive(make_form(), actor="canbo1")
+    with pytest.raises(InvalidInput) as refused:
+        office.withdraw(made.code, reason="Công dân rút\u202e", actor="canbo1")
+    assert "“lý do rút hồ sơ”" in refused.value.message_vi
+    with pytest.raises(InvalidInput):
+        office.start_processing(made.code, note="x\x00", actor="canbo1")
+    with pytest.raises(InvalidInput):
+        office.start_processing(made.code, note="x" * 2001, actor="canbo1")
+    done = office.start_processing(made.code, note=unicodedata.normalize("NFD", "Chuyển phòng Tư pháp"), actor="canbo1")
+    assert done.events[-1].details["note"] == "Chuyển phòng Tư pháp"

@@ -16,9 +16,12 @@ from counter_app.errors import InvalidInput, NotFound
 from counter_app.office_setup import get_office
 from counter_app.rules.clock import aware
 from counter_app.rules.lifecycle import Action, Status, target
+from counter_app.rules.text import clean
 from counter_app.rules.workcal import WorkCalendar, due_at
 from counter_app.store.models import Dossier, DossierDocument, Procedure
 from counter_app.views.dossiers import DocumentIn
+
+TEXT_MAX = 2000  # a reason or a note: a few sentences
 
 
 def get_dossier(session: Session, code: str) -> Dossier:
@@ -29,7 +32,8 @@ def get_dossier(session: Session, code: str) -> Dossier:
 
 
 def _require(value: str, en: str, vi: str) -> str:
-    if not value or not value.strip():
+    value = clean(value or "", field=en, field_vi=vi, max_len=TEXT_MAX, multiline=True)
+    if not value.strip():
         raise InvalidInput(f"{en} is missing", f"Chưa nhập {vi}.")
     return value.strip()
 
@@ -53,7 +57,8 @@ def _apply(
     session.add(dossier)
     history.record(
         session, dossier, kind=action.value, at=at, actor=actor, from_status=int(current),
-        details={k: v for k, v in (details or {}).items() if v not in (None, "")},
+        details={k: clean(v, field=f"{action.value}.{k}", field_vi="Ghi chú", max_len=TEXT_MAX, multiline=True)
+                 if isinstance(v, str) else v for k, v in (details or {}).items() if v not in (None, "")},
         agency_code=get_office(session).agency_code, reindex=reindex,
     )
     return dossier

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 
 import httpx
+from httpx_sse import EventSource, SSEError
 
 from counter_app.errors import OfficeError
 from counter_app.events import (
@@ -75,7 +76,7 @@ class EventStream:
             try:
                 self._follow()
                 delay = RETRY_MIN_S
-            except (httpx.HTTPError, OSError, OfficeError) as exc:
+            except (httpx.HTTPError, OSError, OfficeError, SSEError) as exc:
                 if self._stop.is_set():
                     return
                 log.info("hub event stream down (%s); retrying in %.1f s", exc, delay)
@@ -97,26 +98,12 @@ class EventStream:
                 raise httpx.HTTPStatusError("event stream refused", request=response.request, response=response)
             self.connected.set()
             self._on_online(True)
-            kind, data, event_id = "", "", ""
-            for line in response.iter_lines():
+            for sse in EventSource(response).iter_sse():  # comments (the hub's pings) are skipped
                 if self._stop.is_set():
                     return
-                if line.startswith(":"):
-                    continue
-                if line:
-                    name, _, value = line.partition(":")
-                    value = value.removeprefix(" ")
-                    if name == "event":
-                        kind = value
-                    elif name == "data":
-                        data = value
-                    elif name == "id":
-                        event_id = value
-                    continue
-                self._dispatch(kind, data)
-                if event_id:
-                    self._last_id = event_id
-                kind, data, event_id = "", "", ""
+                self._dispatch(sse.event, sse.data)
+                if sse.id:
+                    self._last_id = sse.id
 
     def _dispatch(self, kind: str, data: str) -> None:
         if kind == "resync":

@@ -149,7 +149,7 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] = now) -> FastAP
         try:
             check_all(value.model_dump())
         except InvalidInput as exc:
-            raise HTTPException(422, str(exc)) from None
+            raise HTTPException(400, str(exc)) from None
         try:
             d = crud.city_action(s, code, action, at=clock(), actor=value.actor or cred.label,
                                  reason=value.reason, results=value.results)

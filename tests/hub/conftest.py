@@ -99,7 +99,7 @@ class Hub:
         deadline = time.monotonic() + 30
         while True:
             try:
-                if self._health().status_code == 200:
+                if self.health().status_code == 200:
                     return
             except (httpx.TransportError, OSError):
                 pass
@@ -107,7 +107,8 @@ class Hub:
                 raise RuntimeError(f"hub did not start:\n{self.log()}")
             time.sleep(0.05)
 
-    def _health(self) -> httpx.Response:
+    def health(self) -> httpx.Response:
+        """GET /api/health, over TLS with the pinned certificate when the hub serves https."""
         if not self.tls:
             return httpx.get(f"{self.url}/api/health", timeout=1)
         pin = PinnedHub("127.0.0.1", self.port, self.fingerprint)  # the certificate exists once it listens

@@ -55,6 +55,7 @@ class Settings:
         """Where tokens are kept when the PC has no credential store (owner-only)."""
         return self.settings_path.with_name("secrets.toml")
 
+
 KNOWN = {"db_path", "hub_url", "hub_fingerprint", "machine_token", "hub_listen", "local_printers", "log_level",
          "counter", "clerk", "idle_lock_minutes", "voice_dir", "preview_dir", "board_screen", "city_url",
          "city_token", "sync_hour"}

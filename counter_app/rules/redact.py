@@ -60,4 +60,5 @@ def configure_logging(*, verbose: bool = False) -> None:
     handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    for chatty in ("alembic", "httpx", "httpcore"):  # httpx logs every request of a LAN client at INFO
+        logging.getLogger(chatty).setLevel(logging.WARNING)

@@ -80,3 +80,18 @@ def test_signing_in_where_already_signed_in_elsewhere_asks_first(qtbot, office):
     assert dialog.session is not None and dialog.session.counter_no == 2
     with pytest.raises(SignInFailed):
         office.session(elsewhere.token)
+
+
+def test_an_open_dossier_hides_with_the_lock_and_comes_back_with_the_unlock(qtbot, window, office):
+    from tests.conftest import make_form
+
+    made = office.receive(make_form(), actor="canbo1")
+    window.idle.stop()
+    detail = window._show_dossier(office.dossier(made.code))
+    qtbot.waitUntil(detail.isVisible, timeout=5000)
+    window.lock_screen()
+    assert not detail.isVisible()
+    qtbot.keyClicks(window.lock.password, STAFF_PASSWORD)
+    qtbot.keyClick(window.lock.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.lock.isVisible(), timeout=10_000)
+    assert detail.isVisible()  # the clerk finds the dossier where it was

@@ -90,7 +90,7 @@ class ClerkWindow(QMainWindow):
         self.lock.hide()
         self.lock.unlocked.connect(self._unlocked)
         self.lock.other_clerk.connect(self.hand_over)
-        self._hidden: dict[int, bool] = {}
+        self._restore: Callable[[], None] = lambda: None  # what the lock hid, put back
         self.idle = IdleWatch(idle_lock_minutes, self)
         self.idle.idle.connect(self.lock_screen)
 
@@ -269,9 +269,10 @@ class ClerkWindow(QMainWindow):
 
     # --- the screen lock
     def _sensitive(self) -> tuple[list[QWidget], list[QAction]]:
-        """What shows citizens' data (the window's content, its docks and dialogs), and every shortcut."""
+        """What shows citizens' data (the window's content, its docks and dialogs: the dossiers open are
+        among them), and every shortcut."""
         widgets: list[QWidget] = [self.centralWidget(), self.menuBar(), *self.findChildren(QDockWidget),
-                                  *self.findChildren(QDialog), *self.details]
+                                  *self.findChildren(QDialog)]
         return widgets, self.findChildren(QAction)
 
     def lock_screen(self) -> None:
@@ -279,12 +280,12 @@ class ClerkWindow(QMainWindow):
             return
         log.info("screen of %s locked after %s idle", self.actor, self.idle.timer.interval() // 1000)
         self.idle.stop()
-        hide_while_locked(*self._sensitive(), locked=True, remember=self._hidden)
+        self._restore = hide_while_locked(*self._sensitive())
         self.lock.cover()
 
     def _unlocked(self, session: SessionView) -> None:
         self.session = session
-        hide_while_locked(*self._sensitive(), locked=False, remember=self._hidden)
+        self._restore()
         self.idle.restart()
 
     def hand_over(self) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -133,17 +134,22 @@ class LockOverlay(QFrame):
         self.banner.show_message(error_text(exc), "error")
 
 
-def hide_while_locked(widgets: list[QWidget], actions: list, locked: bool, remember: dict) -> None:
-    """Hide what shows citizens' data and disable every shortcut; on unlock, put them back as they were."""
-    if locked:
-        remember.clear()
-        for widget in widgets:
-            remember[id(widget)] = widget.isVisible()
-            widget.setVisible(False)
-        for action in actions:
-            remember[id(action)] = action.isEnabled()
-            action.setEnabled(False)
-        return
-    for item in (*widgets, *actions):
-        setter: Callable[[bool], None] = item.setVisible if isinstance(item, QWidget) else item.setEnabled
-        setter(remember.get(id(item), True))
+def hide_while_locked(widgets: list[QWidget], actions: list[QAction]) -> Callable[[], None]:
+    """Hide what shows citizens' data and disable every shortcut; returns what puts each back as it was.
+
+    Each is recorded once, before anything is hidden (a dialog may be both a child and listed).
+    """
+    shown = [(widget, widget.isVisible()) for widget in dict.fromkeys(widgets)]
+    enabled = [(action, action.isEnabled()) for action in dict.fromkeys(actions)]
+    for widget, _was in shown:
+        widget.setVisible(False)
+    for action, _was in enabled:
+        action.setEnabled(False)
+
+    def restore() -> None:
+        for widget, was in shown:
+            widget.setVisible(was)
+        for action, was in enabled:
+            action.setEnabled(was)
+
+    return restore

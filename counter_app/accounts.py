@@ -146,11 +146,8 @@ def sign_in(
         counter_vi = f"quầy {where.counter_no}" if where.counter_no else "một máy khác"
         return SessionElsewhere(f"{where.machine or 'the hub PC'} (counter {where.counter_no})",
                                 f"{counter_vi} (máy “{where.machine or 'máy chủ'}”)")
-    for row in open_now:
-        row.ended_at = at
-        session.add(row)
     if open_now:
-        log.info("%s: %d earlier session(s) ended by a new sign-in", account.username, len(open_now))
+        end_sessions(session, at=at, why=f"{account.username} signed in again", account_id=account.id)
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = _hasher.hash(password)
     account.failed_attempts = 0

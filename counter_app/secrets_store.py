@@ -9,7 +9,6 @@ there; a token still written in `settings.toml` works, with a warning to move it
 from __future__ import annotations
 
 import logging
-import os
 import re
 import tomllib
 from pathlib import Path
@@ -19,6 +18,7 @@ import keyring.errors
 from keyring.backends import fail
 
 from counter_app.errors import ConfigError
+from counter_app.store.private import private_file
 
 log = logging.getLogger(__name__)
 
@@ -77,10 +77,6 @@ def set_secret(name: str, value: str, file: Path) -> str:
             log.warning("credential store refused the secret (%s); writing %s", type(exc).__name__, file)
     values = {**_read_file(file), name: value}
     file.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(file, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write("# counter-app secrets: readable by this user only\n")
-        out.writelines(f'{k} = "{v}"\n' for k, v in values.items())
-    if os.name == "posix":
-        file.chmod(0o600)
+    private_file(file).write_text("# counter-app secrets: readable by this user only\n"  # made 0600 before written
+                                  + "".join(f'{k} = "{v}"\n' for k, v in values.items()), encoding="utf-8")
     return str(file)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import keyring
 import pytest
@@ -44,22 +46,27 @@ class MemoryKeyring(KeyringBackend):
         self.values.pop((service, username), None)
 
 
-@pytest.fixture
-def os_store():
+@contextmanager
+def keyring_backend(backend: KeyringBackend) -> Iterator[KeyringBackend]:
     before = keyring.get_keyring()
-    store = MemoryKeyring()
-    keyring.set_keyring(store)
-    yield store
-    keyring.set_keyring(before)
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(before)
 
 
 @pytest.fixture
-def no_os_store():
+def os_store() -> Iterator[KeyringBackend]:
+    with keyring_backend(MemoryKeyring()) as store:
+        yield store
+
+
+@pytest.fixture
+def no_os_store() -> Iterator[KeyringBackend]:
     """A hub PC without a desktop session: keyring finds no credential store."""
-    before = keyring.get_keyring()
-    keyring.set_keyring(fail.Keyring())
-    yield
-    keyring.set_keyring(before)
+    with keyring_backend(fail.Keyring()) as store:
+        yield store
 
 
 def test_without_a_credential_store_the_token_goes_to_an_owner_only_file(tmp_path, monkeypatch, capsys,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -139,6 +140,19 @@ class Hub:
         office = LanOffice(self.url, self.tokens[machine], **kwargs)  # type: ignore[arg-type]
         self.clients.append(office)
         return office
+
+
+def post_op(hub: Hub, op: str, body: dict | str, *, machine: str = "quay-1", session: str = "",
+            key: str = "") -> httpx.Response:
+    """A raw request to the hub as `machine` (with a clerk's session, an idempotency key); a str body goes as is."""
+    headers = {"Authorization": f"Bearer {hub.tokens[machine]}", "Content-Type": "application/json"}
+    if session:
+        headers["X-Clerk-Session"] = session
+    if key:
+        headers["Idempotency-Key"] = key
+    content = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+    return httpx.post(f"{hub.url}/api/ops/{op}", content=content.encode("utf-8", "surrogatepass"), headers=headers,
+                      timeout=10)
 
 
 def running_hub(folder: Path, **options: float | bool) -> Iterator[Hub]:

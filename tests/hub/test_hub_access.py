@@ -19,18 +19,8 @@ from counter_app.rules.clock import now
 from counter_app.store import Store
 from counter_app.views.accounts import AccountIn
 from tests.conftest import STAFF_PASSWORD, make_form
-from tests.hub.conftest import Hub, running_hub
+from tests.hub.conftest import Hub, post_op, running_hub
 from tests.sync.conftest import free_port
-
-
-def _post(hub: Hub, op: str, body: dict, *, machine: str = "quay-1", session: str = "",
-          key: str = "") -> httpx.Response:
-    headers = {"Authorization": f"Bearer {hub.tokens[machine]}"}
-    if session:
-        headers["X-Clerk-Session"] = session
-    if key:
-        headers["Idempotency-Key"] = key
-    return httpx.post(f"{hub.url}/api/ops/{op}", json=body, headers=headers, timeout=10)
 
 
 def test_lan_office_offers_every_operation_of_the_interface():
@@ -94,15 +84,15 @@ def test_actions_run_as_the_signed_in_clerk_never_as_a_name_the_client_sends(hub
     session = counter.sign_in("canbo1", STAFF_PASSWORD, counter_no=1)
     made = counter.receive(make_form(), actor="canbo1")  # the actor picks the session; the name does not travel
     assert made.clerk == "canbo1"
-    assert _post(hub, "receive", {"form": make_form().model_dump(mode="json")}).status_code == 401  # no session
-    spoof = _post(hub, "refuse", {"code": made.code, "reason": "thử", "actor": SYSTEM}, session=session.token)
+    assert post_op(hub, "receive", {"form": make_form().model_dump(mode="json")}).status_code == 401  # no session
+    spoof = post_op(hub, "refuse", {"code": made.code, "reason": "thử", "actor": SYSTEM}, session=session.token)
     assert spoof.status_code == 422  # no such argument
-    stopped = _post(hub, "stop", {"code": made.code, "reason": "thử", "actor": SYSTEM}, session=session.token)
+    stopped = post_op(hub, "stop", {"code": made.code, "reason": "thử", "actor": SYSTEM}, session=session.token)
     assert stopped.status_code == 403 and "Tổ trưởng" in stopped.json()["message_vi"]  # refused at the door
     with pytest.raises(SignInFailed):
         counter.stop(made.code, reason="thử", actor="truongbp")  # truongbp never signed in here
     counter.sign_out(session.token)
-    assert _post(hub, "refuse", {"code": made.code, "reason": "x"}, session=session.token).status_code == 401
+    assert post_op(hub, "refuse", {"code": made.code, "reason": "x"}, session=session.token).status_code == 401
 
 
 def test_a_counter_pc_acts_for_its_own_counter_unless_a_supervisor_signs_in(hub: Hub):
@@ -132,16 +122,16 @@ def test_errors_come_back_as_the_embedded_hub_raises_them(hub: Hub):
 
 
 def test_a_write_sent_twice_with_one_key_is_carried_out_once(hub: Hub):
-    first = _post(hub, "issue_ticket", {"lane": "B"}, machine="kiosk", key="k-123")
-    again = _post(hub, "issue_ticket", {"lane": "B"}, machine="kiosk", key="k-123")
+    first = post_op(hub, "issue_ticket", {"lane": "B"}, machine="kiosk", key="k-123")
+    again = post_op(hub, "issue_ticket", {"lane": "B"}, machine="kiosk", key="k-123")
     assert first.status_code == again.status_code == 200
     assert first.json()["label"] == again.json()["label"]
     assert again.headers.get("Idempotent-Replay") == "true"
     assert [t.label for t in hub.client("quay-1").tickets_of_day()] == [first.json()["label"]]
-    other_body = _post(hub, "issue_ticket", {"lane": "A"}, machine="kiosk", key="k-123")
+    other_body = post_op(hub, "issue_ticket", {"lane": "A"}, machine="kiosk", key="k-123")
     assert other_body.status_code == 409 and "đã được dùng" in other_body.json()["message_vi"]
     clerk = hub.client("quay-2").sign_in("canbo2", STAFF_PASSWORD, counter_no=2)
-    other_machine = _post(hub, "issue_ticket", {"lane": "B"}, machine="quay-2", session=clerk.token, key="k-123")
+    other_machine = post_op(hub, "issue_ticket", {"lane": "B"}, machine="quay-2", session=clerk.token, key="k-123")
     assert other_machine.status_code == 409
     assert [t.label for t in hub.client("quay-1").tickets_of_day()] == [first.json()["label"]]  # nothing more done
 
@@ -150,14 +140,14 @@ def test_a_key_sent_again_for_another_dossier_does_nothing_to_it(hub: Hub):
     counter = hub.client("quay-1")
     session = counter.sign_in("canbo1", STAFF_PASSWORD, counter_no=1)
     one, two = (counter.receive(make_form(), actor="canbo1") for _ in range(2))
-    first = _post(hub, "start_processing", {"code": one.code}, session=session.token, key="k-9")
+    first = post_op(hub, "start_processing", {"code": one.code}, session=session.token, key="k-9")
     assert first.status_code == 200
-    reused = _post(hub, "start_processing", {"code": two.code}, session=session.token, key="k-9")
+    reused = post_op(hub, "start_processing", {"code": two.code}, session=session.token, key="k-9")
     assert reused.status_code == 409 and reused.json()["kind"] == "KeyReused"
     assert counter.dossier(two.code).status == two.status  # the second action was not done, and said so
     other_clerk = hub.client("quay-1").sign_in("canbo2", STAFF_PASSWORD, counter_no=1)
-    assert _post(hub, "start_processing", {"code": one.code}, session=other_clerk.token, key="k-9").status_code == 409
-    replay = _post(hub, "start_processing", {"code": one.code}, session=session.token, key="k-9")
+    assert post_op(hub, "start_processing", {"code": one.code}, session=other_clerk.token, key="k-9").status_code == 409
+    replay = post_op(hub, "start_processing", {"code": one.code}, session=session.token, key="k-9")
     assert replay.status_code == 200 and replay.headers.get("Idempotent-Replay") == "true"
 
 
@@ -167,7 +157,7 @@ def test_the_same_key_at_the_same_instant_is_carried_out_once(hub: Hub):
 
     def send() -> None:
         start.wait()
-        answers.append(_post(hub, "issue_ticket", {"lane": "C"}, machine="kiosk", key="same-instant"))
+        answers.append(post_op(hub, "issue_ticket", {"lane": "C"}, machine="kiosk", key="same-instant"))
 
     threads = [threading.Thread(target=send) for _ in range(6)]
     for t in threads:
@@ -218,10 +208,10 @@ def hub_listeners(hub: Hub) -> int:
 
 def test_a_session_works_only_at_the_machine_it_was_opened_at(hub: Hub):
     at_nine = hub.client("quay-9").sign_in("canbo1", STAFF_PASSWORD, counter_no=9)
-    assert _post(hub, "recent", {}, machine="quay-9", session=at_nine.token).status_code == 200
-    taken = _post(hub, "recent", {}, machine="quay-1", session=at_nine.token)  # carried to counter 1's PC
+    assert post_op(hub, "recent", {}, machine="quay-9", session=at_nine.token).status_code == 200
+    taken = post_op(hub, "recent", {}, machine="quay-1", session=at_nine.token)  # carried to counter 1's PC
     assert taken.status_code == 401 and "không thuộc máy" in taken.json()["message_vi"]
-    assert _post(hub, "recent", {}, machine="quay-1").status_code == 401  # and no clerk at all
+    assert post_op(hub, "recent", {}, machine="quay-1").status_code == 401  # and no clerk at all
 
 
 def test_personal_data_needs_a_clerk_signed_in_at_that_counter(hub: Hub):
@@ -231,7 +221,7 @@ def test_personal_data_needs_a_clerk_signed_in_at_that_counter(hub: Hub):
     for operation, body in (("dossier", {"code": made.code}), ("search", {"query": "Nguyễn"}),
                             ("known_applicant", {"id_number": "001090012345"}), ("recent", {}),
                             ("register_entries", {"date_from": "2026-01-01", "date_to": "2026-12-31"})):
-        answer = _post(hub, operation, body)  # the counter PC's token alone
+        answer = post_op(hub, operation, body)  # the counter PC's token alone
         assert answer.status_code == 401, operation
         assert "001090012345" not in answer.text and "Nguyễn" not in answer.text
     assert counter.dossier(made.code).id_number == "001090012345"  # with the clerk's session
@@ -251,16 +241,16 @@ def test_revoking_a_machine_or_disabling_an_account_ends_its_sessions_for_good(h
             machines.revoke(s, "quay-1", at=now(), actor=SYSTEM)
             _view, hub.tokens["quay-1"] = machines.register(s, "quay-1", machines.MachineKind.COUNTER, counter_no=1,
                                                             at=now(), actor=SYSTEM)
-        assert _post(hub, "recent", {}, session=at_one.token).status_code == 401  # the PC is back; its session not
+        assert post_op(hub, "recent", {}, session=at_one.token).status_code == 401  # the PC is back; its session not
         admin = LanOffice(hub.url, hub.tokens["quay-1"])
         hub.clients.append(admin)
         admin.sign_in("admin", STAFF_PASSWORD, counter_no=1)
         account = next(a for a in admin.accounts() if a.username == "canbo2")
         off = AccountIn(username="canbo2", full_name=account.full_name, role=account.role, active=False)
         admin.save_account(off, actor="admin")
-        assert _post(hub, "recent", {}, machine="quay-2", session=at_two.token).status_code == 401
+        assert post_op(hub, "recent", {}, machine="quay-2", session=at_two.token).status_code == 401
         admin.save_account(off.model_copy(update={"active": True}), actor="admin")
-        assert _post(hub, "recent", {}, machine="quay-2", session=at_two.token).status_code == 401  # not revived
+        assert post_op(hub, "recent", {}, machine="quay-2", session=at_two.token).status_code == 401  # not revived
         assert other.sign_in("canbo2", STAFF_PASSWORD, counter_no=2).username == "canbo2"
     finally:
         store.close()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import httpx
-
 from tests.conftest import STAFF_PASSWORD, make_form
-from tests.hub.conftest import Hub
+from tests.hub.conftest import Hub, post_op
 
 SECRET_PASSWORD = "Bi-mat-9981-xyz"
 NAME_AS_PASSWORD = "mk-secret-7788"  # a password typed into the name field
@@ -16,40 +14,32 @@ NAME = "Hoàng Thị Bímật"
 ADDRESS = "Ngõ Bímật 77, Phường Cửa Nam"
 
 
-def _post(hub: Hub, op: str, body: dict | str, *, session: str = "", machine: str = "quay-1") -> httpx.Response:
-    headers = {"Authorization": f"Bearer {hub.tokens[machine]}", "Content-Type": "application/json"}
-    if session:
-        headers["X-Clerk-Session"] = session
-    content = body if isinstance(body, str) else httpx._content.json_dumps(body)  # type: ignore[attr-defined]
-    return httpx.post(f"{hub.url}/api/ops/{op}", content=content, headers=headers, timeout=10)
-
-
 def test_no_password_token_or_citizens_data_reaches_the_hub_log(hub: Hub):
     clerk = hub.client("quay-1").sign_in("canbo1", STAFF_PASSWORD, counter_no=1)
     person = {"name": NAME, "id_number": ID_NUMBER, "phone": PHONE, "address": ADDRESS}
     form = make_form(**person).model_dump(mode="json")
     answers = {
-        "bad counter number": _post(hub, "sign_in", {"username": "canbo1", "password": SECRET_PASSWORD,
+        "bad counter number": post_op(hub, "sign_in", {"username": "canbo1", "password": SECRET_PASSWORD,
                                                      "counter_no": "một"}),
-        "no name": _post(hub, "sign_in", {"password": SECRET_PASSWORD, "counter_no": 1}),
-        "unknown name": _post(hub, "sign_in", {"username": NAME_AS_PASSWORD, "password": SECRET_PASSWORD,
+        "no name": post_op(hub, "sign_in", {"password": SECRET_PASSWORD, "counter_no": 1}),
+        "unknown name": post_op(hub, "sign_in", {"username": NAME_AS_PASSWORD, "password": SECRET_PASSWORD,
                                                "counter_no": 1}),
-        "wrong password": _post(hub, "sign_in", {"username": "canbo2", "password": SECRET_PASSWORD,
+        "wrong password": post_op(hub, "sign_in", {"username": "canbo2", "password": SECRET_PASSWORD,
                                                  "counter_no": 1}),
-        "missing field": _post(hub, "receive", {"form": {k: v for k, v in form.items() if k != "procedure"}},
+        "missing field": post_op(hub, "receive", {"form": {k: v for k, v in form.items() if k != "procedure"}},
                                session=clerk.token),
-        "bad e-mail": _post(hub, "receive", {"form": {**form, "applicant": {**person, "email": EMAIL}}},
+        "bad e-mail": post_op(hub, "receive", {"form": {**form, "applicant": {**person, "email": EMAIL}}},
                             session=clerk.token),
-        "bad phone": _post(hub, "receive", {"form": {**form, "applicant": {**person, "phone": PHONE + "99x"}}},
+        "bad phone": post_op(hub, "receive", {"form": {**form, "applicant": {**person, "phone": PHONE + "99x"}}},
                            session=clerk.token),
-        "no session": _post(hub, "known_applicant", {"id_number": ID_NUMBER}),
-        "session of another PC": _post(hub, "known_applicant", {"id_number": ID_NUMBER}, session=clerk.token,
+        "no session": post_op(hub, "known_applicant", {"id_number": ID_NUMBER}),
+        "session of another PC": post_op(hub, "known_applicant", {"id_number": ID_NUMBER}, session=clerk.token,
                                        machine="quay-2"),
-        "not JSON": _post(hub, "receive", '{"form": {"applicant": {"id_number": "' + ID_NUMBER + '", ',
+        "not JSON": post_op(hub, "receive", '{"form": {"applicant": {"id_number": "' + ID_NUMBER + '", ',
                           session=clerk.token),
-        "lone surrogate": _post(hub, "receive", '{"form": {"procedure": "1.004222", "applicant": {"name": "'
+        "lone surrogate": post_op(hub, "receive", '{"form": {"procedure": "1.004222", "applicant": {"name": "'
                                 + NAME + '\\ud800", "id_number": "' + ID_NUMBER + '"}}}', session=clerk.token),
-        "NUL": _post(hub, "known_applicant", '{"id_number": "' + ID_NUMBER + '\\u0000"}', session=clerk.token),
+        "NUL": post_op(hub, "known_applicant", '{"id_number": "' + ID_NUMBER + '\\u0000"}', session=clerk.token),
     }
     refused = {what: a.status_code for what, a in answers.items() if a.status_code >= 400}
     assert set(refused) == set(answers), {what: a.status_code for what, a in answers.items()}

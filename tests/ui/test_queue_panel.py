@@ -61,8 +61,8 @@ def test_a_burst_of_events_folds_into_one_more_reload_that_shows_the_latest(qtbo
     qtbot.addWidget(panel)
     qtbot.waitUntil(lambda: panel.state is not None and not panel.reloader.busy, timeout=5000)
     loads: list[int] = []
-    load = panel.reloader.load
-    panel.reloader.load = lambda: (loads.append(1), load())[1]
+    prepare = panel.reloader.prepare
+    panel.reloader.prepare = lambda: (loads.append(1), prepare())[1]
 
     for _ in range(40):  # each ticket announces itself to the panel while its first reload runs
         office.issue_ticket(lane="A")
@@ -90,8 +90,8 @@ def test_only_steps_that_change_its_lists_reload_another_counters_panel(qtbot, o
     qtbot.waitUntil(lambda: panel.state is not None and panel.state.waiting_total == 2
                     and not panel.reloader.busy, timeout=5000)
     loads: list[int] = []
-    load = panel.reloader.load
-    panel.reloader.load = lambda: (loads.append(1), load())[1]
+    prepare = panel.reloader.prepare
+    panel.reloader.prepare = lambda: (loads.append(1), prepare())[1]
 
     office.call_next(2, actor="canbo2")  # the waiting list shrinks: reload
     qtbot.waitUntil(lambda: panel.state.waiting_total == 1 and not panel.reloader.busy, timeout=5000)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 import time
+import weakref
 
-from PySide6.QtCore import QThread
+import pytest
+from PySide6.QtCore import QEvent, QThread
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from counter_app.events import EventBus, QueueChanged
-from ui.common.worker import Runner, follow_events
+from ui.common.worker import QtObjectInCall, Runner, follow_events
 
 EVENT = QueueChanged(label="A001", state="waiting", step="issue")
 
@@ -109,3 +112,55 @@ def test_screens_deleted_while_their_calls_and_events_are_on_the_way(qtbot):
     qtbot.addWidget(live)
     live.runner.run(lambda: "still working", live.answer, live.answer)
     qtbot.waitUntil(lambda: live.answers == ["still working"], timeout=5000)
+
+
+def test_a_call_that_reaches_a_widget_is_refused_before_it_runs(qtbot):
+    """Worker threads get plain data only: a call that would read a widget there is a programming error."""
+    screen = _Screen(EventBus())
+    qtbot.addWidget(screen)
+    ran: list[str] = []
+    refused = [
+        lambda: ran.append(screen.label.text()),  # reads a widget on the worker thread
+        functools.partial(ran.append, screen.label),  # hands one to it
+        screen.label.text,  # a widget's own method
+        lambda: (lambda: ran.append(str(screen)))(),  # hidden one level down
+    ]
+    for call in refused:
+        with pytest.raises(QtObjectInCall):
+            screen.runner.run(call, screen.answer, screen.answer)
+    text = screen.label.text()
+    screen.runner.run(functools.partial(ran.append, text), screen.answer, screen.answer)
+    qtbot.waitUntil(lambda: screen.answers == [None], timeout=5000)
+    assert ran == [text]
+
+
+def test_the_screens_callbacks_are_let_go_on_the_gui_thread_even_when_it_closes_mid_call(qtbot):
+    """The worker holds the call and its outcome, never the callbacks: a screen closed while its call runs
+    is let go by the GUI thread, so no widget wrapper is ever freed on a worker thread."""
+    started, release = threading.Event(), threading.Event()
+    dropped_on: list[int] = []
+
+    class Witness:  # stands for the screen the callbacks reach
+        def __del__(self) -> None:
+            dropped_on.append(threading.get_ident())
+
+    def call() -> int:
+        started.set()
+        release.wait(5)
+        return 1
+
+    screen = _Screen(EventBus())
+    witness = Witness()
+    screen.runner.run(call, lambda _v, w=witness: None, lambda _e, w=witness: None)
+    runner = weakref.ref(screen.runner)
+    del witness
+    assert started.wait(5)
+    screen.deleteLater()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    del screen
+    gc.collect()
+    assert runner() is None  # the screen and its runner are gone; its call is still running
+    release.set()
+    qtbot.wait(200)
+    gc.collect()
+    assert dropped_on == [threading.get_ident()]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
@@ -163,7 +164,7 @@ class ClerkWindow(QMainWindow):
         self.dossiers.search.selectAll()
 
     def open_dossier(self, code: str) -> None:
-        self.runner.run(lambda: self.office.dossier(code), self._show_dossier,
+        self.runner.run(partial(self.office.dossier, code), self._show_dossier,
                         lambda exc: self.statusBar().showMessage(error_text(exc), 10_000))
 
     def _show_dossier(self, dossier: DossierDetail) -> DossierDetailDialog:
@@ -193,7 +194,7 @@ class ClerkWindow(QMainWindow):
     # --- printing and events
     def submit_print(self, dossier: DossierDetail, request: PrintRequest) -> None:
         """Queue a slip of a dossier that is already committed; a failure never touches the dossier."""
-        self.runner.run(lambda: self.office.submit_print(request, actor=self.actor),
+        self.runner.run(partial(self.office.submit_print, request, actor=self.actor),
                         lambda job: self.intake.banner.show_message(
                             self.intake.banner.text().replace(" Đang gửi lệnh in…", "")
                             + (f" Đã gửi lệnh in tới {job.printer}." if job.printer

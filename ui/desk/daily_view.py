@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
@@ -75,7 +77,7 @@ class DailyView(QDialog):
     def refresh(self, first: bool = False) -> None:
         """`first`: the office's own today (its clock, not this PC's), then whatever day is picked."""
         chosen = None if first else self.day.date().toPython()
-        self.runner.run(lambda: self.office.daily_report(chosen), self._show,
+        self.runner.run(partial(self.office.daily_report, chosen), self._show,
                         lambda exc: self.banner.show_message(error_text(exc), "error"))
 
     def _show(self, report: DailyReport) -> None:

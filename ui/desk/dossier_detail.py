@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
@@ -217,7 +218,7 @@ class DossierDetailDialog(QDialog):
     def run_action(self, action: str, perform: Perform) -> None:
         self.busy = True
         self.banner.show_message("Đang thực hiện…", "info")
-        self.runner.run(lambda: perform(self.office), lambda d: self._done(action, d), self._failed)
+        self.runner.run(partial(perform, self.office), lambda d: self._done(action, d), self._failed)
 
     def _done(self, action: str, d: DossierDetail) -> None:
         self.busy = False
@@ -236,7 +237,7 @@ class DossierDetailDialog(QDialog):
         request = PrintRequest(kind=kind, code=self.dossier.code, event_seq=event_seq, counter_no=self.counter_no)
         name = JOB_KINDS[kind][0]
         prefix = self.banner.text() + " " if event_seq is not None else ""  # after an action: keep its message
-        self.runner.run(lambda: self.office.submit_print(request, actor=self.actor),
+        self.runner.run(partial(self.office.submit_print, request, actor=self.actor),
                         lambda job: self.banner.show_message(
                             f"{prefix}Đã gửi lệnh in “{name}”"
                             + (f" tới {job.printer}." if job.printer else "; chưa có máy in phù hợp."), "ok"),

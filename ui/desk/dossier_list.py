@@ -7,6 +7,7 @@ background and appended when it arrives, so a list over 500,000 dossiers scrolls
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
@@ -70,7 +71,7 @@ class DossierListModel(QAbstractTableModel):
     def _fetch(self, after: ListCursor | None) -> None:
         self.loading = True
         generation, query = self.generation, self.query
-        self.runner.run(lambda: self.office.dossier_page(query, after=after, limit=PAGE),
+        self.runner.run(partial(self.office.dossier_page, query, after=after, limit=PAGE),
                         lambda page: self._append(page, generation), lambda exc: self._failed(exc, generation))
 
     def _append(self, page: DossierPage, generation: int) -> None:
@@ -224,7 +225,7 @@ class DossierList(QWidget):
             return
         self._counted = True
         query = self.model.query
-        self.runner.run(lambda: self.office.dossier_count(query), lambda n: self._show_count(n, query),
+        self.runner.run(partial(self.office.dossier_count, query), lambda n: self._show_count(n, query),
                         lambda exc: self.count.setText(error_text(exc)))
 
     def _show_count(self, total: int, query: DossierQuery) -> None:

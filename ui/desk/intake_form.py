@@ -12,6 +12,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 
 from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -254,7 +255,7 @@ class IntakeFormWidget(QWidget):
         number = self.id_number.text().strip()
         if not number:
             return
-        self.runner.run(lambda: self.office.known_applicant(number), self._show_known,
+        self.runner.run(partial(self.office.known_applicant, number), self._show_known,
                         lambda exc: log.warning("known applicant: %s", exc))
 
     def _show_known(self, known: KnownApplicant | None) -> None:
@@ -306,7 +307,7 @@ class IntakeFormWidget(QWidget):
         if self.procedure is None:
             return
         key, label = self.procedure.key, self.procedure.time_label
-        self.runner.run(lambda: self.office.preview_due(key),
+        self.runner.run(partial(self.office.preview_due, key),
                         lambda due: self.due.setText(f"Hẹn trả: <b>{fmt_datetime(due)}</b> ({label})"),
                         lambda exc: self.due.setText(error_text(exc)))
 
@@ -339,7 +340,7 @@ class IntakeFormWidget(QWidget):
         self.saving = True
         self.save_button.setEnabled(False)
         self.banner.show_message("Đang lưu hồ sơ…", "info")
-        self.runner.run(lambda: self.office.receive(form, actor=self.actor), self._saved, self._save_failed)
+        self.runner.run(partial(self.office.receive, form, actor=self.actor), self._saved, self._save_failed)
 
     def _saved(self, dossier: DossierDetail) -> None:
         self.saving = False

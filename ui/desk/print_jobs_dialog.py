@@ -7,6 +7,7 @@ test page. Every call runs off the GUI thread; the list follows the office's pri
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -81,7 +82,8 @@ class PrintJobsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        self.runner.run(lambda: (self.office.print_jobs(active_only=False, limit=100), self.office.printers()),
+        office = self.office
+        self.runner.run(lambda: (office.print_jobs(active_only=False, limit=100), office.printers()),
                         self._show, self._failed)
 
     def _show(self, result: tuple[list[PrintJobView], list[PrinterView]]) -> None:
@@ -124,11 +126,11 @@ class PrintJobsDialog(QDialog):
 
     def reprint(self) -> None:
         if (job := self._selected_job()) is not None:
-            self._act(lambda: self.office.reprint(job.id, actor=self.actor), f"Đã gửi in lại: {job.title_vi}.")
+            self._act(partial(self.office.reprint, job.id, actor=self.actor), f"Đã gửi in lại: {job.title_vi}.")
 
     def cancel(self) -> None:
         if (job := self._selected_job()) is not None:
-            self._act(lambda: self.office.cancel_print_job(job.id, actor=self.actor), f"Đã hủy lệnh in số {job.id}.")
+            self._act(partial(self.office.cancel_print_job, job.id, actor=self.actor), f"Đã hủy lệnh in số {job.id}.")
 
     def redirect(self, printer: str | None = None) -> None:
         job = self._selected_job()
@@ -142,7 +144,7 @@ class PrintJobsDialog(QDialog):
             printer, ok = QInputDialog.getItem(self, "Chuyển máy in", "Chọn máy in:", names, 0, False)
             if not ok:
                 return
-        self._act(lambda: self.office.redirect_print_job(job.id, printer, actor=self.actor),
+        self._act(partial(self.office.redirect_print_job, job.id, printer, actor=self.actor),
                   f"Đã chuyển lệnh in số {job.id} sang máy in “{printer}”.")
 
     def test_page(self) -> None:
@@ -151,5 +153,5 @@ class PrintJobsDialog(QDialog):
             self.message.setText("Hãy chọn một máy in trong danh sách.")
             return
         name = self.printer_list[row].name
-        self._act(lambda: self.office.submit_print(PrintRequest(kind="test_page", printer=name), actor=self.actor),
+        self._act(partial(self.office.submit_print, PrintRequest(kind="test_page", printer=name), actor=self.actor),
                   f"Đã gửi trang in thử tới máy in “{name}”.")

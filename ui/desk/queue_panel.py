@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QShortcut
@@ -107,7 +108,7 @@ class QueuePanel(QWidget):
         box.addWidget(self.counts)
 
         self._unsubscribe = follow_events(self, office, self._on_event)
-        self.reloader = Reloader(self.runner, lambda: self.office.counter_queue(self.counter_no), self._show,
+        self.reloader = Reloader(self.runner, lambda: partial(self.office.counter_queue, self.counter_no), self._show,
                                  self._load_failed, poll_ms=POLL_MS)
         self.reloader.start_polling()
         self._build_transfer_menu()
@@ -123,7 +124,7 @@ class QueuePanel(QWidget):
         for lane in info.lanes:
             action = QAction(f"Sang lĩnh vực {lane['prefix']} · {lane['name']}", self)
             action.triggered.connect(lambda _=False, p=lane["prefix"]: self._run(
-                lambda: self.office.transfer_ticket(self.counter_no, actor=self.actor, to_lane=p)))
+                partial(self.office.transfer_ticket, self.counter_no, actor=self.actor, to_lane=p)))
             self.transfer_menu.addAction(action)
         self.transfer_menu.addSeparator()
         for counter in info.counters:
@@ -131,7 +132,7 @@ class QueuePanel(QWidget):
                 continue
             action = QAction(f"Sang {counter['name']}", self)
             action.triggered.connect(lambda _=False, n=counter["number"]: self._run(
-                lambda: self.office.transfer_ticket(self.counter_no, actor=self.actor, to_counter=n)))
+                partial(self.office.transfer_ticket, self.counter_no, actor=self.actor, to_counter=n)))
             self.transfer_menu.addAction(action)
 
     # --- actions
@@ -143,11 +144,12 @@ class QueuePanel(QWidget):
         if not self.buttons[name].isEnabled():
             return
         office, n, actor = self.office, self.counter_no, self.actor
+        codes = self.dossier_codes() if name == "finish" else []  # read here: the call runs on the worker thread
         calls = {
             "next": lambda: office.call_next(n, actor=actor),
             "recall": lambda: office.recall(n, actor=actor),
             "serve": lambda: office.start_serving(n, actor=actor),
-            "finish": lambda: office.finish_ticket(n, actor=actor, dossier_codes=self.dossier_codes()),
+            "finish": lambda: office.finish_ticket(n, actor=actor, dossier_codes=codes),
             "no_show": lambda: office.no_show(n, actor=actor),
             "hold": lambda: office.hold_ticket(n, actor=actor),
         }
@@ -156,7 +158,7 @@ class QueuePanel(QWidget):
 
     def _call_item(self, item: QListWidgetItem) -> None:
         label = item.data(Qt.ItemDataRole.UserRole)
-        self._run(lambda: self.office.call_ticket(self.counter_no, label, actor=self.actor))
+        self._run(partial(self.office.call_ticket, self.counter_no, label, actor=self.actor))
 
     def _run(self, fn: Callable[[], TicketView | None], empty_message: str = "") -> None:
         for button in self.buttons.values():

@@ -9,6 +9,7 @@ clerk" ends this clerk's session, and the window is closed for the sign-in of th
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -113,7 +114,7 @@ class LockOverlay(QFrame):
             return
         self.unlock_button.setEnabled(False)
         name, counter, replace = self.session.username, self.session.counter_no, self._replace
-        self.runner.run(lambda: self.office.sign_in(name, password, counter_no=counter, replace=replace),
+        self.runner.run(partial(self.office.sign_in, name, password, counter_no=counter, replace=replace),
                         self._opened, lambda exc: self._refused(exc, password))
 
     def _opened(self, session: SessionView) -> None:

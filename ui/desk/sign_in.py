@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -80,7 +81,7 @@ class SignInDialog(QDialog):
         self.button.setEnabled(False)
         self.banner.show_message("Đang kiểm tra…", "info")
         replace = self._replace
-        self.runner.run(lambda: self.office.sign_in(username, password, counter_no=counter_no, replace=replace),
+        self.runner.run(partial(self.office.sign_in, username, password, counter_no=counter_no, replace=replace),
                         self._signed_in, self._refused)
 
     def _signed_in(self, session: SessionView) -> None:

@@ -7,6 +7,7 @@ missing intake sent first), a supervisor sends it again here; the dossier's late
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -115,7 +116,7 @@ class SyncDialog(QDialog):
             self.message.setText("Hãy chọn một thao tác bị từ chối trong danh sách.")
             return
         op = self.refused[row]
-        self.runner.run(lambda: self.office.resend_op(op.op_id, actor=self.actor),
+        self.runner.run(partial(self.office.resend_op, op.op_id, actor=self.actor),
                         lambda _r: self._done(f"Đã đưa thao tác {kind_label(op.kind).lower()} của hồ sơ "
                                               f"{op.dossier_code} vào hàng gửi lại."), self._failed)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -130,9 +131,7 @@ class BoardWindow(PublicScreen):
         outer.addLayout(body, 1)
 
         self._tick = QTimer(self, interval=1000, timeout=self._on_tick)
-        self.reloader = Reloader(self.runner, lambda: (self.office.calls_since(self.last_call_id),
-                                                       self.office.queue_status()),
-                                 self._loaded, self._failed, poll_ms=POLL_MS)
+        self.reloader = Reloader(self.runner, self._reload_call, self._loaded, self._failed, poll_ms=POLL_MS)
         self._unsubscribe = follow_events(self, office, self._on_office_event)
         self._on_tick()
         self._first_load()
@@ -140,6 +139,10 @@ class BoardWindow(PublicScreen):
         self.reloader.start_polling()
 
     # --- data
+    def _reload_call(self) -> Callable[[], tuple[list[CallView], QueueStatus]]:
+        office, after = self.office, self.last_call_id
+        return lambda: (office.calls_since(after), office.queue_status())
+
     def _first_load(self) -> None:
         """Show today's latest calls without speaking them again."""
         try:

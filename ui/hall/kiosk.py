@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -223,7 +224,7 @@ class KioskWindow(PublicScreen):
         """One press, one ticket: the buttons stay disabled until the office answers."""
         self._set_lanes_enabled(False)
         priority = self.chosen_priority
-        self.runner.run(lambda: self.office.issue_ticket(lane=prefix, priority=priority, source="kiosk"),
+        self.runner.run(partial(self.office.issue_ticket, lane=prefix, priority=priority, source="kiosk"),
                         self._issued, self._failed)
 
     def _issued(self, ticket: TicketView) -> None:

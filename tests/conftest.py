@@ -86,3 +86,16 @@ def make_form(procedure: str = "1.004222", **applicant: object) -> IntakeForm:
 def signed_in(office: LocalOffice, username: str = "canbo1", counter_no: int | None = None):
     """A real sign-in of one of the test staff (argon2 verification included)."""
     return office.sign_in(username, STAFF_PASSWORD, counter_no=counter_no)
+
+
+@pytest.fixture(autouse=True)
+def _gc_on_the_gui_thread(request):
+    """A test with Qt collects garbage on the GUI thread only, as the applications do (`ui.common.collector`)."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    from ui.common import collector
+
+    guard = collector.install(request.getfixturevalue("qapp"))
+    yield
+    guard.uninstall()

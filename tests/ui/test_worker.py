@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
+import signal
+import subprocess
+import sys
 import threading
 import time
 import weakref
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QThread
@@ -164,3 +169,19 @@ def test_the_screens_callbacks_are_let_go_on_the_gui_thread_even_when_it_closes_
     qtbot.wait(200)
     gc.collect()
     assert dropped_on == [threading.get_ident()]
+
+
+def _gc_probe(mode: str) -> subprocess.CompletedProcess:
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(root)}
+    return subprocess.run([sys.executable, str(Path(__file__).with_name("gc_probe.py")), mode], env=env,
+                          capture_output=True, text=True, timeout=60, cwd=root)
+
+
+def test_garbage_holding_qt_objects_is_freed_on_the_gui_thread():
+    """Python collects on whichever thread allocates: without the GUI-thread collector a worker frees Qt objects
+    whose timers then fire into freed memory (CI's segmentation faults); with it, the GUI thread frees them."""
+    bare = _gc_probe("none")
+    assert bare.returncode == -signal.SIGSEGV or bare.stdout.strip() == "freed on worker", bare.returncode
+    guarded = _gc_probe("collector")
+    assert (guarded.returncode, guarded.stdout.strip()) == (0, "freed on gui 20"), guarded.stderr[-500:]

@@ -13,6 +13,7 @@ from counter_app.errors import OfficeError
 from counter_app.office import Office
 from counter_app.views.accounts import SessionView
 from printers.spool import Spool
+from ui.common import collector
 from ui.desk import clerk_style
 from ui.desk.clerk_window import DEFAULT_IDLE_LOCK_MIN, ClerkWindow, hub_label
 from ui.desk.sign_in import SignInDialog
@@ -31,6 +32,7 @@ def run_clerk_app(office: Office, *, counter_no: int | None = None, username: st
     """
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Một cửa")
+    collector.install(app)  # garbage holding Qt objects is freed on this thread only
     clerk_style.apply_font(app)
     try:
         info = office.info()

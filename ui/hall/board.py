@@ -22,6 +22,7 @@ from counter_app.office import Office
 from counter_app.rules.clock import now
 from counter_app.rules.display import fmt_clock, fmt_date_long
 from counter_app.views.queue import CallView, QueueStatus
+from ui.common import collector
 from ui.common.worker import Reloader, Runner, follow_events
 from ui.hall.announcer import Announcer
 from ui.hall.public_screen import PublicScreen
@@ -231,6 +232,7 @@ def run_board(office: Office, *, voice_dir: Path | None = None, screen: int | No
     """The board as its own program."""
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Bảng gọi số")
+    collector.install(app)  # garbage holding Qt objects is freed on this thread only
     try:
         board = BoardWindow(office, announcer=Announcer(SegmentLibrary(voice_dir)))
     except OfficeError as exc:

@@ -35,6 +35,7 @@ from counter_app.rules.queue import PRIORITY_LABELS
 from counter_app.views.printing import PrintRequest
 from counter_app.views.queue import QueueStatus, TicketView
 from printers.spool import Spool
+from ui.common import collector
 from ui.common.worker import Runner
 from ui.hall.public_screen import PublicScreen
 
@@ -298,6 +299,7 @@ def run_kiosk(office: Office, *, preview_dir: Path, printers: list[str] | None =
     """
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Lấy số thứ tự")
+    collector.install(app)  # garbage holding Qt objects is freed on this thread only
     try:
         kiosk = KioskWindow(office, print_ticket=lambda t: queue_ticket_print(office, t))
     except OfficeError as exc:

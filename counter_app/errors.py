@@ -99,3 +99,15 @@ class HubNotTrusted(OfficeError):
 
 class AlreadyDone(OfficeError):
     """A repeated write request whose first sending was carried out but whose answer was not kept."""
+
+
+class StorageFull(OfficeError):
+    """The disk holding the office store is full: nothing was written; it works again once space is freed."""
+
+    def __init__(self, log_message: str) -> None:
+        super().__init__(log_message, "Ổ đĩa của máy chủ văn phòng đã đầy nên chưa lưu được; dữ liệu đang nhập vẫn "
+                                      "còn trên màn hình. Xin báo quản trị giải phóng dung lượng rồi bấm lưu lại.")
+
+
+class StoreDamaged(OfficeError):
+    """The office store fails SQLite's checks: the office stops rather than work on a damaged file."""

@@ -16,6 +16,8 @@ from counter_app.errors import (
     NotFound,
     OfficeError,
     SignInFailed,
+    StorageFull,
+    StoreDamaged,
     TooLarge,
 )
 from counter_app.rules.clock_guard import ClockWrong
@@ -33,14 +35,16 @@ class ErrorBody(BaseModel):
 STATUS: list[tuple[type[OfficeError], int]] = [
     (NotFound, 404), (Forbidden, 403), (SignInFailed, 401), (MachineRefused, 401),
     (InvalidTransition, 409), (DuplicateSubmission, 409), (AlreadyDone, 409), (KeyReused, 409), (ClockWrong, 503),
-    (TooLarge, 413),
+    (TooLarge, 413), (StorageFull, 507), (StoreDamaged, 503),
 ]
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody, "description": text} for code, text in (
         (400, "the input is refused"), (401, "unknown or revoked machine, or no valid clerk session"),
         (403, "the machine or the clerk's role may not do this"), (404, "no such record"),
         (409, "the record's state does not allow it, or the request was already carried out"),
-        (413, "the request is larger than this operation allows"), (503, "the hub's clock is wrong"),
+        (413, "the request is larger than this operation allows"),
+        (503, "the hub's clock is wrong, or its store is damaged"),
+        (507, "the hub's disk is full: nothing was written"),
     )
 }
 

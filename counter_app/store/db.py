@@ -16,16 +16,56 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from platformdirs import user_data_path
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
+from counter_app.errors import StorageFull, StoreDamaged
 from counter_app.rules.clock import now
 from counter_app.store.private import private_dir, private_file
+from counter_app.store.runlock import hold_shared
 
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 15_000
+# SQLite's primary result codes (the low byte of an extended code) that say the disk or the file is at fault.
+SQLITE_IOERR, SQLITE_CORRUPT, SQLITE_FULL, SQLITE_NOTADB = 10, 11, 13, 26
+
+
+def storage_fault(exc: BaseException) -> StorageFull | StoreDamaged | None:
+    """The office error a SQLite failure means, when it is the disk's or the file's fault (else None)."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    code = getattr(orig, "sqlite_errorcode", None)
+    if code is None:
+        return None
+    primary = code & 0xFF
+    if primary == SQLITE_FULL or (primary == SQLITE_IOERR and "full" in str(orig).lower()):
+        return StorageFull(f"store write failed: {getattr(orig, 'sqlite_errorname', code)} (disk full)")
+    if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return damaged(f"store unreadable: {getattr(orig, 'sqlite_errorname', code)}")
+    return None
+
+
+def damaged(log_message: str, newest_backup: str = "") -> StoreDamaged:
+    where = f" Bản sao lưu tốt gần nhất: {newest_backup}." if newest_backup else ""
+    return StoreDamaged(log_message, "Kho dữ liệu của văn phòng bị hỏng nên phần mềm dừng lại để không ghi thêm vào "
+                                     f"tệp hỏng.{where} Quản trị khôi phục bằng lệnh “counter-app restore TỆP” "
+                                     "(xem “counter-app backup status”).")
+
+
+def quick_check(path: Path) -> None:
+    """SQLite's `quick_check` of the file at `path`; raises `StoreDamaged` naming what it found."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            found = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise damaged(f"store {path.name} unreadable: {getattr(exc, 'sqlite_errorname', exc)}") from None
+    if found != ["ok"]:
+        raise damaged(f"store {path.name} fails quick_check: {found[:3]}")
 
 
 def default_db_path() -> Path:
@@ -88,17 +128,28 @@ class Store:
         self._read = read_engine
         self._writer = threading.RLock()
         self._before_commit: list[Callable[[Session], None]] = []
+        self._run_lock = None
 
     @classmethod
-    def open(cls, path: Path | str, *, backup_before_upgrade: bool = True) -> Store:
+    def open(cls, path: Path | str, *, backup_before_upgrade: bool = True, check: bool = True) -> Store:
+        """Open (or create) the store at `path`; `check` runs SQLite's `quick_check` first (`StoreDamaged`)."""
         path = Path(path)
         if not path.parent.exists():
             private_dir(path.parent)
-        private_file(path)  # before SQLite makes it with the process's umask (0644: anyone on the PC could read)
-        write_engine = _make_engine(path, immediate=True)
-        read_engine = _make_engine(path, immediate=False)
-        store = cls(path, write_engine, read_engine)
-        store.migrate(backup_before_upgrade=backup_before_upgrade)
+        run_lock = hold_shared(path)  # a restore waits for every process that has the store open
+        try:
+            if check and path.exists() and path.stat().st_size:
+                quick_check(path)
+            private_file(path)  # before SQLite makes it with the process's umask (0644: anyone on the PC could read)
+            write_engine = _make_engine(path, immediate=True)
+            read_engine = _make_engine(path, immediate=False)
+            store = cls(path, write_engine, read_engine)
+            store._run_lock = run_lock
+            store.migrate(backup_before_upgrade=backup_before_upgrade)
+        except BaseException:
+            if run_lock is not None:
+                run_lock.close()
+            raise
         return store
 
     def schema_revision(self) -> str | None:
@@ -165,8 +216,12 @@ class Store:
                 for hook in self._before_commit:
                     hook(session)
                 session.commit()
-            except BaseException:
+            except BaseException as exc:
                 session.rollback()
+                fault = storage_fault(exc)
+                if fault is not None:
+                    log.error("%s", fault)
+                    raise fault from None
                 raise
         for callback in session.info.pop("after_commit", []):
             callback()
@@ -178,8 +233,27 @@ class Store:
         Closing (not rolling back) keeps the loaded rows usable after the block.
         """
         with Session(self._read, expire_on_commit=False) as session:
-            yield session
+            try:
+                yield session
+            except DBAPIError as exc:
+                fault = storage_fault(exc)
+                if fault is not None:
+                    log.error("%s", fault)
+                    raise fault from None
+                raise
+
+    def checkpoint(self) -> None:
+        """Fold the WAL into the main file and empty it (at a clean stop: the file alone is then complete)."""
+        with self._writer:
+            raw = self._write.raw_connection()  # outside any transaction, which a checkpoint needs
+            try:
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
 
     def close(self) -> None:
         self._write.dispose()
         self._read.dispose()
+        if self._run_lock is not None:
+            self._run_lock.close()
+            self._run_lock = None

@@ -23,7 +23,7 @@ from counter_app.store.private import private_file
 log = logging.getLogger(__name__)
 
 SERVICE = "counter-app"
-NAMES = ("machine_token", "city_token")
+NAMES = ("machine_token", "city_token", "backup_key")
 
 
 def _keyring_usable() -> bool:

@@ -26,6 +26,10 @@ def default_preview_dir() -> Path:
     return user_data_path("counter-app", appauthor=False) / "previews"
 
 
+def default_backup_folder() -> Path:
+    return user_data_path("counter-app", appauthor=False) / "backups"
+
+
 def default_settings_path() -> Path:
     return user_config_path("counter-app", appauthor=False) / "settings.toml"
 
@@ -48,6 +52,9 @@ class Settings:
     city_url: str = ""  # the city centre's sync server; empty: this office does not sync yet
     city_token: str = ""  # the credential the city issued to this office (`counter-app city credential`)
     sync_hour: int = 2  # the nightly sync, at this hour
+    # Where backups go (each one that is present: a second disk, a USB stick's folder); sealed with backup_key.
+    backup_folders: tuple[Path, ...] = field(default_factory=lambda: (default_backup_folder(),))
+    backup_key: str = ""  # from the credential store (`counter-app backup key`), never from settings.toml
     settings_path: Path = field(default_factory=default_settings_path)  # where these were read from
 
     @property
@@ -58,7 +65,7 @@ class Settings:
 
 KNOWN = {"db_path", "hub_url", "hub_fingerprint", "machine_token", "hub_listen", "local_printers", "log_level",
          "counter", "clerk", "idle_lock_minutes", "voice_dir", "preview_dir", "board_screen", "city_url",
-         "city_token", "sync_hour"}
+         "city_token", "sync_hour", "backup_folders"}
 
 
 def load_settings(path: Path | None = None, *, db_override: Path | None = None) -> Settings:
@@ -97,6 +104,9 @@ def load_settings(path: Path | None = None, *, db_override: Path | None = None) 
             board_screen=int(data["board_screen"]) if data.get("board_screen") is not None else None,
             city_url=str(data.get("city_url", "")).rstrip("/"), city_token=tokens["city_token"],
             sync_hour=int(data.get("sync_hour", 2)), settings_path=path,
+            backup_folders=tuple(Path(str(f)).expanduser() for f in data["backup_folders"])
+            if data.get("backup_folders") else (default_backup_folder(),),
+            backup_key=tokens["backup_key"],
         )
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"bad value in settings {path}: {exc}",

@@ -15,19 +15,21 @@ from pathlib import Path
 from counter_app import office_setup
 from counter_app.accounts import SYSTEM
 from counter_app.cli import accounts as cli_accounts
+from counter_app.cli import backup as cli_backup
 from counter_app.cli import city as cli_city
 from counter_app.cli import hub as cli_hub
 from counter_app.cli import printers as cli_printers
 from counter_app.cli import secret as cli_secret
 from counter_app.cli import sync as cli_sync
 from counter_app.dossiers import catalog
-from counter_app.errors import ConfigError, OfficeError
+from counter_app.errors import ConfigError, OfficeError, StoreDamaged
 from counter_app.office import Office
 from counter_app.rules.clock import aware, now
 from counter_app.rules.redact import configure_logging
 from counter_app.rules.workcal import OfficeHours
 from counter_app.settings import Settings, load_settings
 from counter_app.store import Store
+from counter_app.store.db import damaged
 
 log = logging.getLogger("counter_app")
 
@@ -98,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_sync.add_parser(sub)
     cli_hub.add_parsers(sub)
     cli_secret.add_parser(sub)
+    cli_backup.add_parsers(sub)
 
     due = sub.add_parser("due", help="compute the appointment time of a procedure")
     due.add_argument("procedure", help="catalog key or national code")
@@ -107,7 +110,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _open(settings: Settings) -> Store:
     log.info("office store: %s", settings.db_path)
-    return Store.open(settings.db_path)
+    try:
+        return Store.open(settings.db_path)
+    except StoreDamaged as exc:  # name the backup to restore, read from the backups' own headers
+        from counter_app.backups.service import list_backups
+
+        backups = list_backups(settings.backup_folders)
+        newest = f"{backups[0].path} ({backups[0].made_at:%d/%m/%Y %H:%M})" if backups else ""
+        raise damaged(str(exc), newest) from None
 
 
 def _office(settings: Settings) -> Office:
@@ -154,12 +164,15 @@ def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
     sync = cli_sync.scheduler(settings, office) if isinstance(office, LocalOffice) else None
     if sync is not None:
         sync.start()
+    backups = cli_backup.start_scheduler(settings, office) if isinstance(office, LocalOffice) else None
     printers = _spool_printers(settings)
     try:
         return run_clerk_app(office, counter_no=counter, username=args.clerk or settings.clerk, board=make_board,
                              preview_dir=settings.preview_dir if printers != [] else None, printers=printers,
                              hub_url=settings.hub_url, idle_lock_minutes=settings.idle_lock_minutes)
     finally:
+        if backups is not None:
+            backups.stop()
         if sync is not None:
             sync.stop()
 
@@ -312,6 +325,8 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "serve": lambda settings, args: cli_hub.serve(settings, args, _open(settings)),
     "machines": lambda settings, args: cli_hub.run_machines(settings, args, _open(settings)),
     "secret": cli_secret.run,
+    "backup": lambda settings, args: cli_backup.run_backup(settings, args, _open),
+    "restore": cli_backup.run_restore,
 }
 
 

@@ -23,6 +23,7 @@ from counter_app.views.dossiers import (
     OfficeInfo,
     ProcedureInfo,
 )
+from counter_app.views.health import StoreHealth
 from counter_app.views.lists import DailyReport, DossierPage, DossierQuery, KnownApplicant, ListCursor
 from counter_app.views.printing import (
     PrinterConfig,
@@ -74,6 +75,9 @@ class Office(Protocol):
     def sync_status(self) -> SyncStatus: ...
     def request_sync(self) -> None: ...
     def resend_op(self, op_id: str, *, actor: str) -> None: ...
+
+    # --- the store's health: the newest good backup, the disk's free space (the status bar)
+    def store_health(self) -> StoreHealth: ...
 
     # --- staff: sign-in binds a clerk to a counter; roles are checked by the services
     def sign_in(

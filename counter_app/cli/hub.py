@@ -7,7 +7,9 @@ printers wired to the hub PC and the city sync, and runs them until stopped.
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import socket
 from types import FrameType
 
 from counter_app.accounts import SYSTEM
@@ -80,6 +82,7 @@ def run_machines(settings: Settings, args: argparse.Namespace, store: Store) -> 
 def serve(settings: Settings, args: argparse.Namespace, store: Store) -> int:
     import uvicorn
 
+    from counter_app.cli import backup as cli_backup
     from counter_app.cli import sync as cli_sync
     from counter_app.hub import native_heap
     from counter_app.hub.api import create_hub_app
@@ -102,20 +105,51 @@ def serve(settings: Settings, args: argparse.Namespace, store: Store) -> int:
         def handle_exit(self, sig: int, frame: FrameType | None) -> None:
             fanout.close()  # end the open event streams at once, so the hub stops without waiting on them
             super().handle_exit(sig, frame)
+            # uvicorn raises the signal again once it has stopped, which kills the process before the
+            # spool, the sync and the store are closed below: SIGTERM is how a service is asked to stop.
+            log.info("hub stopping (signal %d)", sig)
+            self._captured_signals.clear()
 
+    sock = bind(host, port)  # before anything says the hub runs: a port in use stops it here
     server = HubServer(config)
     spool.start()
     if sync is not None:
         sync.start()
+    backups = cli_backup.start_scheduler(settings, office)
     if tls is not None:
         log.info("office hub on https://%s:%d (store %s)", host, port, store.path)
         print(f"hub_fingerprint = \"{tls.fingerprint}\"   # the certificate every PC of the office pins", flush=True)
     else:
         log.info("office hub on http://%s:%d, this PC only (store %s)", host, port, store.path)
     try:
-        server.run()
+        server.run(sockets=[sock])
     finally:
+        if backups is not None:
+            backups.stop()
         if sync is not None:
             sync.stop()
         spool.stop()
-    return 0
+        store.checkpoint()
+        store.close()
+        log.info("hub stopped")
+    return 0 if server.started else 1
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """The hub's listening socket, or a clear `ConfigError` when the address is taken or not this PC's."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ConfigError(f"cannot listen on {host}:{port}: address in use",
+                              f"Cổng {port} trên {host} đang được một chương trình khác dùng (có thể máy chủ văn "
+                              "phòng đã chạy rồi). Hãy tắt chương trình đó hoặc đổi hub_listen.") from None
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}",
+                          f"Không mở được địa chỉ {host}:{port} trên máy này ({exc.strerror}); "
+                          "kiểm tra hub_listen trong tệp cấu hình.") from None
+    sock.set_inheritable(True)
+    return sock

@@ -62,6 +62,7 @@ ACCESS: Final[dict[str, dict[MachineKind, Need]]] = {
     "register_entries": _counter(CLERK),
     # sync with the city
     "sync_status": _counter(CLERK),
+    "store_health": _counter(CLERK),
     "request_sync": _counter(CLERK),
     "resend_op": _counter(SUPERVISOR),
     # sign-in: a counter PC before any clerk; the session's own token is the key to it

@@ -18,6 +18,7 @@ from counter_app.dossiers import queries as dossier_queries
 from counter_app.errors import OfficeError
 from counter_app.events import CatalogChanged, DossierChanged, EventBus, Listener, QueueChanged
 from counter_app.local.accounts import LocalAccounts
+from counter_app.local.health import LocalHealth
 from counter_app.local.lists import LocalLists
 from counter_app.local.printing import LocalPrinting
 from counter_app.local.sync import LocalSync
@@ -54,7 +55,7 @@ def _procedure_info(proc: Procedure, version: str) -> ProcedureInfo:
     )
 
 
-class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync):
+class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHealth):
     """Implements `counter_app.office.Office` in this process.
 
     `clock` gives the time of each action (tests pin it); every write runs in one store

@@ -19,6 +19,7 @@ from counter_app.events import DossierChanged, HubConnection, OfficeEvent, Print
 from counter_app.office import Office
 from counter_app.views.accounts import AccountView, Role, SessionView
 from counter_app.views.dossiers import DossierDetail, OfficeInfo
+from counter_app.views.health import StoreHealth
 from counter_app.views.printing import PrinterView, PrintRequest
 from counter_app.views.sync import SyncStatus
 from ui.common.messages import error_text
@@ -27,6 +28,7 @@ from ui.desk import clerk_style
 from ui.desk.daily_view import DailyView
 from ui.desk.dossier_detail import DossierDetailDialog
 from ui.desk.dossier_list import DossierList
+from ui.desk.health_text import health_text
 from ui.desk.intake_form import IntakeFormWidget
 from ui.desk.print_jobs_dialog import PrintJobsDialog
 from ui.desk.queue_panel import QueuePanel
@@ -105,8 +107,9 @@ class ClerkWindow(QMainWindow):
         self.printer_button = QPushButton("Máy in: sẵn sàng", flat=True)
         self.printer_button.setToolTip("Lệnh in và máy in: in lại, chuyển máy in, hủy, in thử (Ctrl+Shift+P)")
         self.printer_button.clicked.connect(self.open_print_jobs)
+        self.health = QLabel("")
         bar.addWidget(self.who)
-        for widget in (self.hub, self.sync, self.printer_button):
+        for widget in (self.health, self.hub, self.sync, self.printer_button):
             bar.addPermanentWidget(widget)
 
     def _menus(self) -> None:
@@ -245,6 +248,14 @@ class ClerkWindow(QMainWindow):
 
     def _refresh_sync(self) -> None:
         self.runner.run(self.office.sync_status, self._show_sync, lambda exc: log.warning("sync status: %s", exc))
+        self.runner.run(self.office.store_health, self._show_health,
+                        lambda exc: log.warning("store health: %s", exc))
+
+    def _show_health(self, health: StoreHealth) -> None:
+        text, tip, colour = health_text(health)
+        self.health.setText(text)
+        self.health.setToolTip(tip)
+        self.health.setStyleSheet(f"color: {colour}; font-weight: bold;" if colour else "")
 
     def _show_sync(self, status: SyncStatus) -> None:
         text, tip, colour = sync_text(status)

@@ -93,6 +93,12 @@ def append_many(session: Session, entries: list[EventIn]) -> list[Event]:
     return events
 
 
+def last_link(session: Session) -> tuple[int, bytes] | None:
+    """The newest event's sequence number and hash (None for an empty log)."""
+    row = session.exec(select(Event.seq, Event.hash).order_by(col(Event.seq).desc()).limit(1)).first()
+    return (row[0], bytes(row[1])) if row else None
+
+
 @dataclass(frozen=True)
 class ChainReport:
     checked: int
@@ -122,3 +128,34 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
                 return ChainReport(checked, event.seq, "content does not match its hash")
             expected_prev, expected_seq, checked = event.hash, event.seq + 1, checked + 1
         session.expunge_all()
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The office's chain head as the city was told of it (`seq`, `hash`) and when."""
+
+    seq: int
+    hash: bytes
+    at: datetime
+
+
+def check_anchors(session: Session, anchors: list[Anchor]) -> ChainReport:
+    """Compare the log with the heads kept outside it: a rewritten or shortened log no longer matches.
+
+    `verify_chain` cannot see a chain recomputed after a change, or events cut from its end; an anchor
+    can, once the events it covers were synced. The report names the first anchor that disagrees and
+    the last one that still matched (the change lies between them).
+    """
+    matched: Anchor | None = None
+    for checked, anchor in enumerate(sorted(anchors, key=lambda a: a.seq)):
+        found = session.exec(select(Event.hash).where(Event.seq == anchor.seq)).first()
+        since = f" (after event {matched.seq}, which still matches)" if matched else ""
+        when = f"{aware(anchor.at):%d/%m/%Y %H:%M}"
+        if found is None:
+            return ChainReport(checked, anchor.seq, f"event {anchor.seq} is missing, though the city was told of it "
+                                                   f"on {when}: events were deleted{since}")
+        if bytes(found) != anchor.hash:
+            return ChainReport(checked, anchor.seq, f"event {anchor.seq} is not the one the city was told of on "
+                                                   f"{when}: the log was changed at or before it{since}")
+        matched = anchor
+    return ChainReport(len(anchors))

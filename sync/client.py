@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 import httpx
 from pydantic import ValidationError
 
+from counter_app import audit
 from counter_app.accounts import SYSTEM
 from counter_app.city import changes as city_changes
 from counter_app.city import outbox
@@ -29,6 +30,8 @@ from sync.protocol import (
     MAX_BYTES,
     MAX_OPS,
     CatalogResponse,
+    ChainHead,
+    ChainHeadsResponse,
     ChangesResponse,
     OpIn,
     PushRequest,
@@ -108,9 +111,11 @@ class SyncClient:
             with self.store.read() as s:
                 batch = [(OpIn(op_id=o.op_id, dossier_code=code, kind=o.kind, payload=o.payload, sha256=o.sha256))
                          for o, code in outbox.next_batch(s, limit=self.batch_ops, max_bytes=self.batch_bytes)]
+                last = audit.last_link(s)
             if not batch:
                 return report
-            body = PushRequest(ops=batch).model_dump_json()
+            head = ChainHead(seq=last[0], hash=last[1].hex()) if last else None
+            body = PushRequest(ops=batch, chain_head=head).model_dump_json()
             response = self._call("POST", "/v1/sync/push", content=body, accept=(413,),
                                   headers={"Content-Type": "application/json"})
             if response.status_code == 413:
@@ -176,6 +181,32 @@ class SyncClient:
         report.catalogs = tuple(catalogs)
         if catalogs and self.update_catalog() and self.on_catalog is not None:
             self.on_catalog(catalogs[-1])
+        return report
+
+    def anchors(self) -> list[audit.Anchor]:
+        """Every head of this office's log the city keeps."""
+        found: list[audit.Anchor] = []
+        after = 0
+        while True:
+            response = self._call("GET", "/v1/sync/chain-heads", params={"after": after})
+            if response.status_code != 200:
+                raise SyncError(f"chain heads: HTTP {response.status_code}",
+                                f"Không lấy được mốc nhật ký từ thành phố (mã {response.status_code}).")
+            page = ChainHeadsResponse.model_validate_json(response.content)
+            found += [audit.Anchor(seq=h.seq, hash=bytes.fromhex(h.hash), at=h.received_at) for h in page.heads]
+            if not page.more or not page.heads:
+                return found
+            after = page.heads[-1].seq
+
+    def check_anchors(self) -> audit.ChainReport:
+        """This store's log against the heads the city keeps (`verify-log`, and the hub once a day)."""
+        anchors = self.anchors()
+        with self.store.read() as s:
+            report = audit.check_anchors(s, anchors)
+        if report.ok:
+            log.info("event log matches the %d heads the city keeps", report.checked)
+        else:
+            log.error("event log does not match what the city was told: %s", report.reason)
         return report
 
     def update_catalog(self) -> bool:

@@ -26,8 +26,26 @@ class OpIn(BaseModel):
     sha256: str = Field(min_length=64, max_length=64)
 
 
+class ChainHead(BaseModel):
+    """The last event of the office's hash-chained log when it pushed: the city keeps it, so a log rewritten
+    or cut short afterwards no longer matches what the city was told (`counter-app verify-log`)."""
+
+    seq: int = Field(ge=1, le=2**62)
+    hash: str = Field(pattern="^[0-9a-f]{64}$")
+
+
 class PushRequest(BaseModel):
     ops: list[OpIn] = Field(max_length=MAX_OPS)
+    chain_head: ChainHead | None = None
+
+
+class AnchoredHead(ChainHead):
+    received_at: datetime
+
+
+class ChainHeadsResponse(BaseModel):
+    heads: list[AnchoredHead]  # in order of seq
+    more: bool
 
 
 class OpResult(BaseModel):

@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
+from counter_app.audit import ChainReport
 from counter_app.city import changes as city_changes
 from counter_app.city import outbox
 from counter_app.events import CatalogChanged, OfficeEvent, SyncRequested
@@ -35,6 +36,8 @@ class SyncScheduler:
         self._thread: threading.Thread | None = None
         self._unsubscribe: Callable[[], None] | None = None
         self.rounds = 0
+        self.anchors_checked_on: date | None = None
+        self.last_anchor_report: ChainReport | None = None
 
     def start(self) -> None:
         self.office.sync_configured = True
@@ -85,7 +88,19 @@ class SyncScheduler:
             return False
         log.info("sync round (%s): pushed %d (%d rejected), pulled %d", reason, report.pushed, report.rejected,
                  report.pulled)
+        self._check_anchors_daily()
         return True
+
+    def _check_anchors_daily(self) -> None:
+        """Once a day, after a good round: the log against the heads the city keeps (a mismatch is logged)."""
+        today = self.clock().date()
+        if self.anchors_checked_on == today:
+            return
+        try:
+            self.last_anchor_report = self.client.check_anchors()
+            self.anchors_checked_on = today
+        except SyncError as exc:
+            log.warning("chain heads not compared with the city: %s", exc)
 
     def _record_failure(self, exc: SyncError) -> None:
         with self.office.store.write() as s:

@@ -251,16 +251,33 @@ def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_verify(settings: Settings, _args: argparse.Namespace) -> int:
+    """The log's own chain, then (when the office syncs) the heads of it the city keeps."""
+    from counter_app.audit import verify_chain
+
     store = _open(settings)
     with store.read() as s:
-        from counter_app.audit import verify_chain
-
         report = verify_chain(s)
     if report.ok:
         print(f"event log intact: {report.checked} events")
-        return 0
-    print(f"event log BROKEN at event {report.broken_seq}: {report.reason} ({report.checked} events before it intact)")
-    return 1
+    else:
+        print(f"event log BROKEN at event {report.broken_seq}: {report.reason} "
+              f"({report.checked} events before it intact)")
+    if not settings.city_url:
+        print("not compared with the city (no city_url): a log rewritten in full would not be seen here")
+        return 0 if report.ok else 1
+    from counter_app.local.office import LocalOffice
+    from sync.client import SyncError
+
+    try:
+        anchored = cli_sync.client(settings, LocalOffice(store)).check_anchors()
+    except SyncError as exc:
+        print(f"could not compare with the city ({exc}); only this PC's log was checked")
+        return 0 if report.ok else 1
+    if anchored.ok:
+        print(f"matches the {anchored.checked} heads of the log the city keeps")
+    else:
+        print(f"does NOT match what the city was told: {anchored.reason}")
+    return 0 if report.ok and anchored.ok else 1
 
 
 def _cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:

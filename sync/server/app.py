@@ -26,6 +26,7 @@ from sync.protocol import (
     CHANGES_LIMIT,
     MAX_BYTES,
     CatalogResponse,
+    ChainHeadsResponse,
     ChangesResponse,
     Health,
     PushRequest,
@@ -59,6 +60,7 @@ class Refused(Exception):
 CATALOG_BYTES = 16 * 1024 * 1024
 SMALL_BYTES = 64 * 1024
 SINCE_MAX = 2**62  # a change's sequence number is a PostgreSQL bigint
+HEADS_LIMIT = 5000
 
 
 def _refusal(exc: Exception) -> tuple[int, bytes]:
@@ -112,6 +114,9 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] = now) -> FastAP
     def push(batch: PushRequest, cred: Annotated[Credential, Depends(credential)]) -> JSONResponse:
         """At most `MAX_BYTES`, enforced by the door as the body streams in."""
         results, conflict = crud.apply_batch(engine, cred.agency_code, batch.ops, clock())
+        if batch.chain_head is not None:
+            with Session(engine) as s, s.begin():
+                crud.anchor_head(s, cred.agency_code, batch.chain_head, clock())
         body = PushResponse(results=results).model_dump(mode="json")
         return JSONResponse(body, status_code=409 if conflict else 200)
 
@@ -123,6 +128,22 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] = now) -> FastAP
         more = len(rows) > limit
         rows = rows[:limit]
         return ChangesResponse(changes=rows, next_since=rows[-1].seq if rows else since, more=more)
+
+    @app.get("/v1/sync/chain-heads")
+    def chain_heads(s: SessionDep, cred: Annotated[Credential, Depends(credential)],
+                    after: Annotated[int, Query(ge=0, le=SINCE_MAX)] = 0,
+                    limit: Annotated[int, Query(ge=1, le=HEADS_LIMIT)] = HEADS_LIMIT) -> ChainHeadsResponse:
+        """The heads of the caller's own event log that the city keeps, in order (to check the log against)."""
+        rows = crud.anchored_heads(s, cred.agency_code, after, limit + 1)
+        return ChainHeadsResponse(heads=rows[:limit], more=len(rows) > limit)
+
+    @app.get("/v1/admin/offices/{agency}/chain-heads")
+    def office_chain_heads(agency: str, s: SessionDep, _cred: Annotated[Credential, Depends(credential)],
+                           after: Annotated[int, Query(ge=0, le=SINCE_MAX)] = 0,
+                           limit: Annotated[int, Query(ge=1, le=HEADS_LIMIT)] = HEADS_LIMIT) -> ChainHeadsResponse:
+        """Any office's anchored heads, for an operator checking an office's log or its backup."""
+        rows = crud.anchored_heads(s, agency, after, limit + 1)
+        return ChainHeadsResponse(heads=rows[:limit], more=len(rows) > limit)
 
     @app.get("/v1/catalog")
     def catalog(s: SessionDep, _cred: Annotated[Credential, Depends(credential)], have: str = "") -> CatalogResponse:

@@ -26,8 +26,8 @@ from counter_app.rules.clock import TZ
 from counter_app.rules.lifecycle import Action, Status, allowed
 from counter_app.rules.redact import describe
 from counter_app.rules.text import check_all
-from sync.protocol import Change, OpIn, OpResult
-from sync.server.models import CatalogVersion, ChangeRow, CityDossier, Credential, ReceivedOp
+from sync.protocol import AnchoredHead, ChainHead, Change, OpIn, OpResult
+from sync.server.models import CatalogVersion, ChainAnchor, ChangeRow, CityDossier, Credential, ReceivedOp
 
 log = logging.getLogger(__name__)
 
@@ -287,6 +287,29 @@ def _add_change(session: Session, *, agency_code: str, kind: str, dossier_code: 
     session.add(row)
     session.flush()
     return row
+
+
+# --- the offices' chain heads
+def anchor_head(session: Session, agency_code: str, head: ChainHead, at: datetime) -> bool:
+    """Keep the office's chain head; False (and an error in the log) if another hash was kept for that sequence."""
+    dialect = session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    table = ChainAnchor.__table__
+    session.execute(insert(table).on_conflict_do_nothing(index_elements=["agency_code", "seq"]),
+                    [{"agency_code": agency_code, "seq": head.seq, "hash": head.hash, "received_at": at}])
+    kept = session.scalar(select(ChainAnchor.hash).where(ChainAnchor.agency_code == agency_code,
+                                                         ChainAnchor.seq == head.seq))
+    if kept != head.hash:
+        log.error("office %s: event %d now has another hash than the one anchored: its log was rewritten",
+                  agency_code, head.seq)
+        return False
+    return True
+
+
+def anchored_heads(session: Session, agency_code: str, after: int, limit: int) -> list[AnchoredHead]:
+    rows = session.scalars(select(ChainAnchor).where(ChainAnchor.agency_code == agency_code, ChainAnchor.seq > after)
+                           .order_by(ChainAnchor.seq).limit(limit)).all()
+    return [AnchoredHead(seq=r.seq, hash=r.hash, received_at=r.received_at) for r in rows]
 
 
 def changes_since(session: Session, agency_code: str, since: int, limit: int) -> list[Change]:

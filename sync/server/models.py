@@ -106,3 +106,18 @@ class CatalogVersion(Base):
     version: Mapped[str] = mapped_column(String(32), primary_key=True)
     body: Mapped[dict[str, Any]]
     created_at: Mapped[datetime]
+
+
+class ChainAnchor(Base):
+    """An office's event-log head as it pushed (sequence and hash), kept outside the office's own file.
+
+    The first hash the city hears for a sequence number is the one kept: a different one later is a
+    log rewritten at the office, and is logged, not stored.
+    """
+
+    __tablename__ = "chain_anchor"
+
+    agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime]

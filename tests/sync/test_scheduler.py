@@ -45,6 +45,8 @@ def test_the_queue_drains_when_the_city_comes_back_without_a_new_local_write(cit
             _wait(lambda: office.sync_status().pending == 0)
             _wait(lambda: office.sync_status().failures == 0)
             _wait(lambda: events[-1].ok)  # announced just after the round's commit, on the scheduler's thread
+            _wait(lambda: scheduler.last_anchor_report is not None)  # once a day, after a good round
+            assert scheduler.last_anchor_report.ok and scheduler.last_anchor_report.checked == 1
             assert office.sync_status().last_success_at is not None and events[-1].ok
             rounds = scheduler.rounds
             office.request_sync()  # "sync now"

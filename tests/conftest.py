@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import uuid
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +17,9 @@ from counter_app.rules.clock import TZ
 from counter_app.store import Store
 from counter_app.views.accounts import AccountIn, Role
 from counter_app.views.dossiers import ApplicantIn, IntakeForm
+
+# The programs the tests start log here, not in the machine user's log folder.
+os.environ.setdefault("COUNTER_APP_LOG_DIR", tempfile.mkdtemp(prefix="counter-app-test-logs-"))
 
 AGENCY = "000.00.73.H26"
 STAFF_PASSWORD = "matkhau-2026"

@@ -17,10 +17,12 @@ from counter_app.accounts import SYSTEM
 from counter_app.cli import accounts as cli_accounts
 from counter_app.cli import backup as cli_backup
 from counter_app.cli import city as cli_city
+from counter_app.cli import diagnose as cli_diagnose
 from counter_app.cli import hub as cli_hub
 from counter_app.cli import printers as cli_printers
 from counter_app.cli import secret as cli_secret
 from counter_app.cli import sync as cli_sync
+from counter_app.cli.logfiles import add_file_log
 from counter_app.dossiers import catalog
 from counter_app.errors import ConfigError, OfficeError, StoreDamaged
 from counter_app.office import Office
@@ -101,6 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_hub.add_parsers(sub)
     cli_secret.add_parser(sub)
     cli_backup.add_parsers(sub)
+    cli_diagnose.add_parser(sub)
 
     due = sub.add_parser("due", help="compute the appointment time of a procedure")
     due.add_argument("procedure", help="catalog key or national code")
@@ -344,12 +347,14 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "secret": cli_secret.run,
     "backup": lambda settings, args: cli_backup.run_backup(settings, args, _open),
     "restore": cli_backup.run_restore,
+    "diagnose": cli_diagnose.run,
 }
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     configure_logging(verbose=args.verbose)
+    add_file_log(args.command or "gui")
     try:
         settings = load_settings(args.settings, db_override=args.db)
         return COMMANDS[args.command or "gui"](settings, args)

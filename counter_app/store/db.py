@@ -20,7 +20,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 from sqlmodel import Session
 
-from counter_app.errors import StorageFull, StoreDamaged
+from counter_app.errors import ConfigError, StorageFull, StoreDamaged
 from counter_app.rules.clock import now
 from counter_app.store.private import private_dir, private_file
 from counter_app.store.runlock import hold_shared
@@ -131,8 +131,10 @@ class Store:
         self._run_lock = None
 
     @classmethod
-    def open(cls, path: Path | str, *, backup_before_upgrade: bool = True, check: bool = True) -> Store:
-        """Open (or create) the store at `path`; `check` runs SQLite's `quick_check` first (`StoreDamaged`)."""
+    def open(cls, path: Path | str, *, backup_before_upgrade: bool = True, check: bool = True,
+             upgrade: bool = True) -> Store:
+        """Open (or create) the store at `path`; `check` runs SQLite's `quick_check` first (`StoreDamaged`);
+        without `upgrade` a store behind the newest schema is refused (`ConfigError`) instead of migrated."""
         path = Path(path)
         if not path.parent.exists():
             private_dir(path.parent)
@@ -145,7 +147,11 @@ class Store:
             read_engine = _make_engine(path, immediate=False)
             store = cls(path, write_engine, read_engine)
             store._run_lock = run_lock
-            store.migrate(backup_before_upgrade=backup_before_upgrade)
+            if upgrade:
+                store.migrate(backup_before_upgrade=backup_before_upgrade)
+            elif store.schema_revision() != store.head_revision():
+                raise ConfigError(f"store at {store.schema_revision()}, not {store.head_revision()}",
+                                  "Kho dữ liệu thuộc phiên bản cũ hơn phần mềm; cần mở bằng phần mềm để nâng cấp.")
         except BaseException:
             if run_lock is not None:
                 run_lock.close()
@@ -155,6 +161,9 @@ class Store:
     def schema_revision(self) -> str | None:
         with self._read.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
+
+    def head_revision(self) -> str | None:
+        return ScriptDirectory.from_config(_alembic_config(self.path)).get_current_head()
 
     def migrate(self, *, backup_before_upgrade: bool = True) -> None:
         """Bring the file to the newest schema; an older file is copied aside first."""

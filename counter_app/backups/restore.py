@@ -10,6 +10,7 @@ from pathlib import Path
 
 from counter_app.backups import sealed
 from counter_app.backups.service import BackupFailed, BackupFile, CopyFacts, check_copy, remove_with_companions
+from counter_app.store.db import head_revision
 from counter_app.store.private import private_dir, private_file
 from counter_app.store.runlock import try_exclusive
 
@@ -41,7 +42,7 @@ def restore(backup: Path, key: bytes, db_path: Path, *, at: datetime) -> Restore
                 sealed.unseal(backup, out, key)
                 out.flush()
                 os.fsync(out.fileno())
-            facts = check_copy(scratch)
+            facts = check_copy(scratch, chain=info.schema == head_revision())  # an older one upgrades at open
             kept = _set_aside(db_path, at)
             os.replace(scratch, db_path)
         finally:

@@ -119,8 +119,12 @@ def list_backups(folders: tuple[Path, ...] | list[Path]) -> list[BackupFile]:
     return sorted(found, key=lambda b: b.made_at, reverse=True)
 
 
-def check_copy(path: Path) -> CopyFacts:
-    """`integrity_check` and the whole event chain of the SQLite file at `path`; raises if either fails."""
+def check_copy(path: Path, *, chain: bool = True) -> CopyFacts:
+    """`integrity_check` and the whole event chain of the SQLite file at `path`; raises if either fails.
+
+    `chain=False` for a store of an older schema (before a migration), which this version's models
+    may not read.
+    """
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         problems = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
@@ -136,6 +140,14 @@ def check_copy(path: Path) -> CopyFacts:
                            "Không đọc được bản sao của kho dữ liệu; chưa sao lưu được.") from None
     finally:
         conn.close()
+    if chain:
+        _check_chain(path)
+    head = "" if last is None else last[1] if isinstance(last[1], str) else bytes(last[1]).hex()  # str: schema 0001
+    return CopyFacts(events=last[0] if last else 0, chain_head=head,
+                     dossiers=dossiers, schema=schema[0] if schema else "", office=office[0] if office else "")
+
+
+def _check_chain(path: Path) -> None:
     engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", hide_parameters=True)
     try:
         with Session(engine) as session:
@@ -146,8 +158,6 @@ def check_copy(path: Path) -> CopyFacts:
         raise BackupFailed(f"event chain of {path.name} broken at {chain.broken_seq}: {chain.reason}",
                            f"Nhật ký sự kiện trong kho dữ liệu bị hỏng từ sự kiện số {chain.broken_seq}; "
                            "chưa sao lưu được. Hãy báo bộ phận kỹ thuật.")
-    return CopyFacts(events=last[0] if last else 0, chain_head=bytes(last[1]).hex() if last else "",
-                     dossiers=dossiers, schema=schema[0] if schema else "", office=office[0] if office else "")
 
 
 @contextlib.contextmanager
@@ -181,9 +191,14 @@ def copy_store(store_path: Path, target: Path) -> None:
 
 def make_backup(store: Store, plan: BackupPlan, *, kind: str, at: datetime) -> BackupReport:
     """Copy, check, seal into every present folder, rotate; records the outcome in the plan's state file."""
+    return backup_file(store.path, plan, kind=kind, at=at)
+
+
+def backup_file(store_path: Path, plan: BackupPlan, *, kind: str, at: datetime, chain: bool = True) -> BackupReport:
+    """`make_backup` of the store file at `store_path` (before a migration: `chain=False`, see `check_copy`)."""
     started = time.monotonic()
     try:
-        report = _make(store.path, plan, kind=kind, at=at, started=started)
+        report = _make(store_path, plan, kind=kind, at=at, started=started, chain=chain)
     except OfficeError as exc:
         _record(plan, at=at, ok=False, error=str(exc), error_vi=exc.message_vi)
         log.error("backup failed: %s", exc)
@@ -198,7 +213,8 @@ def make_backup(store: Store, plan: BackupPlan, *, kind: str, at: datetime) -> B
     return report
 
 
-def _make(store_path: Path, plan: BackupPlan, *, kind: str, at: datetime, started: float) -> BackupReport:
+def _make(store_path: Path, plan: BackupPlan, *, kind: str, at: datetime, started: float,
+          chain: bool) -> BackupReport:
     key = plan.require_key()
     targets, skipped = [], []
     for folder in plan.folders:
@@ -213,7 +229,7 @@ def _make(store_path: Path, plan: BackupPlan, *, kind: str, at: datetime, starte
         copy_started = time.monotonic()
         copy_store(store_path, plain)
         copy_seconds = time.monotonic() - copy_started
-        facts = check_copy(plain)
+        facts = check_copy(plain, chain=chain)
         header = {"made_at": at.isoformat(), "kind": kind, "office": facts.office, "events": facts.events,
                   "chain_head": facts.chain_head, "dossiers": facts.dossiers, "schema": facts.schema}
         name = f"office-{facts.office.replace('.', '')}-{at:%Y%m%d-%H%M%S}-{kind}{SUFFIX}"

@@ -13,16 +13,27 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from counter_app import office_setup
 from counter_app.backups import sealed
 from counter_app.backups.restore import restore
-from counter_app.backups.schedule import BackupScheduler
-from counter_app.backups.service import BackupFailed, BackupPlan, last_attempt, list_backups, make_backup
+from counter_app.backups.schedule import OVERDUE_WORKING_DAYS, BackupScheduler, overdue
+from counter_app.backups.service import (
+    BackupFailed,
+    BackupPlan,
+    backup_file,
+    last_attempt,
+    list_backups,
+    make_backup,
+)
+from counter_app.errors import OfficeError
 from counter_app.local.office import LocalOffice
 from counter_app.rules.clock import now
 from counter_app.rules.display import fmt_datetime
+from counter_app.rules.workcal import WorkCalendar
 from counter_app.secrets_store import set_secret
 from counter_app.settings import Settings
 from counter_app.store import Store
+from counter_app.store.models import OfficeRow
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +64,14 @@ def start_scheduler(settings: Settings, office: LocalOffice) -> BackupScheduler 
     scheduler = BackupScheduler(office.store, office_plan)
     scheduler.start()
     return scheduler
+
+
+def before_upgrade(settings: Settings) -> Callable[[Path], None] | None:
+    """A sealed backup in the backup folders before the store is migrated (None while no key is set)."""
+    office_plan = plan(settings)
+    if office_plan.key is None:
+        return None
+    return lambda path: backup_file(path, office_plan, kind="before-migration", at=now(), chain=False)
 
 
 def run_backup(settings: Settings, args: argparse.Namespace, open_store: Callable[[Settings], Store]) -> int:
@@ -103,7 +122,23 @@ def _status(settings: Settings) -> int:
         print("no backup yet")
         return 1
     print(f"newest good backup: {fmt_datetime(backups[0].made_at)} ({backups[0].path})")
+    if overdue(now(), _calendar(settings), backups[0].made_at):
+        print(f"OVERDUE: more than {OVERDUE_WORKING_DAYS} working days without a good backup")
+        print(f"Đã quá {OVERDUE_WORKING_DAYS} ngày làm việc chưa có bản sao lưu tốt.")
     return 0
+
+
+def _calendar(settings: Settings) -> WorkCalendar:
+    """The office's working days; the national calendar when the store cannot be read."""
+    try:
+        store = Store.open(settings.db_path, upgrade=False)
+    except OfficeError:
+        return WorkCalendar()
+    try:
+        with store.read() as s:
+            return office_setup.load_calendar(s) if s.get(OfficeRow, 1) is not None else WorkCalendar()
+    finally:
+        store.close()
 
 
 def run_restore(settings: Settings, args: argparse.Namespace) -> int:

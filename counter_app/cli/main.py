@@ -114,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
 def _open(settings: Settings) -> Store:
     log.info("office store: %s", settings.db_path)
     try:
-        return Store.open(settings.db_path)
+        return Store.open(settings.db_path, before_upgrade=cli_backup.before_upgrade(settings))
     except StoreDamaged as exc:  # name the backup to restore, read from the backups' own headers
         from counter_app.backups.service import list_backups
 

@@ -119,6 +119,11 @@ def _alembic_config(path: Path) -> Config:
     return cfg
 
 
+def head_revision() -> str | None:
+    """The newest schema this version of the program writes."""
+    return ScriptDirectory.from_config(_alembic_config(Path("unused"))).get_current_head()
+
+
 class Store:
     """The office store. Open it with `Store.open(path)`; it migrates the file to the newest schema."""
 
@@ -132,7 +137,7 @@ class Store:
 
     @classmethod
     def open(cls, path: Path | str, *, backup_before_upgrade: bool = True, check: bool = True,
-             upgrade: bool = True) -> Store:
+             upgrade: bool = True, before_upgrade: Callable[[Path], None] | None = None) -> Store:
         """Open (or create) the store at `path`; `check` runs SQLite's `quick_check` first (`StoreDamaged`);
         without `upgrade` a store behind the newest schema is refused (`ConfigError`) instead of migrated."""
         path = Path(path)
@@ -148,7 +153,7 @@ class Store:
             store = cls(path, write_engine, read_engine)
             store._run_lock = run_lock
             if upgrade:
-                store.migrate(backup_before_upgrade=backup_before_upgrade)
+                store.migrate(backup_before_upgrade=backup_before_upgrade, before_upgrade=before_upgrade)
             elif store.schema_revision() != store.head_revision():
                 raise ConfigError(f"store at {store.schema_revision()}, not {store.head_revision()}",
                                   "Kho dữ liệu thuộc phiên bản cũ hơn phần mềm; cần mở bằng phần mềm để nâng cấp.")
@@ -163,10 +168,12 @@ class Store:
             return MigrationContext.configure(conn).get_current_revision()
 
     def head_revision(self) -> str | None:
-        return ScriptDirectory.from_config(_alembic_config(self.path)).get_current_head()
+        return head_revision()
 
-    def migrate(self, *, backup_before_upgrade: bool = True) -> None:
-        """Bring the file to the newest schema; an older file is copied aside first."""
+    def migrate(self, *, backup_before_upgrade: bool = True,
+                before_upgrade: Callable[[Path], None] | None = None) -> None:
+        """Bring the file to the newest schema; an older file is copied aside first (and given to
+        `before_upgrade`, which the command uses for a sealed backup in the office's backup folders)."""
         cfg = _alembic_config(self.path)
         head = ScriptDirectory.from_config(cfg).get_current_head()
         current = self.schema_revision()
@@ -174,6 +181,11 @@ class Store:
             return
         if current is not None and backup_before_upgrade:
             self._backup(f"before-{head}-from-{current}")
+        if current is not None and before_upgrade is not None:
+            try:
+                before_upgrade(self.path)
+            except Exception as exc:  # the plain copy above is enough to go on; the failure is in the log
+                log.warning("no sealed backup before the upgrade: %s", exc)
         log.info("migrating %s from %s to %s", self.path, current, head)
         with self._write.connect() as conn:
             # SQLite's own recipe for rebuilding tables: foreign keys off outside the transaction,

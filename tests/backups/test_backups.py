@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -160,3 +161,34 @@ def test_closing_time_backup_is_due_once_per_working_day(office, plan, clock):
     assert health.last_backup_at == clock.at and not health.backup_overdue and not health.last_error_vi
     clock.at += timedelta(days=4)  # Friday evening: Wednesday, Thursday, Friday (Tuesday 24/11 is a day off)
     assert office.store_health().backup_overdue
+
+
+def test_an_upgrade_is_preceded_by_a_sealed_backup_in_the_backup_folders(plan, tmp_path):
+    from alembic import command
+
+    from counter_app.backups.service import backup_file
+    from counter_app.store.db import _alembic_config
+
+    old = tmp_path / "old" / "office.sqlite3"
+    old.parent.mkdir()
+    command.upgrade(_alembic_config(old), "0001")
+    conn = sqlite3.connect(old)  # the office as release 0001 wrote it
+    conn.executescript((Path(__file__).parents[1] / "data" / "office_0001.sql").read_text(encoding="utf-8"))
+    conn.commit()
+    conn.close()
+    seen: list[str] = []
+
+    def before(path: Path) -> None:
+        seen.append(str(path))
+        backup_file(path, plan, kind="before-migration", at=datetime(2026, 11, 30, 7, tzinfo=TZ), chain=False)
+
+    Store.open(old, before_upgrade=before).close()
+    (made,) = list_backups(plan.folders)
+    assert seen == [str(old)] and made.kind == "before-migration" and made.schema == "0001" and made.dossiers == 1
+    restored = tmp_path / "back" / "office.sqlite3"
+    restore(made.path, plan.key, restored, at=datetime(2026, 11, 30, 8, tzinfo=TZ))
+    again = Store.open(restored)  # the old file comes back, and upgrades again as it did
+    try:
+        assert again.schema_revision() == again.head_revision()
+    finally:
+        again.close()

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from alembic import command
 from alembic.config import Config
@@ -133,7 +134,7 @@ class Store:
         self._read = read_engine
         self._writer = threading.RLock()
         self._before_commit: list[Callable[[Session], None]] = []
-        self._run_lock = None
+        self._run_lock: IO[bytes] | None = None  # see `runlock`: held while this store is open
 
     @classmethod
     def open(cls, path: Path | str, *, backup_before_upgrade: bool = True, check: bool = True,

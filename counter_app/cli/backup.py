@@ -49,15 +49,23 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     put.add_argument("--key-file", type=Path, help="a file holding the backup key (default: this PC's stored key)")
 
 
-def plan(settings: Settings, folders: list[Path] | None = None) -> BackupPlan:
-    key = sealed.key_from_text(settings.backup_key) if settings.backup_key else None
+def plan(settings: Settings, folders: list[Path] | None = None, *, strict: bool = True) -> BackupPlan:
+    """The office's backup plan; a malformed stored key is an error for the backup commands (`strict`) and,
+    for the programs that back up by themselves, a logged error and no backups rather than no office."""
+    try:
+        key = sealed.key_from_text(settings.backup_key) if settings.backup_key else None
+    except sealed.BackupUnreadable:
+        if strict:
+            raise
+        log.error("the stored backup key is malformed: no backups until it is set again (`counter-app backup key`)")
+        key = None
     return BackupPlan(folders=tuple(folders or settings.backup_folders), key=key,
                       state_file=settings.db_path.with_name("backup-state.json"))
 
 
 def start_scheduler(settings: Settings, office: LocalOffice) -> BackupScheduler | None:
     """Closing-time backups for the hub or the one-PC app; None (and a warning) while no key is set."""
-    office.backup_plan = office_plan = plan(settings)
+    office.backup_plan = office_plan = plan(settings, strict=False)
     if office_plan.key is None:
         log.warning("no backup key on this PC: the office is not backed up (`counter-app backup key`)")
         return None
@@ -68,7 +76,7 @@ def start_scheduler(settings: Settings, office: LocalOffice) -> BackupScheduler 
 
 def before_upgrade(settings: Settings) -> Callable[[Path], None] | None:
     """A sealed backup in the backup folders before the store is migrated (None while no key is set)."""
-    office_plan = plan(settings)
+    office_plan = plan(settings, strict=False)
     if office_plan.key is None:
         return None
     return lambda path: backup_file(path, office_plan, kind="before-migration", at=now(), chain=False)
@@ -110,7 +118,7 @@ def _new_key(settings: Settings) -> int:
 
 def _status(settings: Settings) -> int:
     backups = list_backups(settings.backup_folders)
-    attempt = last_attempt(plan(settings))
+    attempt = last_attempt(plan(settings, strict=False))
     for folder in settings.backup_folders:
         print(f"folder {folder}{'' if folder.is_dir() else ' (not present)'}")
     for b in backups:

@@ -123,7 +123,7 @@ def _backups(settings: Settings) -> dict[str, Any]:
 
     return {"folders": {str(f): f.is_dir() for f in settings.backup_folders},
             "key": "set" if settings.backup_key else "not set",
-            "last_attempt": last_attempt(plan(settings)),
+            "last_attempt": last_attempt(plan(settings, strict=False)),
             "backups": [{"file": str(b.path), "made_at": b.made_at.isoformat(), "kind": b.kind, "bytes": b.size,
                          "events": b.events, "dossiers": b.dossiers} for b in list_backups(settings.backup_folders)]}
 

@@ -64,3 +64,11 @@ def test_backup_status_damage_and_restore_from_the_command_line(office_pc):
     assert "event chain intact" in restored.stdout and "before-restore" in restored.stdout
     intact = _cli(office_pc, "verify-log")
     assert intact.returncode == 0 and "event log intact" in intact.stdout
+
+
+def test_a_malformed_stored_key_stops_backups_not_the_office(office_pc):
+    (office_pc / "secrets.toml").write_text('backup_key = "ABCD-EFGH"\n', encoding="utf-8")
+    assert _cli(office_pc, "verify-log").returncode == 0  # the office still opens
+    refused = _cli(office_pc, "backup")
+    assert refused.returncode == 2 and "52 ký tự" in refused.stderr
+    assert _cli(office_pc, "backup", "status").returncode == 1  # no backup yet, and no crash on the key

@@ -98,6 +98,7 @@ def serve(settings: Settings, args: argparse.Namespace, store: Store) -> int:
     tls = hub_certificate(settings, host) if args.tls or not is_loopback(host) else None  # plain on loopback only
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, log_config=None,
                             timeout_graceful_shutdown=2, lifespan="on",
+                            timeout_keep_alive=120,  # a counter calls about once a minute (lan.office.KEEPALIVE_S)
                             ssl_certfile=str(tls.cert) if tls else None, ssl_keyfile=str(tls.key) if tls else None)
     fanout = app.state.fanout
 
@@ -138,7 +139,9 @@ def serve(settings: Settings, args: argparse.Namespace, store: Store) -> int:
 def bind(host: str, port: int) -> socket.socket:
     """The hub's listening socket, or a clear `ConfigError` when the address is taken or not this PC's."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # The protocol named, as asyncio's own sockets have it: asyncio sets TCP_NODELAY on accepted connections
+    # only then, and without it every answer waited about 40 ms for the client's delayed acknowledgement.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))

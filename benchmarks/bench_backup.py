@@ -28,7 +28,7 @@ from sqlmodel import Session, col, create_engine, select
 from counter_app.audit import GENESIS, event_hash
 from counter_app.backups import sealed
 from counter_app.backups.restore import restore
-from counter_app.backups.service import BackupPlan, make_backup
+from counter_app.backups.service import BackupPlan, backup_in_child
 from counter_app.local.office import LocalOffice
 from counter_app.store import Store
 from counter_app.store.models import Event
@@ -95,7 +95,7 @@ def main() -> None:
         stop = threading.Event()
         worker = threading.Thread(target=counters_working, args=(office, stop, during))
         worker.start()
-        report = make_backup(store, plan, kind="manual", at=office._now())
+        report = backup_in_child(store.path, plan, kind="manual", at=office._now())  # as the hub runs it
         stop.set()
         worker.join()
         made = report.made

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from counter_app import office_setup
-from counter_app.backups.service import BackupPlan, list_backups, make_backup
+from counter_app.backups.service import BackupPlan, backup_in_child, list_backups
 from counter_app.errors import OfficeError
 from counter_app.rules.clock import now
 from counter_app.rules.workcal import WorkCalendar
@@ -77,7 +77,7 @@ class BackupScheduler:
         backups = list_backups(self.plan.folders)
         if not due(at, calendar, backups[0].made_at if backups else None):
             return False
-        make_backup(self.store, self.plan, kind="closing", at=at)
+        backup_in_child(self.store.path, self.plan, kind="closing", at=at)  # the counters keep the interpreter
         self.made += 1
         return True
 

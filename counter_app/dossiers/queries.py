@@ -10,7 +10,8 @@ from counter_app.dossiers import search
 from counter_app.dossiers.actions import get_dossier
 from counter_app.rules.clock import TZ
 from counter_app.rules.lifecycle import Status, allowed_actions
-from counter_app.store.models import Dossier, DossierDocument, DossierFee, Event
+from counter_app.store.models import Account, Dossier, DossierDocument, DossierFee, Event
+from counter_app.views.accounts import Role
 from counter_app.views.dossiers import DocumentView, DossierDetail, DossierSummary, EventView, FeeView
 from counter_app.views.printing import RegisterEntry
 
@@ -41,8 +42,10 @@ def detail(session: Session, code: str, at: datetime) -> DossierDetail:
                         .order_by(col(DossierDocument.id))).all()
     fees = session.exec(select(DossierFee).where(DossierFee.dossier_id == d.id).order_by(col(DossierFee.id))).all()
     events = session.exec(select(Event).where(Event.dossier_id == d.id).order_by(col(Event.seq))).all()
+    staff = _staff(session, {d.clerk, *(e.actor for e in events)})
+    clerk_name, clerk_title = staff.get(d.clerk, ("", ""))
     return DossierDetail(
-        **summary(d, at).model_dump(),
+        **summary(d, at).model_dump(), clerk_name=clerk_name, clerk_title=clerk_title,
         procedure_key=d.procedure_key, catalog_version=d.catalog_version, channel=d.channel,
         applicant_type=d.applicant_type, representative=d.representative, id_number=d.id_number,
         birth_date=d.birth_date, email=d.email, address=d.address, summary=d.summary, sets=d.sets,
@@ -52,9 +55,16 @@ def detail(session: Session, code: str, at: datetime) -> DossierDetail:
         register_book=d.register_book, register_row=d.register_row,
         documents=[DocumentView(**x.model_dump()) for x in docs],
         fees=[FeeView(**x.model_dump()) for x in fees],
-        events=[EventView(**x.model_dump()) for x in events],
+        events=[EventView(**x.model_dump(), actor_name=staff.get(x.actor, ("", ""))[0],
+                          actor_title=staff.get(x.actor, ("", ""))[1]) for x in events],
         allowed_actions=[a.value for a in allowed_actions(Status(d.status))],
     )
+
+
+def _staff(session: Session, usernames: set[str]) -> dict[str, tuple[str, str]]:
+    """Login -> (full name, title) of the staff among `usernames` (a city department or "system" has none)."""
+    rows = session.exec(select(Account).where(col(Account.username).in_(usernames))).all()
+    return {a.username: (a.full_name, Role(a.role).label_vi) for a in rows}
 
 
 def recent(session: Session, at: datetime, limit: int = 50) -> list[DossierSummary]:

@@ -101,11 +101,18 @@ class FeeView(BaseModel):
 class EventView(BaseModel):
     seq: int
     at: datetime
-    actor: str
+    actor: str  # the login (or "system", or a city department)
     kind: str
     from_status: int | None
     to_status: int | None
     details: dict
+    actor_name: str = ""  # the member of staff's full name, as slips print it ("" when no account)
+    actor_title: str = ""  # their title ("Cán bộ tiếp nhận")
+
+    @property
+    def signed_by(self) -> str:
+        """Who did it, as a citizen reads it: the full name, never the login."""
+        return self.actor_name or self.actor
 
 
 class DossierSummary(BaseModel):
@@ -124,6 +131,8 @@ class DossierSummary(BaseModel):
 
 
 class DossierDetail(DossierSummary):
+    clerk_name: str = ""  # the receiving clerk's full name and title, as slips print them
+    clerk_title: str = ""
     procedure_key: str
     catalog_version: str
     channel: int

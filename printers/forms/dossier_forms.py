@@ -71,7 +71,7 @@ def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str,
         out += [
             p(f"Vào Sổ theo dõi hồ sơ, Quyển số: <b>{esc(d.register_book)}</b>, "
               f"Số thứ tự: <b>{d.register_row}</b>"),
-            signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.applicant_name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", d.clerk)]),
+            signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.applicant_name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", d.clerk_name or d.clerk)]),
         ]
         return out
 
@@ -87,6 +87,11 @@ def _missing(d: DossierDetail, event: EventView) -> list[DocumentView]:
     return [doc for doc in d.documents if not doc.provided]
 
 
+def _title(event: EventView) -> str:
+    """ "cán bộ tiếp nhận " before a member of staff's name in running text ("" for anyone else)."""
+    return f"{event.actor_title[:1].lower()}{event.actor_title[1:]} " if event.actor_title else ""
+
+
 def supplement(office: OfficeInfo, d: DossierDetail, event: EventView, *, link: str) -> bytes:
     """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (form 2)."""
     story: list[Flowable] = [
@@ -97,9 +102,10 @@ def supplement(office: OfficeInfo, d: DossierDetail, event: EventView, *, link: 
         _documents_table(_missing(d, event)), Spacer(1, 2 * mm),
         field("Lý do", str(event.details.get("reason", ""))),
         p("Trong quá trình hoàn thiện hồ sơ, nếu có vướng mắc, ông/bà liên hệ với "
-          f"<b>{esc(event.actor)}</b>{', số điện thoại ' + esc(office.phone) if office.phone else ''} "
+          f"{esc(_title(event))}<b>{esc(event.signed_by)}</b>"
+          f"{', số điện thoại ' + esc(office.phone) if office.phone else ''} "
           "để được hướng dẫn."),
-        signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.applicant_name), ("NGƯỜI HƯỚNG DẪN", event.actor)]),
+        signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.applicant_name), ("NGƯỜI HƯỚNG DẪN", event.signed_by)]),
     ]
     return build([story], title=f"Phiếu yêu cầu bổ sung {d.code}")
 
@@ -113,7 +119,7 @@ def refusal(office: OfficeInfo, d: DossierDetail, event: EventView, *, link: str
           "giải quyết hồ sơ này với lý do cụ thể như sau:"),
         p(f"<b>{esc(str(event.details.get('reason', '')))}</b>"),
         p("Xin thông báo để ông/bà được biết và thực hiện./."),
-        signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.applicant_name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", event.actor)]),
+        signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.applicant_name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", event.signed_by)]),
     ]
     return build([story], title=f"Phiếu từ chối {d.code}")
 
@@ -158,6 +164,6 @@ def result_slip(office: OfficeInfo, d: DossierDetail, event: EventView, results:
         field("Người nhận kết quả", d.returned_to or str(event.details.get("to", ""))),
         field("Giấy tờ tùy thân đã kiểm tra",
               f"Có, số {event.details.get('id_number') or d.id_number}" if d.returned_id_checked else "Không"),
-        signatures(W, [("NGƯỜI NHẬN KẾT QUẢ", d.returned_to), ("NGƯỜI TRẢ KẾT QUẢ", event.actor)]),
+        signatures(W, [("NGƯỜI NHẬN KẾT QUẢ", d.returned_to), ("NGƯỜI TRẢ KẾT QUẢ", event.signed_by)]),
     ]
     return build([story], title=f"Phiếu trả kết quả {d.code}")

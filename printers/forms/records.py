@@ -62,7 +62,7 @@ def control_sheet(office: OfficeInfo, d: DossierDetail, *, link: str) -> bytes:
     rows: list[list] = [["TÊN CƠ QUAN, BỘ PHẬN", "THỜI GIAN GIAO, NHẬN HỒ SƠ", "NGƯỜI THỰC HIỆN",
                          "KẾT QUẢ GIẢI QUYẾT (trước/đúng/quá hạn)", "GHI CHÚ"]]
     for who, e, result in _steps(d, office):
-        rows.append([who, fmt_datetime(e.at), e.actor, result,
+        rows.append([who, fmt_datetime(e.at), e.signed_by, result,
                      str(e.details.get("note") or "")])
     story: list[Flowable] = [
         *header(office, w),

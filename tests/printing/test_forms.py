@@ -88,6 +88,16 @@ def test_receipt_has_every_field_in_two_copies(printed, office, dossiers):
         assert text.count(expected) >= 2 or (expected in text and expected.startswith("Liên")), expected
 
 
+def test_slips_name_staff_by_full_name_and_title_never_by_login(printed):
+    receipt = _pdf_text(printed["receipt"])
+    assert receipt.count("Nguyễn Thị Lan") >= 2  # canbo1 received it: both copies are signed by name
+    supplement = " ".join(_pdf_text(printed["supplement"]).split())
+    assert "liên hệ với cán bộ tiếp nhận Trần Văn Minh" in supplement  # canbo2 asked for the papers
+    for kind, path in printed.items():
+        text = _pdf_text(path)
+        assert "canbo1" not in text and "canbo2" not in text, kind
+
+
 def test_supplement_refusal_apology_and_result_slip_say_what_happened(printed, office, dossiers):
     supplement = _pdf_text(printed["supplement"])
     for expected in ["PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", "Trần Thị Hương", "Đăng ký thường trú",

@@ -100,6 +100,16 @@ def test_reschedule_with_apology(office, clock):
     assert d.events[-1].details["reason"] == "Chờ xác minh"
 
 
+def test_an_apology_never_promises_a_date_already_passed(office, clock):
+    d = office.receive(make_form("ct.chu-ky"), actor="canbo1")  # due today at 17:00
+    clock.set(2026, 11, 30, 10, 0)  # a week late
+    with pytest.raises(InvalidInput) as err:  # after the old date, but already gone
+        office.reschedule(d.code, reason="Chờ xác minh", new_due=datetime(2026, 11, 26, 17, tzinfo=TZ), actor="x")
+    assert "đã qua" in err.value.message_vi
+    later = office.reschedule(d.code, reason="Chờ xác minh", new_due=datetime(2026, 12, 1, 17, tzinfo=TZ), actor="x")
+    assert later.due_at > clock.at and not later.overdue
+
+
 def test_return_requires_an_id_check(office):
     d = office.receive(make_form("ct.chu-ky"), actor="canbo1")
     office.result_ready(d.code, actor="canbo1")

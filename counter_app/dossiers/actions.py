@@ -197,6 +197,9 @@ def reschedule(
             f"new due time {new_due} is not after the current {dossier.due_at}",
             "Ngày hẹn mới phải sau ngày hẹn hiện tại.",
         )
+    if new_due <= aware(at):
+        raise InvalidInput(f"new due time {new_due} has already passed at {at}",
+                           "Ngày hẹn mới đã qua: phiếu xin lỗi phải hẹn một ngày sắp tới.")
     if not calendar.is_working_day(new_due.date()):
         raise InvalidInput(f"new due date {new_due.date()} is a day off", "Ngày hẹn mới rơi vào ngày nghỉ.")
     previous = dossier.due_at

@@ -45,7 +45,7 @@ def detail(session: Session, code: str, at: datetime) -> DossierDetail:
     staff = _staff(session, {d.clerk, *(e.actor for e in events)})
     clerk_name, clerk_title = staff.get(d.clerk, ("", ""))
     return DossierDetail(
-        **summary(d, at).model_dump(), clerk_name=clerk_name, clerk_title=clerk_title,
+        **summary(d, at).model_dump(), clerk_name=clerk_name, clerk_title=clerk_title, as_of=at,
         procedure_key=d.procedure_key, catalog_version=d.catalog_version, channel=d.channel,
         applicant_type=d.applicant_type, representative=d.representative, id_number=d.id_number,
         birth_date=d.birth_date, email=d.email, address=d.address, summary=d.summary, sets=d.sets,

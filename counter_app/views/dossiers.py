@@ -133,6 +133,7 @@ class DossierSummary(BaseModel):
 class DossierDetail(DossierSummary):
     clerk_name: str = ""  # the receiving clerk's full name and title, as slips print them
     clerk_title: str = ""
+    as_of: datetime | None = None  # the office's time when this view was read (what "overdue" was judged at)
     procedure_key: str
     catalog_version: str
     channel: int

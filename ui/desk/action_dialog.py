@@ -110,7 +110,7 @@ class ActionDialog(QDialog):
             return QCheckBox("Đã đối chiếu giấy tờ tùy thân của người nhận")
         if name == "new_due":
             edit = QDateTimeEdit(displayFormat="HH:mm dd/MM/yyyy", calendarPopup=True)
-            day = (d.due_at or datetime.now(TZ)).astimezone(TZ).date() + timedelta(days=1)
+            day = max(d.due_at or self._now(), self._now()).astimezone(TZ).date() + timedelta(days=1)
             edit.setDateTime(QDateTime(QDate(day.year, day.month, day.day), QTime(17, 0)))
             return edit
         edit = QLineEdit()
@@ -149,6 +149,8 @@ class ActionDialog(QDialog):
             new_due = self._new_due()
             if self.dossier.due_at is not None and new_due <= self.dossier.due_at:
                 return "Ngày hẹn mới phải sau ngày hẹn cũ."
+            if new_due <= self._now():
+                return "Ngày hẹn mới đã qua: phiếu xin lỗi phải hẹn một ngày sắp tới."
         return ""
 
     def _missing(self) -> list[DocumentIn]:
@@ -163,6 +165,10 @@ class ActionDialog(QDialog):
                 result.append(DocumentIn(name=doc.name, originals=doc.originals, certified=doc.certified,
                                          copies=doc.copies, mandatory=doc.mandatory, provided=False))
         return result
+
+    def _now(self) -> datetime:
+        """The office's time as of the dossier on screen (this PC's clock if the view did not say)."""
+        return self.dossier.as_of or datetime.now(TZ)
 
     def _new_due(self) -> datetime:
         edit = self.inputs["new_due"]

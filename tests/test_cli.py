@@ -120,3 +120,13 @@ def test_printers_add_list_test_page_and_jobs(tmp_path, capsys, monkeypatch):
     assert len(list(previews.glob("test-*.bin"))) == 1 and len(list(previews.glob("test-*.pdf"))) == 1
     assert main(["--db", db, "printers", "test", "Không có"]) == 2
     assert "Không có máy in “Không có”" in capsys.readouterr().err
+
+
+def test_the_global_options_work_after_the_command_too(tmp_path):
+    """As the README writes them: `counter-app demo --db FILE` (it used to fail: only before the command)."""
+    path = tmp_path / "after.sqlite3"
+    made = run("demo", "--db", str(path), "--days", "3")
+    assert made.returncode == 0, made.stderr
+    assert path.exists() and str(path) in made.stdout
+    listed = run("accounts", "list", "--db", str(path))
+    assert listed.returncode == 0 and "quantri" in listed.stdout

@@ -108,7 +108,24 @@ def _parser() -> argparse.ArgumentParser:
     due = sub.add_parser("due", help="compute the appointment time of a procedure")
     due.add_argument("procedure", help="catalog key or national code")
     due.add_argument("--at", type=datetime.fromisoformat, help="received at (ISO, default now)")
+    _share_global_options(p)
     return p
+
+
+def _share_global_options(parser: argparse.ArgumentParser) -> None:
+    """`--db`, `--settings` and `-v` are taken after the command too (`counter-app demo --db X`), at every level.
+
+    Given there, they win over the same option given before the command; not given, they leave it alone.
+    """
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for sub in action.choices.values():
+            sub.add_argument("--db", type=Path, default=argparse.SUPPRESS, help="office database file")
+            sub.add_argument("--settings", type=Path, default=argparse.SUPPRESS, help="settings.toml to read")
+            sub.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                             help="log debug details")
+            _share_global_options(sub)
 
 
 def _open(settings: Settings) -> Store:

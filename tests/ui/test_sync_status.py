@@ -44,7 +44,7 @@ def test_sync_button_follows_the_rounds_and_asks_for_one(qtbot, office, clock):
     office.subscribe(lambda e: asked.append(e) if isinstance(e, SyncRequested) else None)
     window.sync.click()  # opens the sync dialog
     (dialog,) = window.findChildren(SyncDialog)
-    qtbot.waitUntil(lambda: "Đang chờ gửi: 1 thao tác" in dialog.summary.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "Đang chờ gửi: 1 thay đổi hồ sơ" in dialog.summary.text(), timeout=5000)
     assert "Không kết nối được máy chủ thành phố." in dialog.summary.text()
     qtbot.mouseClick(dialog.sync_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(asked) == 1, timeout=5000)
@@ -97,3 +97,15 @@ def test_a_supervisor_sends_a_refused_op_again_a_clerk_cannot(qtbot, office, clo
     with office.store.read() as s:
         assert s.exec(select(Outbox.state).where(Outbox.op_id == op_id)).one() == "pending"
     boss.close()
+
+
+def test_the_sync_words_are_a_clerks_not_a_technicians():
+    from counter_app.views.sync import SyncStatus
+    from ui.desk.sync_text import sync_text
+
+    unset = SyncStatus(configured=False, last_success_at=None, last_attempt_at=None, failures=0, next_try_at=None,
+                       last_error_vi="", pending=0, rejected=[])
+    label, tip, _colour = sync_text(unset)
+    assert label == SYNC_NOT_SET and "city_url" not in tip and "quản trị" in tip
+    busy = unset.model_copy(update={"configured": True, "pending": 1101})
+    assert "1.101 chờ gửi" in sync_text(busy)[0]

@@ -27,7 +27,7 @@ from counter_app.views.sync import RejectedOp, SyncStatus
 from ui.common.messages import error_text
 from ui.common.tables import read_only_table
 from ui.common.worker import Runner, refresh_while_open
-from ui.desk.sync_text import clock_warning, kind_label
+from ui.desk.sync_text import NOT_SET_TIP, clock_warning, count, kind_label
 
 log = logging.getLogger(__name__)
 
@@ -80,9 +80,9 @@ class SyncDialog(QDialog):
     def _show(self, status: SyncStatus) -> None:
         self.refused = status.rejected
         lines = [f"Lần đồng bộ thành công gần nhất: {fmt_datetime(status.last_success_at) or 'chưa lần nào'}",
-                 f"Đang chờ gửi: {status.pending} thao tác"]
+                 f"Đang chờ gửi: {count(status.pending)} thay đổi hồ sơ"]
         if not status.configured:
-            lines.insert(0, "Văn phòng chưa có địa chỉ máy chủ thành phố (city_url trong tệp cấu hình).")
+            lines.insert(0, NOT_SET_TIP)
         if status.failures:
             lines.append(f"Lỗi gần nhất ({status.failures} lần liên tiếp): {status.last_error_vi}")
         if status.next_try_at:

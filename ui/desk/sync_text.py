@@ -7,6 +7,12 @@ from counter_app.rules.lifecycle import Action
 from counter_app.views.sync import SyncStatus
 
 SYNC_NOT_SET = "Đồng bộ thành phố: chưa cài đặt"
+NOT_SET_TIP = "Văn phòng chưa được cài đặt đồng bộ với máy chủ thành phố; xin báo quản trị."
+
+
+def count(n: int) -> str:
+    """A count as a clerk reads it: 1.101, not 1101."""
+    return f"{n:,}".replace(",", ".")
 
 
 def kind_label(kind: str) -> str:
@@ -32,8 +38,8 @@ def clock_warning(status: SyncStatus) -> str:
 def sync_text(status: SyncStatus) -> tuple[str, str, str]:
     """(label, tooltip, colour) of the sync button for a sync state."""
     if not status.configured:
-        return SYNC_NOT_SET, "Văn phòng chưa có địa chỉ máy chủ thành phố (city_url trong tệp cấu hình).", ""
-    waiting = f" · {status.pending} chờ gửi" if status.pending else ""
+        return SYNC_NOT_SET, NOT_SET_TIP, ""
+    waiting = f" · {count(status.pending)} chờ gửi" if status.pending else ""
     refused = f" · {len(status.rejected)} bị từ chối" if status.rejected else ""
     clock = clock_warning(status)
     last = fmt_datetime(status.last_success_at) or "chưa lần nào"

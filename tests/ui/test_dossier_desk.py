@@ -224,3 +224,13 @@ def test_sign_in_dialog_refuses_then_signs_in_at_a_counter(qtbot, office):
     qtbot.waitUntil(lambda: dialog.session is not None, timeout=5000)
     assert (dialog.session.username, dialog.session.counter_no) == ("canbo1", 2)
     dialog.runner.wait()
+
+
+def test_the_due_line_says_the_clock_is_stopped_during_a_supplement(qtbot, desk, office):
+    code = office.receive(make_form(), actor="canbo1").code
+    office.request_supplement(code, missing=[DocumentIn(name="Tờ khai thay đổi thông tin cư trú (CT01)")],
+                              reason="Thiếu tờ khai", actor="canbo1")
+    dialog = _detail(qtbot, desk, code, _answer())
+    due = dialog.values["Hẹn trả"].text()
+    assert due.startswith("Tạm dừng: chờ công dân bổ sung") and "hẹn ban đầu" not in due
+    dialog.close()

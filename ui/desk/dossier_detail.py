@@ -69,6 +69,18 @@ def _details_text(e: EventView) -> str:
     return " · ".join(parts)
 
 
+def _due_text(d: DossierDetail) -> str:
+    """The appointment as the clerk should read it, also while the clock is stopped for a supplement."""
+    if d.due_at is None:
+        if d.status == Status.SUPPLEMENT_REQUESTED:
+            return "Tạm dừng: chờ công dân bổ sung hồ sơ (hẹn lại khi nhận đủ)"
+        return "Không còn hẹn trả" if Status(d.status).terminal else ""
+    text = fmt_datetime(d.due_at)
+    if d.original_due_at and d.original_due_at != d.due_at:
+        text += f" (hẹn ban đầu {fmt_datetime(d.original_due_at)})"
+    return text
+
+
 class DossierDetailDialog(QDialog):
     changed = Signal(object)  # DossierDetail after an action
 
@@ -134,8 +146,7 @@ class DossierDetailDialog(QDialog):
             ("Ngày sinh", fmt_date(d.birth_date)), ("Điện thoại", d.phone), ("Thư điện tử", d.email),
             ("Địa chỉ", d.address), ("Tiếp nhận", f"{fmt_datetime(d.received_at)} · quầy {d.counter_no or '—'}"
                                                f" · {self.names.get(d.clerk, d.clerk)}"),
-            ("Hẹn trả", fmt_datetime(d.due_at) + (f" (hẹn ban đầu {fmt_datetime(d.original_due_at)})"
-                                                  if d.original_due_at and d.original_due_at != d.due_at else "")),
+            ("Hẹn trả", _due_text(d)),
             ("Đã trả", f"{fmt_datetime(d.returned_at)} cho {d.returned_to}" if d.returned_at else ""),
             ("Cơ quan giải quyết", d.handling_agency), ("Sổ theo dõi", f"Quyển {d.register_book}, số {d.register_row}"),
             ("Lệ phí", fees or "Không thu"), ("Trích yếu", d.summary),

@@ -12,7 +12,17 @@ from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
-from PySide6.QtWidgets import QDialog, QDockWidget, QLabel, QMainWindow, QMenu, QPushButton, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QWidget,
+)
 
 from counter_app.errors import OfficeError
 from counter_app.events import DossierChanged, HubConnection, OfficeEvent, PrintChanged, SyncChanged
@@ -130,7 +140,8 @@ class ClerkWindow(QMainWindow):
         add("&Máy in", "Lệnh in và máy in", "Ctrl+Shift+P", self.open_print_jobs)
         add("Đồng &bộ", "Đồng bộ với thành phố ngay", "Ctrl+Shift+S", self.sync_now)
         add("Đồng &bộ", "Tình trạng đồng bộ và dữ liệu bị từ chối…", "Ctrl+Shift+Y", self.open_sync)
-        add("&Phiên", "Đăng xuất", "Ctrl+Shift+Q", self.close)
+        add("&Phiên", "Đăng xuất (cán bộ khác đăng nhập)", "Ctrl+Shift+Q", self.sign_out)
+        add("&Phiên", "Thoát phần mềm", "Ctrl+Shift+F4", self.quit_desk)
 
     def _add_queue_panel(self, counter_no: int) -> None:
         try:
@@ -305,12 +316,36 @@ class ClerkWindow(QMainWindow):
         self.handover = True
         self.close()
 
+    def sign_out(self) -> None:
+        """End this clerk's session and offer the sign-in to the next one; the application stays open."""
+        if self._may_close():
+            self.handover = True
+            self.close()
+
+    def quit_desk(self) -> None:
+        if self._may_close():
+            self.close()
+
+    def _may_close(self) -> bool:
+        return not self.intake.has_input() or self.confirm_discard()
+
+    def confirm_discard(self) -> bool:
+        """Asked before closing with a dossier half typed (tests answer it themselves)."""
+        answer = QMessageBox.question(
+            self, "Hồ sơ chưa lưu", "Hồ sơ đang nhập chưa được lưu và sẽ mất. Vẫn đóng?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self.lock.isVisible():
             self.lock.setGeometry(self.rect())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The window's own close button asks too; a close by the program (a hand-over at the lock) does not.
+        if event.spontaneous() and not self.lock.isVisible() and not self._may_close():
+            event.ignore()
+            return
         self.idle.stop()
         self._unsubscribe()
         self._sync_timer.stop()

@@ -362,6 +362,11 @@ class IntakeFormWidget(QWidget):
             self.submission_id = str(uuid.uuid4())
         self.banner.show_message(error_text(exc), "error")
 
+    def has_input(self) -> bool:
+        """Something typed that is not saved yet (the form is cleared after each save)."""
+        typed = (self.name, self.representative, self.id_number, self.phone, self.email, self.address, self.reason)
+        return any(field.text().strip() for field in typed)
+
     def clear(self, keep_banner: bool = False) -> None:
         self.submission_id = str(uuid.uuid4())
         for field in (self.name, self.representative, self.id_number, self.phone, self.email, self.address,

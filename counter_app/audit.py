@@ -78,8 +78,7 @@ def append_many(session: Session, entries: list[EventIn]) -> list[Event]:
     if not entries:
         return []
     # Only the link is needed: loading the whole last event (details JSON and all) cost a third of a queue step.
-    last = session.exec(select(Event.seq, Event.hash).order_by(col(Event.seq).desc()).limit(1)).first()
-    seq, prev = (last[0], last[1]) if last else (0, GENESIS)
+    seq, prev = last_link(session) or (0, GENESIS)
     events = []
     for entry in entries:
         seq += 1

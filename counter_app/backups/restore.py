@@ -11,13 +11,10 @@ from pathlib import Path
 from counter_app.backups import sealed
 from counter_app.backups.service import BackupFailed, BackupFile, CopyFacts, check_copy, remove_with_companions
 from counter_app.store.db import head_revision
-from counter_app.store.private import private_dir, private_file
+from counter_app.store.private import private_dir, private_file, with_companions
 from counter_app.store.runlock import try_exclusive
 
 log = logging.getLogger(__name__)
-
-COMPANIONS = ("", "-wal", "-shm", "-journal")
-
 
 @dataclass(frozen=True)
 class RestoreReport:
@@ -58,10 +55,9 @@ def _set_aside(db_path: Path, at: datetime) -> Path | None:
         return None
     aside = db_path.with_name(f"{db_path.name}.before-restore-{at:%Y%m%d-%H%M%S}")
     try:
-        for suffix in COMPANIONS:
-            source = db_path.with_name(db_path.name + suffix)
+        for source, target in zip(with_companions(db_path), with_companions(aside), strict=True):
             if source.exists():
-                os.replace(source, aside.with_name(aside.name + suffix))
+                os.replace(source, target)
     except PermissionError as exc:  # Windows: another program still has the store open
         raise BackupFailed(f"cannot move {db_path} aside: {exc.strerror}",
                            "Không đổi tên được kho dữ liệu hiện tại: phần mềm một cửa vẫn đang mở nó. "

@@ -35,7 +35,8 @@ from counter_app.errors import OfficeError
 from counter_app.rules.clock import aware
 from counter_app.rules.retention import to_keep
 from counter_app.store import Store
-from counter_app.store.private import private_dir, private_file
+from counter_app.store.db import online_copy
+from counter_app.store.private import private_dir, private_file, with_companions
 
 log = logging.getLogger(__name__)
 
@@ -175,20 +176,8 @@ def _plain_copy(beside: Path) -> Iterator[Path]:
 
 
 def remove_with_companions(path: Path) -> None:
-    for suffix in ("", "-journal", "-wal", "-shm"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
-
-
-def copy_store(store_path: Path, target: Path) -> None:
-    """A consistent copy of the store while others read and write it (SQLite's online backup, one step)."""
-    src = sqlite3.connect(f"file:{store_path}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-        dst.execute("PRAGMA journal_mode=DELETE")  # a single file: reading it later leaves no -wal or -shm behind
-    finally:
-        dst.close()
-        src.close()
+    for companion in with_companions(path):
+        companion.unlink(missing_ok=True)
 
 
 def make_backup(store: Store, plan: BackupPlan, *, kind: str, at: datetime) -> BackupReport:
@@ -252,7 +241,7 @@ def _make(store_path: Path, plan: BackupPlan, *, kind: str, at: datetime, starte
                            "Không có thư mục sao lưu nào dùng được (ổ đĩa thứ hai hoặc USB chưa cắm?).")
     with _plain_copy(store_path) as plain:
         copy_started = time.monotonic()
-        copy_store(store_path, plain)
+        online_copy(store_path, plain)
         copy_seconds = time.monotonic() - copy_started
         facts = check_copy(plain, chain=chain)
         header = {"made_at": at.isoformat(), "kind": kind, "office": facts.office, "events": facts.events,

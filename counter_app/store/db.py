@@ -120,6 +120,19 @@ def _alembic_config(path: Path) -> Config:
     return cfg
 
 
+def online_copy(source: Path, target: Path) -> None:
+    """A consistent copy of the SQLite file at `source` while others read and write it (SQLite's online
+    backup, in one step), as a single file: reading the copy later leaves no -wal or -shm behind."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        dst.close()
+        src.close()
+
+
 def head_revision() -> str | None:
     """The newest schema this version of the program writes."""
     return ScriptDirectory.from_config(_alembic_config(Path("unused"))).get_current_head()
@@ -176,7 +189,7 @@ class Store:
         """Bring the file to the newest schema; an older file is copied aside first (and given to
         `before_upgrade`, which the command uses for a sealed backup in the office's backup folders)."""
         cfg = _alembic_config(self.path)
-        head = ScriptDirectory.from_config(cfg).get_current_head()
+        head = head_revision()
         current = self.schema_revision()
         if current == head:
             return
@@ -205,13 +218,7 @@ class Store:
 
     def _backup(self, label: str) -> Path:
         target = private_file(self.path.with_name(f"{self.path.stem}.{now():%Y%m%d-%H%M%S}.{label}.bak"))
-        src = sqlite3.connect(self.path)
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
+        online_copy(self.path, target)
         log.info("backed up %s to %s before upgrading", self.path, target)
         return target
 

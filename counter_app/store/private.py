@@ -20,11 +20,19 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")  # the files SQLite keeps beside a database
+
+
+def with_companions(path: Path) -> list[Path]:
+    """`path` and the names of the files SQLite may keep beside it."""
+    return [path, *(path.with_name(path.name + suffix) for suffix in SQLITE_COMPANIONS)]
+
+
 def private_file(path: Path) -> Path:
     """Create `path` empty if missing, and make it (and SQLite's companions of it) readable by the owner only."""
     if POSIX:
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-        for companion in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))):
+        for companion in with_companions(path):
             if companion.exists():
                 companion.chmod(0o600)
     return path

@@ -109,3 +109,16 @@ def test_verify_log_compares_with_the_city(synced, office, city, tmp_path, capsy
     assert main(args) == 1
     out = capsys.readouterr().out
     assert "event log intact" in out and f"does NOT match what the city was told: event {last} is missing" in out
+
+
+def test_heads_are_read_by_their_own_office_and_by_an_operator_only(synced, office, city):
+    last = _last_seq(office)
+    other = city.client(city.token("000.00.99.H26")).get("/v1/sync/chain-heads")
+    assert other.status_code == 200 and other.json()["heads"] == []  # another office sees none of these
+    hub = city.client(city.token(AGENCY))
+    assert [h["seq"] for h in hub.get("/v1/sync/chain-heads").json()["heads"]] == [last]
+    assert hub.get(f"/v1/admin/offices/{AGENCY}/chain-heads").status_code == 403  # a hub is no operator
+    operator = city.client(city.token("*", role="admin"))
+    answer = operator.get(f"/v1/admin/offices/{AGENCY}/chain-heads")
+    assert answer.status_code == 200 and [h["seq"] for h in answer.json()["heads"]] == [last]
+    assert city.client("no-such-token").get("/v1/sync/chain-heads").status_code == 401

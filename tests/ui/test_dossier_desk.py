@@ -233,4 +233,5 @@ def test_the_due_line_says_the_clock_is_stopped_during_a_supplement(qtbot, desk,
     dialog = _detail(qtbot, desk, code, _answer())
     due = dialog.values["Hẹn trả"].text()
     assert due.startswith("Tạm dừng: chờ công dân bổ sung") and "hẹn ban đầu" not in due
+    assert dialog.grab().save(str(SHOTS / "detail_supplement.png"))
     dialog.close()

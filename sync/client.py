@@ -21,7 +21,7 @@ from counter_app import audit
 from counter_app.accounts import SYSTEM
 from counter_app.city import changes as city_changes
 from counter_app.city import outbox
-from counter_app.dossiers import catalog
+from counter_app.dossiers import catalog, recovery
 from counter_app.errors import OfficeError
 from counter_app.rules.clock import now
 from counter_app.store import Store
@@ -29,6 +29,7 @@ from sync.protocol import (
     CHANGES_LIMIT,
     MAX_BYTES,
     MAX_OPS,
+    STORED_OPS_LIMIT,
     CatalogResponse,
     ChainHead,
     ChainHeadsResponse,
@@ -36,10 +37,14 @@ from sync.protocol import (
     OpIn,
     PushRequest,
     PushResponse,
+    RestoredRequest,
+    RestoredResponse,
+    StoredOpsResponse,
 )
 
 log = logging.getLogger(__name__)
 
+RECOVERY_CHUNK = 500  # items applied per transaction while recovering
 KEEP_ACKED = timedelta(days=30)  # acknowledged ops kept this long for a supervisor to look at
 TOO_LARGE_STRIKES = 5  # a single op refused as too large this many times in a row is set aside
 
@@ -209,6 +214,81 @@ class SyncClient:
             log.error("event log does not match what the city was told: %s", report.reason)
         return report
 
+    def recover(self) -> recovery.RecoveryReport:
+        """After a backup was restored: check it against the heads the city keeps, then fetch back what was
+        pushed after it and what the city decided after its cursor, and apply both in the order they happened.
+
+        Safe to run again after a crash (ops already here are recognised by id, changes by the cursor).
+        """
+        with self.store.read() as s:
+            since = recovery.fetch_since(s)
+            head = audit.last_link(s)
+            cursor = city_changes.peek(s).cursor
+        known = [a for a in self.anchors() if head is not None and a.seq <= head[0]]
+        with self.store.read() as s:
+            check = audit.check_anchors(s, known)
+        if not check.ok:
+            raise SyncError(f"the restored log does not match the heads the city keeps: {check.reason}",
+                            "Bản sao lưu vừa khôi phục không khớp với nhật ký thành phố đang giữ, nên chưa lấy lại "
+                            "dữ liệu từ thành phố. Xin báo quản trị.")
+        ops, changes = self._stored_ops(since), self._changes_after(cursor)
+        chain_head = ChainHead(seq=head[0], hash=head[1].hex()) if head else None
+        response = self._call("POST", "/v1/sync/restored", content=RestoredRequest(head=chain_head).model_dump_json(),
+                              headers={"Content-Type": "application/json"})
+        if response.status_code != 200:
+            raise SyncError(f"restored: HTTP {response.status_code}",
+                            f"Máy chủ thành phố không ghi nhận việc khôi phục (mã {response.status_code}).")
+        report = recovery.RecoveryReport(superseded=RestoredResponse.model_validate_json(response.content).superseded)
+        timeline = recovery.timeline(ops, changes)
+        catalogs: list[str] = []
+        for start in range(0, len(timeline), RECOVERY_CHUNK):
+            with self.store.write() as s:
+                for what, item in timeline[start:start + RECOVERY_CHUNK]:
+                    if what == "change":
+                        catalogs += recovery.apply_change(s, item)
+                        report.changes += 1
+                    else:
+                        outcome = recovery.apply_op(s, item)
+                        setattr(report, outcome, getattr(report, outcome) + 1)
+        with self.store.write() as s:
+            st = city_changes.state(s)
+            st.recovery_due = False
+            s.add(st)
+        if catalogs and self.update_catalog() and self.on_catalog is not None:
+            self.on_catalog(catalogs[-1])
+        log.info("recovery after a restore: %d ops made again, %d already here, %d skipped, %d city changes, "
+                 "%d heads set aside at the city", report.replayed, report.known, report.skipped, report.changes,
+                 report.superseded)
+        return report
+
+    def _stored_ops(self, since: datetime) -> list[dict]:
+        found: list[dict] = []
+        after_op = ""
+        while True:
+            response = self._call("GET", "/v1/sync/ops", params={"since": since.isoformat(), "after_op": after_op,
+                                                                 "limit": STORED_OPS_LIMIT})
+            if response.status_code != 200:
+                raise SyncError(f"stored ops: HTTP {response.status_code}",
+                                f"Không lấy lại được dữ liệu đã gửi thành phố (mã {response.status_code}).")
+            page = StoredOpsResponse.model_validate_json(response.content)
+            found += [o.model_dump() for o in page.ops]
+            if not page.more or not page.ops:
+                return found
+            since, after_op = page.ops[-1].received_at, page.ops[-1].op_id
+
+    def _changes_after(self, since: int) -> list[dict]:
+        found: list[dict] = []
+        while True:
+            response = self._call("GET", "/v1/sync/changes", params={"since": since, "limit": CHANGES_LIMIT})
+            if response.status_code != 200:
+                raise SyncError(f"changes: HTTP {response.status_code}",
+                                f"Không nhận được thay đổi từ thành phố (mã {response.status_code}).")
+            page = ChangesResponse.model_validate_json(response.content)
+            found += [c.model_dump() for c in page.changes]
+            if not page.more or not page.changes:
+                return found
+            since = page.next_since
+
     def update_catalog(self) -> bool:
         """Fetch the city's newest procedure catalog and make it active here; True if it changed.
 
@@ -235,6 +315,10 @@ class SyncClient:
     def round(self) -> RoundReport:
         """Push everything, then pull everything; record the outcome for the status bar."""
         try:
+            with self.store.read() as s:
+                due = city_changes.peek(s).recovery_due
+            if due:  # a restored store: what came after its backup comes back before anything new goes up
+                self.recover()
             pushed = self.push()
             pulled = self.pull()
         except SyncError as exc:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 MAX_OPS = 100
 MAX_BYTES = 10 * 1024 * 1024
 CHANGES_LIMIT = 500
+STORED_OPS_LIMIT = 1000
 
 
 class OpIn(BaseModel):
@@ -79,6 +80,36 @@ class ChangesResponse(BaseModel):
 class CatalogResponse(BaseModel):
     version: str
     catalog: dict[str, Any] | None  # None: the hub already has the newest version
+
+
+class StoredOp(BaseModel):
+    """An op as the city keeps it, handed back to its own office to rebuild a store restored from a backup."""
+
+    op_id: str
+    dossier_code: str
+    kind: str
+    payload: str
+    sha256: str
+    result: Literal["ok", "rejected"]
+    reason: str = ""
+    reason_vi: str = ""
+    received_at: datetime
+
+
+class StoredOpsResponse(BaseModel):
+    ops: list[StoredOp]  # in order of (received_at, op_id)
+    more: bool
+
+
+class RestoredRequest(BaseModel):
+    """The office put a backup back: its log now ends at `head` (None: empty), and the city's heads after
+    it belong to the log that was lost."""
+
+    head: ChainHead | None = None
+
+
+class RestoredResponse(BaseModel):
+    superseded: int  # heads set aside (kept, no longer checked)
 
 
 class Health(BaseModel):

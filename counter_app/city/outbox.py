@@ -11,13 +11,17 @@ from sqlmodel import Session, col, select
 
 from counter_app.errors import NotFound
 from counter_app.rules.canonical import dumps, sha256
-from counter_app.store.models import Dossier, Event, Outbox
+from counter_app.store.models import Dossier, Event, Outbox, SyncState
 
 
 def enqueue(session: Session, *, event: Event, kind: str, body: dict[str, Any]) -> Outbox:
     """Freeze `body` into a payload with its own op id and hash; the sync client sends it later."""
     op_id = str(uuid.uuid4())
-    payload = dumps({"op_id": op_id, "kind": kind, "event_seq": event.seq, "at": event.at, **body})
+    # The last city change applied here when this change was made: after a restore, the ops and the city's
+    # changes fetched back are put in the order the office lived them (`dossiers.recovery`).
+    sync = session.get(SyncState, 1)
+    payload = dumps({"op_id": op_id, "kind": kind, "event_seq": event.seq, "at": event.at,
+                     "city_cursor": sync.cursor if sync is not None else 0, **body})
     row = Outbox(
         op_id=op_id,
         dossier_id=event.dossier_id,

@@ -47,6 +47,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     put = sub.add_parser("restore", help="put a backup back in place of the store (nothing may be running on it)")
     put.add_argument("file", type=Path)
     put.add_argument("--key-file", type=Path, help="a file holding the backup key (default: this PC's stored key)")
+    put.add_argument("--offline", action="store_true",
+                     help="do not fetch back from the city now; the next sync round does it first")
 
 
 def plan(settings: Settings, folders: list[Path] | None = None, *, strict: bool = True) -> BackupPlan:
@@ -163,6 +165,35 @@ def run_restore(settings: Settings, args: argparse.Namespace) -> int:
           f"{report.facts.dossiers} dossiers, event chain intact")
     if report.kept_aside:
         print(f"the store it replaced is kept as {report.kept_aside}")
-    print("what was done after that backup and already sent to the city is not brought back yet: "
-          "see README, Backups")
+    return _recover_after_restore(settings, offline=args.offline)
+
+
+def _recover_after_restore(settings: Settings, *, offline: bool) -> int:
+    """Mark the restored store for recovery and, with the city reachable, recover now (else the next sync does)."""
+    from counter_app.cli import sync as cli_sync
+    from counter_app.dossiers import recovery
+
+    store = Store.open(settings.db_path, before_upgrade=before_upgrade(settings))
+    try:
+        with store.write() as s:
+            recovery.mark_due(s)
+        if not (settings.city_url and settings.city_token):
+            print("no city configured (city_url, city_token): nothing to fetch back")
+            return 0
+        if offline:
+            print("what came after the backup will be fetched back from the city by the next sync "
+                  "(or `counter-app sync recover`)")
+            return 0
+        from sync.client import SyncError
+
+        try:
+            cli_sync.print_recovery(cli_sync.client_for(settings, store).recover())
+        except SyncError as exc:
+            log.warning("recovery after the restore did not finish: %s", exc)
+            print(f"Chưa lấy lại được dữ liệu từ thành phố: {exc.message_vi}", file=sys.stderr)
+            print("the next sync round tries again before it sends anything (or `counter-app sync recover`)",
+                  file=sys.stderr)
+            return 3
+    finally:
+        store.close()
     return 0

@@ -14,8 +14,10 @@ from counter_app.errors import ConfigError
 from counter_app.local.office import LocalOffice
 from counter_app.rules.display import fmt_datetime
 from counter_app.settings import Settings
+from counter_app.store import Store
 
 if TYPE_CHECKING:
+    from counter_app.dossiers.recovery import RecoveryReport
     from sync.client import SyncClient
     from sync.scheduler import SyncScheduler
 
@@ -25,10 +27,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     acts = sync.add_subparsers(dest="sync_command", metavar="ACTION", required=True)
     acts.add_parser("now", help="push what waits and pull what the city decided, once")
     acts.add_parser("status", help="last success, ops waiting, ops the city refused")
+    acts.add_parser("recover", help="after a restore: fetch back from the city what came after the backup")
     acts.add_parser("resend", help="send a refused op again once its cause is fixed").add_argument("op_id")
 
 
 def client(settings: Settings, office: LocalOffice) -> SyncClient:
+    return client_for(settings, office.store)
+
+
+def client_for(settings: Settings, store: Store) -> SyncClient:
     import httpx
 
     from sync.client import SyncClient
@@ -38,7 +45,7 @@ def client(settings: Settings, office: LocalOffice) -> SyncClient:
                           "Chưa cài đặt địa chỉ máy chủ thành phố (city_url) và chứng thư (city_token).")
     http = httpx.Client(base_url=settings.city_url, timeout=30,
                         headers={"Authorization": f"Bearer {settings.city_token}"})
-    return SyncClient(office.store, http)
+    return SyncClient(store, http)
 
 
 def scheduler(settings: Settings, office: LocalOffice) -> SyncScheduler | None:
@@ -55,6 +62,9 @@ def run(settings: Settings, args: argparse.Namespace, office: LocalOffice) -> in
         office.resend_op(args.op_id, actor=SYSTEM)
         print(f"{args.op_id} will be sent again")
         return 0
+    if args.sync_command == "recover":
+        print_recovery(client(settings, office).recover())
+        return 0
     if args.sync_command == "now":
         report = client(settings, office).round()
         print(f"pushed {report.pushed} ops ({report.acked} stored, {report.rejected} refused), "
@@ -68,3 +78,9 @@ def run(settings: Settings, args: argparse.Namespace, office: LocalOffice) -> in
     for op in status.rejected:
         print(f"  refused {op.op_id} {op.dossier_code} {op.kind}: {op.reason} ({op.reason_vi})")
     return 0
+
+
+def print_recovery(report: RecoveryReport) -> None:
+    print(f"recovered from the city: {report.replayed} changes made again, {report.changes} city decisions applied, "
+          f"{report.known} already here, {report.skipped} skipped (see the log); "
+          f"{report.superseded} chain heads of the lost log set aside at the city")

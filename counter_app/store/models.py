@@ -365,6 +365,8 @@ class SyncState(SQLModel, table=True):
     last_error_en: str = ""
     last_error_vi: str = ""
     clock_skew_s: int | None = None  # this PC's clock minus the city's, seen at the last answer
+    # A backup was restored: what happened after it must be fetched back from the city before the next push.
+    recovery_due: bool = False
 
 
 class Machine(SQLModel, table=True):

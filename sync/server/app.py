@@ -25,12 +25,16 @@ from counter_app.rules.text import check_all
 from sync.protocol import (
     CHANGES_LIMIT,
     MAX_BYTES,
+    STORED_OPS_LIMIT,
     CatalogResponse,
     ChainHeadsResponse,
     ChangesResponse,
     Health,
     PushRequest,
     PushResponse,
+    RestoredRequest,
+    RestoredResponse,
+    StoredOpsResponse,
 )
 from sync.server import crud, export
 from sync.server.models import Credential
@@ -128,6 +132,22 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] = now) -> FastAP
         more = len(rows) > limit
         rows = rows[:limit]
         return ChangesResponse(changes=rows, next_since=rows[-1].seq if rows else since, more=more)
+
+    @app.get("/v1/sync/ops")
+    def stored_ops(s: SessionDep, cred: Annotated[Credential, Depends(credential)], since: datetime,
+                   after_op: Annotated[str, Query(max_length=64)] = "",
+                   limit: Annotated[int, Query(ge=1, le=STORED_OPS_LIMIT)] = STORED_OPS_LIMIT) -> StoredOpsResponse:
+        """The caller's own ops as the city received them from `since` on (to rebuild a restored store)."""
+        if since.tzinfo is None:
+            raise HTTPException(422, "since needs its UTC offset")
+        rows = crud.stored_ops(s, cred.agency_code, since, after_op, limit + 1)
+        return StoredOpsResponse(ops=rows[:limit], more=len(rows) > limit)
+
+    @app.post("/v1/sync/restored")
+    def restored(value: RestoredRequest, cred: Annotated[Credential, Depends(credential)]) -> RestoredResponse:
+        """The caller restored a backup: the heads after its log's end are set aside, kept for the operator."""
+        with Session(engine) as s, s.begin():
+            return RestoredResponse(superseded=crud.restored(s, cred.agency_code, value.head, clock()))
 
     @app.get("/v1/sync/chain-heads")
     def chain_heads(s: SessionDep, cred: Annotated[Credential, Depends(credential)],

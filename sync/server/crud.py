@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, bindparam, delete, insert, select, text, update
+from sqlalchemy import Engine, and_, bindparam, delete, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
@@ -26,8 +26,16 @@ from counter_app.rules.clock import TZ
 from counter_app.rules.lifecycle import Action, Status, allowed
 from counter_app.rules.redact import describe
 from counter_app.rules.text import check_all
-from sync.protocol import AnchoredHead, ChainHead, Change, OpIn, OpResult
-from sync.server.models import CatalogVersion, ChainAnchor, ChangeRow, CityDossier, Credential, ReceivedOp
+from sync.protocol import AnchoredHead, ChainHead, Change, OpIn, OpResult, StoredOp
+from sync.server.models import (
+    CatalogVersion,
+    ChainAnchor,
+    ChangeRow,
+    CityDossier,
+    Credential,
+    ReceivedOp,
+    SupersededAnchor,
+)
 
 log = logging.getLogger(__name__)
 
@@ -310,6 +318,33 @@ def anchored_heads(session: Session, agency_code: str, after: int, limit: int) -
     rows = session.scalars(select(ChainAnchor).where(ChainAnchor.agency_code == agency_code, ChainAnchor.seq > after)
                            .order_by(ChainAnchor.seq).limit(limit)).all()
     return [AnchoredHead(seq=r.seq, hash=r.hash, received_at=r.received_at) for r in rows]
+
+
+def restored(session: Session, agency_code: str, head: ChainHead | None, at: datetime) -> int:
+    """The office restored a backup whose log ends at `head`: its heads after that are set aside (kept, not
+    checked any more), and the heads up to it must match the backup (the caller checked them)."""
+    after = head.seq if head is not None else 0
+    table = ChainAnchor.__table__
+    gone = session.execute(delete(table).where(table.c.agency_code == agency_code, table.c.seq > after)
+                           .returning(table.c.seq, table.c.hash, table.c.received_at)).all()
+    if gone:
+        session.execute(insert(SupersededAnchor.__table__), [
+            {"agency_code": agency_code, "seq": seq, "hash": hash_, "received_at": received, "superseded_at": at,
+             "restored_head_seq": after} for seq, hash_, received in gone])
+    log.warning("office %s restored a backup ending at event %d: %d later heads set aside", agency_code, after,
+                len(gone))
+    return len(gone)
+
+
+def stored_ops(session: Session, agency_code: str, since: datetime, after_op: str, limit: int) -> list[StoredOp]:
+    """The office's ops the city received from `since` on, in order of receipt (keyset paging by op id)."""
+    t = _OPS.c
+    rows = session.execute(
+        select(t.op_id, t.dossier_code, t.kind, t.payload, t.sha256, t.result, t.reason, t.reason_vi, t.received_at)
+        .where(t.agency_code == agency_code,
+               or_(t.received_at > since, and_(t.received_at == since, t.op_id > after_op)))
+        .order_by(t.received_at, t.op_id).limit(limit)).mappings().all()
+    return [StoredOp.model_validate(dict(r)) for r in rows]
 
 
 def changes_since(session: Session, agency_code: str, since: int, limit: int) -> list[Change]:

@@ -55,6 +55,7 @@ class ReceivedOp(Base):
     """
 
     __tablename__ = "received_op"
+    __table_args__ = (Index("ix_received_op_agency_received", "agency_code", "received_at", "op_id"),)
 
     agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     op_id: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -121,3 +122,18 @@ class ChainAnchor(Base):
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     hash: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime]
+
+
+class SupersededAnchor(Base):
+    """A head the office told the city about before it restored a backup older than it: kept as evidence
+    (when, and which restore), no longer checked against the office's log."""
+
+    __tablename__ = "chain_anchor_superseded"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), Identity(), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(String(32), index=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[datetime]
+    superseded_at: Mapped[datetime]
+    restored_head_seq: Mapped[int] = mapped_column(BigInteger)  # where the restored log ended

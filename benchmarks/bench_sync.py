@@ -4,6 +4,8 @@ Goals (issue 6):
 - 20,000 ops pushed from one hub: under 20 s; and how much faster than one op per request.
 - 10,000 changes pulled and applied: under 5 s.
 - 30 days offline at a busy point (9,000 dossiers, 40,000 ops) caught up within 2 minutes.
+- (issue 18) a store restored from a backup made before 10,000 ops were pushed: restore plus recovery of
+  those ops from the city, timed apart.
 
 The hub stores are built by copying what the real services write for one dossier (dossier, documents,
 fees, events, outbox ops with real payloads), each copy with its own code, op ids and hashes, so the
@@ -32,8 +34,13 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 from sqlmodel import select as hub_select
 
-from benchmarks._common import fresh_office
+from benchmarks._common import fresh_office, machine
+from counter_app.audit import verify_chain
+from counter_app.backups import sealed
+from counter_app.backups.restore import restore
+from counter_app.backups.service import BackupPlan, make_backup
 from counter_app.city import outbox
+from counter_app.dossiers import recovery
 from counter_app.local.office import LocalOffice
 from counter_app.rules.clock import now
 from counter_app.store import Store
@@ -237,6 +244,32 @@ def bench_offline(pg_url: str, tmp: Path) -> None:
         hub.close()
 
 
+def bench_recovery(pg_url: str, tmp: Path) -> None:
+    with city_on(pg_url, "city_recovery") as (_engine, client):
+        path = tmp / "recovery.sqlite3"
+        plan = BackupPlan(folders=(tmp / "backups",), key=sealed.new_key(), state_file=tmp / "backup-state.json")
+        before = fresh_office(tmp / "before.sqlite3")  # last night: the office as it was before the 10,000 ops
+        made = make_backup(before, plan, kind="daily", at=now()).made
+        before.close()
+        hub = build_hub(path, [(STORY_4, 2500)], first_day=date(2026, 11, 2), days=20)
+        assert client(hub).push().acked == 10_000
+        hub.close()
+        for part in path.parent.glob(path.name + "*"):
+            part.unlink()  # the disk died
+        seconds_restore, _ = timed(lambda: restore(made.path, plan.key, path, at=now()))
+        store = Store.open(path)
+        with store.write() as s:
+            recovery.mark_due(s)
+        seconds, report = timed(client(store).recover)
+        with store.read() as s:
+            back = s.exec(hub_select(func.count()).select_from(Dossier).where(Dossier.status == 10)).one()
+            chain = verify_chain(s)
+        assert report.replayed == 10_000 and back == 2500 and chain.ok, (report, back, chain)
+        print(f"restore a backup, then recover 10,000 ops (2,500 dossiers) from the city: restore "
+              f"{seconds_restore:.1f} s, recovery {seconds:.1f} s, {10_000 / seconds:,.0f} ops/s [{machine()}]")
+        store.close()
+
+
 def main() -> None:
     pg = Postgres(fsync=True)
     pg_url = pg.start()
@@ -245,6 +278,7 @@ def main() -> None:
             bench_push(pg_url, Path(tmp))
             bench_pull(pg_url, Path(tmp))
             bench_offline(pg_url, Path(tmp))
+            bench_recovery(pg_url, Path(tmp))
     finally:
         pg.stop()
 

@@ -1,23 +1,19 @@
 """Sending finished output to a printer: USB, serial, network (port 9100), the system spooler, a file.
 
 Thermal output is ESC/POS bytes made once (see `escpos_output`) and written raw through the
-python-escpos connection classes; A4 output is a PDF handed to the system spooler (CUPS `lp` on
-Linux, the Windows shell's "printto") or written to a folder.
+python-escpos connection classes; A4 output is a PDF whose pages go to the system spooler through Qt's
+print support (`a4_spooler`, the same on Windows and Linux) or written to a folder.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from counter_app.store.private import private_dir
 from counter_app.views.printing import Connection, PrinterConfig
-from printers import faults, printer_status
+from printers import a4_spooler, faults, printer_status
 
 log = logging.getLogger(__name__)
 
@@ -104,26 +100,15 @@ def send_pdf(config: PrinterConfig, data: bytes, *, file_name: str, default_fold
         return target
     if c.type != "spooler":
         raise faults.bad_setup(config.name, "A4 needs the spooler or a file", "máy in A4 phải dùng hàng đợi in.")
-    with tempfile.TemporaryDirectory(prefix="counter-app-print-") as tmp:
-        pdf = Path(tmp) / file_name
-        pdf.write_bytes(data)
-        _spool_pdf(config, pdf)
+    try:
+        spooled = a4_spooler.print_pdf(data, queue=c.queue, title=Path(file_name).stem)
+    except a4_spooler.SpoolError as exc:
+        if exc.kind == "no_queue":
+            raise faults.bad_setup(config.name, exc.detail, f"không có hàng đợi in “{c.queue or 'mặc định'}” trên "
+                                   "máy này; kiểm tra tên máy in trong phần cài đặt máy in.") from None
+        if exc.kind == "bad_pdf":
+            raise faults.bad_setup(config.name, exc.detail,
+                                   "không đọc được tệp cần in; xin báo kỹ thuật viên.") from None
+        raise faults.unreachable(config.name, c.label_vi(), exc.detail) from None
+    log.info("printer %s: %d pages to queue %s", config.name, spooled.pages, spooled.queue)
     return None
-
-
-def _spool_pdf(config: PrinterConfig, pdf: Path) -> None:
-    c = config.connection
-    if sys.platform == "win32":
-        try:
-            os.startfile(str(pdf), "printto", f'"{c.queue}"' if c.queue else "")  # type: ignore[attr-defined]
-        except OSError as exc:
-            raise faults.unreachable(config.name, c.label_vi(), str(exc)) from None
-        return
-    lp = shutil.which("lp")
-    if lp is None:
-        raise faults.bad_setup(config.name, "CUPS lp command not found", "chưa cài dịch vụ in CUPS (lệnh lp).")
-    command = [lp, "-t", pdf.stem, *(["-d", c.queue] if c.queue else []), str(pdf)]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
-    if result.returncode != 0:
-        raise faults.unreachable(config.name, c.label_vi(), result.stderr.strip() or f"lp exit {result.returncode}")
-    log.info("printer %s: %s", config.name, result.stdout.strip())

@@ -42,6 +42,10 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "file", type=Path)
     acts.add_parser("export", help="dossiers in the national portal's record shape (JSON)").add_argument(
         "--agency", default="")
+    check = acts.add_parser("check-log", help="check an office's store (or a restored backup of it) against the "
+                                              "chain heads the city keeps; exit 1 if it does not match")
+    check.add_argument("agency")
+    check.add_argument("store", type=Path, help="the office's store file (opened read-only, never upgraded)")
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -64,6 +68,37 @@ def run_server(args: argparse.Namespace) -> int:
     return 0
 
 
+def check_log(engine: object, agency: str, path: Path) -> int:
+    """What `verify-log` does at the office, done by the city's operator with a copy of its store."""
+    from sqlalchemy.orm import Session
+
+    from counter_app import audit
+    from counter_app.store import Store
+    from sync.server import crud
+
+    with Session(engine) as s:
+        heads = crud.anchored_heads(s, agency, 0, 2**31)
+        restores = crud.restores(s, agency)
+    store = Store.open(path, upgrade=False, backup_before_upgrade=False)
+    try:
+        with store.read() as s:
+            chain = audit.verify_chain(s)
+            anchored = audit.check_anchors(s, [audit.Anchor(h.seq, bytes.fromhex(h.hash), h.received_at)
+                                               for h in heads])
+    finally:
+        store.close()
+    print(f"{path}: event chain {'intact' if chain.ok else f'BROKEN at event {chain.broken_seq}: {chain.reason}'} "
+          f"({chain.checked} events)")
+    for restored_at, head_seq, superseded in restores:
+        print(f"restored a backup ending at event {head_seq} on {restored_at:%d/%m/%Y %H:%M}: {superseded} heads "
+              "of the log before it set aside")
+    if anchored.ok:
+        print(f"matches the {anchored.checked} heads of office {agency}'s log the city keeps")
+    else:
+        print(f"does NOT match what office {agency} told the city: {anchored.reason}")
+    return 0 if chain.ok and anchored.ok else 1
+
+
 def run(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
@@ -72,6 +107,8 @@ def run(args: argparse.Namespace) -> int:
 
     engine = make_engine(_url(args))
     migrate(engine)
+    if args.city_command == "check-log":
+        return check_log(engine, args.agency, args.store)
     with Session(engine) as s, s.begin():
         if args.city_command == "credential":
             role = "admin" if args.operator else "hub"

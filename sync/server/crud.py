@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, delete, insert, or_, select, text, update
+from sqlalchemy import Engine, and_, bindparam, delete, func, insert, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
@@ -334,6 +334,14 @@ def restored(session: Session, agency_code: str, head: ChainHead | None, at: dat
     log.warning("office %s restored a backup ending at event %d: %d later heads set aside", agency_code, after,
                 len(gone))
     return len(gone)
+
+
+def restores(session: Session, agency_code: str) -> list[tuple[datetime, int, int]]:
+    """The office's restores the city heard of: when, where the restored log ended, how many heads went aside."""
+    t = SupersededAnchor.__table__.c
+    return [tuple(r) for r in session.execute(
+        select(t.superseded_at, t.restored_head_seq, func.count()).where(t.agency_code == agency_code)
+        .group_by(t.superseded_at, t.restored_head_seq).order_by(t.superseded_at))]
 
 
 def stored_ops(session: Session, agency_code: str, since: datetime, after_op: str, limit: int) -> list[StoredOp]:

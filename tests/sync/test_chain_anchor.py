@@ -122,3 +122,17 @@ def test_heads_are_read_by_their_own_office_and_by_an_operator_only(synced, offi
     answer = operator.get(f"/v1/admin/offices/{AGENCY}/chain-heads")
     assert answer.status_code == 200 and [h["seq"] for h in answer.json()["heads"]] == [last]
     assert city.client("no-such-token").get("/v1/sync/chain-heads").status_code == 401
+
+
+def test_the_city_operator_checks_an_office_s_store_from_the_city(synced, office, city, capsys):
+    url = city.engine.url.render_as_string(hide_password=False)
+    db = str(office.store.path)
+    assert main(["city", "--db-url", url, "check-log", AGENCY, db]) == 0
+    assert "matches the 1 heads" in capsys.readouterr().out
+    last = _last_seq(office)
+    with office.store.write() as s:  # the last events cut off, as someone hiding a day's work would
+        s.exec(delete(Outbox).where(col(Outbox.event_seq) > last - 3))
+        s.exec(delete(Event).where(col(Event.seq) > last - 3))
+    assert main(["city", "--db-url", url, "check-log", AGENCY, db]) == 1
+    out = capsys.readouterr().out
+    assert "event chain intact" in out and f"event {last} is missing" in out

@@ -14,6 +14,7 @@ from counter_app.audit import verify_chain
 from counter_app.backups import sealed
 from counter_app.backups.restore import restore
 from counter_app.backups.service import BackupPlan, make_backup
+from counter_app.cli.city import check_log
 from counter_app.dossiers import recovery
 from counter_app.local.office import LocalOffice
 from counter_app.rules.clock import TZ
@@ -50,7 +51,8 @@ def _wipe(db_path: Path) -> None:
         part.unlink(missing_ok=True)
 
 
-def test_restore_then_recover_brings_back_all_500_dossiers_with_their_history(city, office, plan, clock, db_path):
+def test_restore_then_recover_brings_back_all_500_dossiers_with_their_history(city, office, plan, clock, db_path,
+                                                                             capsys):
     client = SyncClient(office.store, city.client(city.token(AGENCY)), clock=clock)
     first = [office.receive(make_form(name=f"Người Thứ {i}"), actor="canbo1").code for i in range(300)]
     for code in first[:20]:
@@ -95,6 +97,8 @@ def test_restore_then_recover_brings_back_all_500_dossiers_with_their_history(ci
                                .order_by(col(Event.seq).desc())).first()
         assert recovered.details["recovered_op"]  # a rebuilt event says which op it came from
         assert again.check_anchors().ok
+        assert check_log(city.engine, AGENCY, db_path) == 0  # the operator's check, with the restore named
+        assert "restored a backup ending at event" in capsys.readouterr().out
         with CitySession(city.engine) as cs:  # the lost log's heads are kept as evidence, no longer checked
             assert cs.query(SupersededAnchor).filter_by(agency_code=AGENCY).count() >= 1
             assert all(a.seq <= made.events for a in cs.query(ChainAnchor).filter_by(agency_code=AGENCY))

@@ -53,3 +53,15 @@ def test_code_prefix_and_number(office, filled):
 def test_empty_query(office, filled):
     assert office.search("  ") == []
     assert office.search("***") == []
+
+
+def test_what_a_clerk_scans_or_half_types_finds_the_dossier(office, filled):
+    """Issue 19: a code's tail, the receipt's own QR and the citizen's ID-card QR all find it."""
+    code = filled["Đặng Thị Hương"]
+    tail = code.split("-", 1)[1]  # "261123-0002": the office part left off
+    assert [d.code for d in office.search(tail)] == [code]
+    receipt_qr = f"https://dichvucong.hanoi.gov.vn/tra-cuu-ho-so?ma={code}"
+    assert [d.code for d in office.search(receipt_qr)] == [code]
+    card_qr = "001190054321|012345678|Đặng Thị Hương|15061990|Nữ|Số 5 Quán Sứ, Phường Cửa Nam, Hà Nội|01072021"
+    assert [d.code for d in office.search(card_qr)] == [code]
+    assert office.search("261123-9999") == []

@@ -64,6 +64,35 @@ def _apply(
     return dossier
 
 
+def add_missing(session: Session, dossier: Dossier, missing: list[DocumentIn]) -> None:
+    """The papers a supplement asks for, as "missing" rows (a paper already asked for is not asked twice)."""
+    asked = set(session.exec(select(DossierDocument.name).where(DossierDocument.dossier_id == dossier.id,
+                                                                DossierDocument.role == "missing")).all())
+    for doc in missing:
+        if doc.name in asked:
+            continue
+        asked.add(doc.name)
+        session.add(DossierDocument(
+            dossier_id=dossier.id, role="missing", name=doc.name, originals=doc.originals,
+            certified=doc.certified, copies=doc.copies, mandatory=doc.mandatory, provided=False,
+        ))
+
+
+def missing_arrived(session: Session, dossier: Dossier) -> None:
+    """The papers asked for were handed in: they stay apart from those of the intake, as "supplement"."""
+    for doc in session.exec(
+        select(DossierDocument).where(DossierDocument.dossier_id == dossier.id, DossierDocument.role == "missing")
+    ).all():
+        doc.role, doc.provided = "supplement", True
+        session.add(doc)
+
+
+def add_results(session: Session, dossier: Dossier, names: list[str]) -> None:
+    """The papers the office issues, as "result" rows (never among those the citizen handed in)."""
+    for name in names:
+        session.add(DossierDocument(dossier_id=dossier.id, role="result", name=name, originals=1, provided=True))
+
+
 def _check(dossier: Dossier, action: Action) -> None:
     target(action, Status(dossier.status), supplement_from=None)
 
@@ -76,11 +105,7 @@ def request_supplement(
     reason = _require(reason, "supplement reason", "lý do yêu cầu bổ sung")
     if not missing:
         raise InvalidInput("supplement without missing documents", "Cần chọn ít nhất một giấy tờ phải bổ sung.")
-    for doc in missing:
-        session.add(DossierDocument(
-            dossier_id=dossier.id, role="missing", name=doc.name, originals=doc.originals,
-            certified=doc.certified, copies=doc.copies, mandatory=doc.mandatory, provided=False,
-        ))
+    add_missing(session, dossier, missing)
     dossier.supplement_from = dossier.status
     dossier.due_at = None  # the clock stops until the complete dossier is back
     return _apply(session, dossier, Action.REQUEST_SUPPLEMENT, actor=actor, at=at,
@@ -93,11 +118,7 @@ def receive_supplement(
     """The missing papers arrived: they count as provided and the appointment restarts from now."""
     dossier = get_dossier(session, code)
     _check(dossier, Action.RECEIVE_SUPPLEMENT)
-    for doc in session.exec(
-        select(DossierDocument).where(DossierDocument.dossier_id == dossier.id, DossierDocument.role == "missing")
-    ).all():
-        doc.role, doc.provided = "submitted", True
-        session.add(doc)
+    missing_arrived(session, dossier)
     proc = session.get(Procedure, dossier.procedure_id)
     dossier.due_at = due_at(at, procedure_time(proc), calendar)
     if dossier.original_due_at is None:
@@ -146,8 +167,7 @@ def result_ready(
     _check(dossier, Action.RESULT_READY)
     proc = session.get(Procedure, dossier.procedure_id)
     names = results if results else list(proc.results if proc else [])
-    for name in names:
-        session.add(DossierDocument(dossier_id=dossier.id, role="result", name=name, originals=1, provided=True))
+    add_results(session, dossier, names)
     return _apply(session, dossier, Action.RESULT_READY, actor=actor, at=at, details={"results": names})
 
 

@@ -21,10 +21,11 @@ from sqlmodel import Session, col, func, select
 
 from counter_app import audit
 from counter_app.city import changes as city_changes
-from counter_app.dossiers import search
+from counter_app.dossiers import actions, search
 from counter_app.rules.clock import TZ, aware
 from counter_app.rules.lifecycle import Action
 from counter_app.store.models import Dossier, DossierDocument, DossierFee, Event, Outbox, Procedure
+from counter_app.views.dossiers import DocumentIn
 
 log = logging.getLogger(__name__)
 
@@ -173,21 +174,16 @@ def _effects(session: Session, dossier: Dossier, kind: str, payload: dict[str, A
     details = payload.get("details") or {}
     if kind == Action.REQUEST_SUPPLEMENT:
         dossier.supplement_from = payload.get("from")
-        for name in details.get("missing", []):
-            session.add(DossierDocument(dossier_id=dossier.id, role="missing", name=name, provided=False))
+        actions.add_missing(session, dossier, [DocumentIn(name=n) for n in details.get("missing", [])])
     elif kind == Action.RECEIVE_SUPPLEMENT:
-        for doc in session.exec(select(DossierDocument).where(DossierDocument.dossier_id == dossier.id,
-                                                              DossierDocument.role == "missing")).all():
-            doc.role, doc.provided = "submitted", True
-            session.add(doc)
+        actions.missing_arrived(session, dossier)
         dossier.supplement_from = None
         if dossier.original_due_at is None and payload.get("due_at"):
             dossier.original_due_at = aware(datetime.fromisoformat(payload["due_at"]))
     elif kind == Action.HAND_OVER:
         dossier.handling_agency = str(details.get("agency") or dossier.handling_agency)
     elif kind == Action.RESULT_READY:
-        for name in details.get("results", []):
-            session.add(DossierDocument(dossier_id=dossier.id, role="result", name=name, originals=1, provided=True))
+        actions.add_results(session, dossier, list(details.get("results", [])))
     elif kind == Action.RETURN_RESULT:
         dossier.returned_to = str(details.get("to") or "")
         dossier.returned_id_checked = True

@@ -7,11 +7,12 @@ import re
 from sqlalchemy import text
 from sqlmodel import Session
 
-from counter_app.rules.search_text import dossier_search_text
+from counter_app.rules.search_text import dossier_search_text, search_query
 from counter_app.rules.textfold import tokens
 from counter_app.store.models import Dossier
 
 _CODE_LIKE = re.compile(r"[0-9A-Za-z]+[.\-][0-9A-Za-z.\-]*")
+_PARTIAL_CODE = re.compile(r"\d{6}-\d{1,4}")  # the day and running number of a code, without the office
 _DELETE = text("DELETE FROM dossier_search WHERE rowid = :id")
 _INSERT = text("INSERT INTO dossier_search(rowid, body) VALUES (:id, :body)")
 
@@ -37,7 +38,7 @@ def fts_query(query: str) -> str | None:
 def search_ids(session: Session, query: str, *, limit: int = 50) -> list[int]:
     """Ids of the dossiers matching every word of `query` (newest first), or whose code starts with it."""
     ids: list[int] = []
-    raw = query.strip()
+    raw = search_query(query)
     if _CODE_LIKE.fullmatch(raw):
         prefix = raw.upper()
         rows = session.execute(
@@ -46,7 +47,8 @@ def search_ids(session: Session, query: str, *, limit: int = 50) -> list[int]:
         )
         ids.extend(r[0] for r in rows)
     compact = re.sub(r"[\s.\-]", "", raw)
-    match = fts_query(compact if compact.isdigit() and len(compact) >= 6 else raw)  # a phone typed 0912.345.678
+    phone = compact.isdigit() and len(compact) >= 6 and not _PARTIAL_CODE.fullmatch(raw)
+    match = fts_query(compact if phone else raw)  # a phone typed 0912.345.678; a code's tail 261127-0008
     if match is not None and len(ids) < limit:
         rows = session.execute(
             text("SELECT rowid FROM dossier_search WHERE dossier_search MATCH :q ORDER BY rowid DESC LIMIT :n"),

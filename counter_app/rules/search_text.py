@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from counter_app.rules.textfold import fold
+
+# A dossier code anywhere in what was scanned or pasted (the receipt's QR is a link ending in it).
+_CODE_IN = re.compile(r"(?<![0-9A-Za-z.])([0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*-\d{6}-\d{4})(?![0-9])")
+_ID_FIELD = re.compile(r"\d{9}|\d{12}")
 
 
 def dossier_search_text(
@@ -16,3 +22,20 @@ def dossier_search_text(
     """
     parts = [code, applicant_name, representative, id_number, phone, address]
     return fold(" ".join(p for p in parts if p))
+
+
+def search_query(raw: str) -> str:
+    """What the clerk put in the search box, as the search should read it.
+
+    A scanned ID card's QR (`001090012345|012345678|Nguyễn Văn Đức|…`) searches by its ID number; a
+    scanned receipt QR (a link with the code in it) by the dossier code; anything else as typed.
+    """
+    text = raw.strip()
+    if "|" in text:
+        first = text.split("|", 1)[0].strip()
+        if _ID_FIELD.fullmatch(first):
+            return first
+    found = _CODE_IN.search(text)
+    if found and found.group(1) != text and ("/" in text or "=" in text):
+        return found.group(1).upper()
+    return text

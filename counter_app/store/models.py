@@ -166,7 +166,9 @@ class DossierDocument(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     dossier_id: int = Field(foreign_key="dossier.id", index=True)
-    role: str = "submitted"  # "submitted", "missing", "result"
+    # "submitted" (handed in at intake), "missing" (asked for, not yet handed in), "supplement" (handed in
+    # later, answering a request) or "result" (issued by the office)
+    role: str = "submitted"
     name: str
     originals: int = 0
     certified: int = 0

@@ -49,7 +49,7 @@ def _applicant(d: DossierDetail) -> list[Flowable]:
 def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str, place: str, copies: int) -> bytes:
     """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (form 1), in `copies` copies (two by the rules)."""
     due = d.original_due_at or d.due_at
-    submitted = [x for x in d.documents if x.provided]
+    submitted = handed_in(d)
     where = "qua dịch vụ bưu chính công ích" if d.result_delivery == "post" else place
     fee_total = sum(f.amount for f in d.fees)
     code_qr = qr(link)  # one drawing for every copy: encoding a QR code is the slow part
@@ -78,13 +78,22 @@ def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str,
     return build([page(n) for n in range(1, copies + 1)], title=f"Giấy tiếp nhận hồ sơ {d.code}")
 
 
+def handed_in(d: DossierDetail) -> list[DocumentView]:
+    """What the citizen handed in: at intake, then (marked) what a supplement brought; never a result."""
+    docs = [x for x in d.documents if x.role == "submitted" and x.provided]
+    return docs + [x.model_copy(update={"name": f"{x.name} (nộp bổ sung)"})
+                   for x in d.documents if x.role == "supplement"]
+
+
 def _missing(d: DossierDetail, event: EventView) -> list[DocumentView]:
+    """The papers this supplement request asked for (as it asked for them, whatever came after)."""
+    asked = [doc for doc in d.documents if doc.role in ("missing", "supplement")]
     names = event.details.get("missing")
     if names:
-        by_name = {doc.name: doc for doc in d.documents}
+        by_name = {doc.name: doc for doc in asked}
         return [by_name.get(n) or DocumentView(role="missing", name=n, originals=1, certified=0, copies=0,
                                                mandatory=True, provided=False) for n in names]
-    return [doc for doc in d.documents if not doc.provided]
+    return asked  # asked for at intake: the event lists no names
 
 
 def _title(event: EventView) -> str:

@@ -144,3 +144,35 @@ def test_fonts_are_embedded_and_the_qr_code_reads_back(printed, dossiers, tmp_pa
                     str(tmp_path / "receipt")], check=True)
     (page,) = tmp_path.glob("receipt-1.png")
     assert zbar(page) == [f"https://dichvucong.hanoi.gov.vn/tra-cuu-ho-so?ma={dossiers['received']}"]
+
+
+def test_each_slip_lists_only_its_own_kind_of_papers(office, clock, tmp_path):
+    """Supplement, then result, then a reprint: the receipt lists what the citizen handed in, once each;
+    never the paper the office issued (issue 19: it listed six, the birth certificate among them)."""
+    from counter_app.views.dossiers import DocumentIn
+    from counter_app.views.printing import PrinterConfig
+    from tests.conftest import make_form
+
+    office.save_printer(PrinterConfig(name="A4 quầy 1", kind="a4", purposes=["a4"]), actor="admin")
+    code = office.receive(make_form("ht.khai-sinh"), actor="canbo1").code
+    office.start_processing(code, actor="canbo1")
+    asked = [DocumentIn(name="Giấy chứng sinh hoặc giấy tờ thay thế"), DocumentIn(name="Bản sao sổ hộ khẩu")]
+    office.request_supplement(code, missing=asked, reason="Giấy chứng sinh bị nhòe", actor="canbo2")
+    office.receive_supplement(code, actor="canbo2")
+    office.result_ready(code, actor="canbo1")
+    jobs = {kind: office.submit_print(PrintRequest(kind=kind, code=code), actor="canbo1").id
+            for kind in ("receipt", "supplement")}
+    Spool(office, preview_dir=tmp_path, clock=clock).drain()
+    receipt = _pdf_text(next(tmp_path.glob(f"receipt-*job{jobs['receipt']}.pdf")))
+    first_copy = receipt.split("Liên 2/2")[0]
+    assert "Giấy khai sinh (bản chính)" not in receipt  # the result the office issued
+    assert first_copy.count("Tờ khai đăng ký khai sinh") == 1
+    assert first_copy.count("Giấy chứng sinh hoặc giấy tờ thay thế (nộp bổ sung)") == 1
+    assert first_copy.count("Bản sao sổ hộ khẩu (nộp bổ sung)") == 1
+    rows = re.findall(r" (\d) (?:Tờ khai|Giấy|Văn bản|Bản sao)", first_copy)
+    assert rows == ["1", "2", "3", "4", "5"], rows  # three at intake, two brought later
+    supplement = _pdf_text(next(tmp_path.glob(f"supplement-*job{jobs['supplement']}.pdf")))
+    assert "Bản sao sổ hộ khẩu" in supplement and "Tờ khai đăng ký khai sinh" not in supplement
+    assert "Giấy khai sinh (bản chính)" not in supplement
+    roles = sorted((doc.role, doc.name) for doc in office.dossier(code).documents)
+    assert [r for r, _ in roles].count("result") == 1 and [r for r, _ in roles].count("supplement") == 2

@@ -235,3 +235,23 @@ def test_the_due_line_says_the_clock_is_stopped_during_a_supplement(qtbot, desk,
     assert due.startswith("Tạm dừng: chờ công dân bổ sung") and "hẹn ban đầu" not in due
     assert dialog.grab().save(str(SHOTS / "detail_supplement.png"))
     dialog.close()
+
+
+def test_one_search_box_finds_last_week_s_dossier_by_scan_or_code_tail(qtbot, desk, office, clock):
+    clock.set(2026, 11, 17, 9, 0)  # last week
+    code = office.receive(make_form(name="Hoàng Văn Tùng", id_number="001085009876"), actor="canbo2").code
+    clock.set(2026, 11, 23, 9, 30)
+    office.receive(make_form(name="Phạm Văn Bình"), actor="canbo1")
+    listing = desk.dossiers
+    desk.show_list_search()  # Ctrl+O
+    assert listing.period.currentData() == "today"
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 1, timeout=5000)
+    for scanned in (f"https://dichvucong.hanoi.gov.vn/tra-cuu-ho-so?ma={code}",  # the receipt's QR
+                    "001085009876|012345678|Hoàng Văn Tùng|02031985|Nam|Số 3 Hàng Gai|01072021",  # the ID card
+                    code.split("-", 1)[1]):  # "261117-0001", typed from the slip
+        listing.search.setText(scanned)
+        assert listing.period.currentData() == "all"  # the period says where it looks
+        qtbot.waitUntil(lambda: [d.code for d in listing.model.rows] == [code], timeout=5000)
+        listing.search.clear()
+        assert listing.period.currentData() == "today"
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 1, timeout=5000)

@@ -98,7 +98,11 @@ class ActionDialog(QDialog):
         d = self.dossier
         if name == "missing":
             box = QListWidget()
+            seen: set[str] = set()
             for doc in d.documents:
+                if doc.role == "result" or doc.name in seen:  # the office's own papers are never asked for
+                    continue
+                seen.add(doc.name)
                 item = QListWidgetItem(doc.name)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Checked if not doc.provided else Qt.CheckState.Unchecked)
@@ -156,7 +160,7 @@ class ActionDialog(QDialog):
     def _missing(self) -> list[DocumentIn]:
         box = self.inputs["missing"]
         assert isinstance(box, QListWidget)
-        docs = {doc.name: doc for doc in self.dossier.documents}
+        docs = {doc.name: doc for doc in self.dossier.documents if doc.role != "result"}
         result = []
         for i in range(box.count()):
             item = box.item(i)

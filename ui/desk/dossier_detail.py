@@ -57,6 +57,10 @@ def _table(headers: tuple[str, ...], stretch: int) -> QTableWidget:
     return table
 
 
+DOCUMENT_STATES = {"submitted": "Đã nhận khi tiếp nhận", "missing": "Còn thiếu, chờ bổ sung",
+                   "supplement": "Đã nhận bổ sung", "result": "Kết quả giải quyết"}
+
+
 def _details_text(e: EventView) -> str:
     d = e.details
     parts = [str(d[k]) for k in ("reason", "note", "agency", "to_whom", "receipt_no") if d.get(k)]
@@ -167,9 +171,11 @@ class DossierDetailDialog(QDialog):
         self.fields.setColumnStretch(3, 1)
 
     def _fill_documents(self, d: DossierDetail) -> None:
-        self.documents.setRowCount(len(d.documents))
-        for r, doc in enumerate(d.documents):
-            state = "Đã nhận" if doc.provided else "Còn thiếu"
+        order = {"submitted": 0, "missing": 1, "supplement": 2, "result": 3}
+        docs = sorted(d.documents, key=lambda doc: order.get(doc.role, 4))
+        self.documents.setRowCount(len(docs))
+        for r, doc in enumerate(docs):
+            state = DOCUMENT_STATES.get(doc.role, "")
             for c, value in enumerate((doc.name, str(doc.originals), str(doc.certified), str(doc.copies), state)):
                 self.documents.setItem(r, c, QTableWidgetItem(value))
 

@@ -182,7 +182,9 @@ class DossierList(QWidget):
 
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(lambda _text: self._debounce.start())
+        self._period_before_search: int | None = None
+        self.search.textChanged.connect(self._search_changed)
+        self.period.activated.connect(self._period_chosen)
         for combo in (self.period, self.status, self.procedure, self.due):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.mine.toggled.connect(self.apply_filters)
@@ -205,6 +207,26 @@ class DossierList(QWidget):
     def _procedures(self, procedures: list[ProcedureInfo]) -> None:
         for p in sorted(procedures, key=lambda p: p.name):
             self.procedure.addItem(p.name, p.key)
+
+    def _search_changed(self, text: str) -> None:
+        """A search looks across every date (last week's receipt, scanned, must be found): the period shows
+        "Tất cả" while there is text, and goes back to what it was when the box is cleared."""
+        searching = bool(text.strip())
+        if searching and self._period_before_search is None:
+            self._period_before_search = self.period.currentIndex()
+            self._set_period(self.period.findData("all"))
+        elif not searching and self._period_before_search is not None:
+            self._set_period(self._period_before_search)
+            self._period_before_search = None
+        self._debounce.start()
+
+    def _period_chosen(self, _index: int) -> None:
+        self._period_before_search = None  # the clerk's own choice stays when the search is cleared
+
+    def _set_period(self, index: int) -> None:
+        self.period.blockSignals(True)  # the debounced search reloads once for both
+        self.period.setCurrentIndex(index)
+        self.period.blockSignals(False)
 
     def query(self) -> DossierQuery:
         status = self.status.currentData()

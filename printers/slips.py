@@ -32,7 +32,7 @@ def ticket_blocks(ticket: TicketView, office: OfficeInfo, link: str) -> list[Blo
         blocks.append(Text(f"ƯU TIÊN: {ticket.priority_label}", size=28, bold=True, invert=True))
     blocks += [Space(6), Rule(dashed=True)]
     if ticket.people_ahead is not None:
-        blocks.append(Row("Số người chờ trước bạn:", str(ticket.people_ahead)))
+        blocks.append(Row("Số người chờ trước quý vị:", str(ticket.people_ahead)))
     if ticket.estimate is not None:
         blocks.append(Row("Thời gian chờ dự kiến:", ticket.estimate.label_vi))
     blocks += [

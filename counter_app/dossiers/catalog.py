@@ -142,6 +142,32 @@ def active_version(session: Session) -> CatalogVersion | None:
     return max(rows, key=lambda r: version_tuple(r.version), default=None)
 
 
+# What the commonest procedures of each field are called at the kiosk, in the citizen's words.
+FIELD_EXAMPLES = {
+    "Hộ tịch": ["Khai sinh", "Kết hôn", "Khai tử"],
+    "Chứng thực": ["Sao y bản chính", "Chứng thực chữ ký", "Hợp đồng"],
+    "Cư trú": ["Thường trú", "Tạm trú", "Tạm vắng"],
+    "Đất đai – Xây dựng": ["Giấy phép xây dựng", "Đất đai"],
+    "Kinh doanh": ["Hộ kinh doanh"],
+    "Lao động – Xã hội": ["Trợ cấp xã hội", "Người khuyết tật", "Người có công"],
+}
+
+
+def lane_examples(session: Session, groups: list[str], *, limit: int = 3) -> list[str]:
+    """A few things a lane takes, for the kiosk: the field's usual words, else the first procedures of the
+    catalog in those fields (their first words)."""
+    known = [e for g in groups for e in FIELD_EXAMPLES.get(g, [])]
+    if known:
+        return known[:limit]
+    version = active_version(session)
+    if version is None or not groups:
+        return []
+    names = session.exec(select(Procedure.name).where(Procedure.catalog_version_id == version.id,
+                                                      col(Procedure.lane).in_(groups), Procedure.active)
+                         .order_by(col(Procedure.id)).limit(limit)).all()
+    return [" ".join(n.split(",")[0].split()[:5]) for n in names]
+
+
 def import_catalog(session: Session, catalog: CatalogFile, *, actor: str) -> CatalogVersion:
     """Add `catalog` as the active version; refuse one that is not newer than the active one."""
     current = active_version(session)

@@ -95,7 +95,8 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHeal
                 agency_code=office.agency_code, name=office.name, parent_name=office.parent_name,
                 address=office.address, phone=office.phone, email=office.email, hours=office.hours,
                 same_day_cutoff=office.same_day_cutoff, catalog_version=version.version if version else None,
-                lanes=[lane.model_dump(exclude={"id"}) for lane in office_setup.lanes(s)],
+                lanes=[{**lane.model_dump(exclude={"id"}), "examples": catalog.lane_examples(s, lane.groups)}
+                       for lane in office_setup.lanes(s)],
                 counters=[c.model_dump(exclude={"id"}) for c in office_setup.counters(s)],
             )
 

@@ -97,7 +97,7 @@ class DossierDetailDialog(QDialog):
         self.ask = ask or (lambda dialog: dialog.exec() == QDialog.DialogCode.Accepted)
         self.runner = Runner(self)
         self.busy = False
-        self.resize(1100, 760)
+        self.resize(1100, 700)  # within 1366×768 less the taskbar
         self.banner = Banner()
         self.fields = QGridLayout()
         self.documents = _table(("Tên giấy tờ", "Bản chính", "Bản sao chứng thực", "Bản sao", "Tình trạng"), 0)

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -48,18 +49,21 @@ SORRY = "Xin lỗi, hiện chưa lấy được số. Vui lòng liên hệ bàn 
 STYLE = """
 #kiosk { background: #f4f7fb; }
 QLabel { color: #0b2545; }
-#title { font-size: 40px; font-weight: 700; }
+#title { font-size: 36px; font-weight: 700; }
 #subtitle { font-size: 26px; color: #3c5a80; }
 #idleHint { font-size: 36px; font-weight: 600; color: #ffffff; background: #1d70b8; border-radius: 18px;
             padding: 28px; }
 #clock { font-size: 30px; color: #3c5a80; }
-QPushButton#lane { font-size: 34px; font-weight: 700; color: #ffffff; background: #1d70b8; border: none;
-                   border-radius: 18px; padding: 18px; }
+QPushButton#lane { background: #1d70b8; border: none; border-radius: 18px; }
+#laneName { font-size: 34px; font-weight: 700; color: #ffffff; }
+#laneExamples { font-size: 20px; color: #dbe8f5; }
+#laneWaiting { font-size: 20px; font-weight: 600; color: #ffffff; }
+QPushButton#back { font-size: 24px; padding: 12px 24px; background: #e3ebf5; border: none; border-radius: 12px; }
 QPushButton#lane:pressed { background: #134e80; }
 QPushButton#lane:disabled { background: #8aa9c8; }
 #priorityBox { background: #fff4e5; border: 3px solid #f08c00; border-radius: 16px; }
 #priorityTitle { font-size: 26px; font-weight: 700; color: #a15c00; }
-QPushButton#priority { font-size: 22px; color: #7a4500; background: #ffffff; border: 3px solid #f08c00;
+QPushButton#priority { font-size: 21px; color: #7a4500; background: #ffffff; border: 3px solid #f08c00;
                        border-radius: 12px; padding: 12px; }
 QPushButton#priority:checked { background: #f08c00; color: #ffffff; }
 #ticketNumber { font-size: 150px; font-weight: 800; color: #1d70b8; }
@@ -82,6 +86,34 @@ class _IdlePage(QWidget):
         event.accept()
 
 
+class _LaneButton(QPushButton):
+    """A lane as a big button: its name, and under it a few of the procedures it takes."""
+
+    def __init__(self, name: str, examples: str) -> None:
+        super().__init__(objectName="lane")
+        self.setAccessibleName(name)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)  # rows share the height
+        box = QVBoxLayout(self)  # its minimum (all three lines) is the button's minimum
+        box.setContentsMargins(16, 12, 16, 12)
+        box.setSpacing(4)
+        self.waiting = QLabel(objectName="laneWaiting", alignment=Qt.AlignmentFlag.AlignCenter)
+        box.addStretch(1)
+        for text, object_name in ((name, "laneName"), (examples, "laneExamples")):
+            if text:
+                box.addWidget(QLabel(text, objectName=object_name, wordWrap=True,
+                                     alignment=Qt.AlignmentFlag.AlignCenter))
+        box.addWidget(self.waiting)
+        box.addStretch(1)
+        for label in self.findChildren(QLabel):
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+
+    def set_waiting(self, waiting: int) -> None:
+        self.waiting.setText(f"{waiting} người đang chờ")
+
+    def text(self) -> str:  # what a screen reader (and a test) reads: the name, then how many wait
+        return f"{self.accessibleName()}\n{self.waiting.text()}".strip()
+
+
 class KioskWindow(PublicScreen):
     def __init__(self, office: Office, *, print_ticket: Callable[[TicketView], None]) -> None:
         super().__init__("kiosk")
@@ -97,7 +129,8 @@ class KioskWindow(PublicScreen):
 
         self.pages = QStackedWidget()
         self.idle_page = self._build_idle(info.name)
-        self.choose_page = self._build_choose(info.name, [(lane["prefix"], lane["name"]) for lane in info.lanes])
+        self._landscape = True
+        self.choose_page = self._build_choose(info.name, info.lanes)
         self.ticket_page = self._build_ticket()
         for page in (self.idle_page, self.choose_page, self.ticket_page):
             self.pages.addWidget(page)
@@ -118,12 +151,13 @@ class KioskWindow(PublicScreen):
         page = _IdlePage(self.show_choose)
         box = QVBoxLayout(page)
         box.setContentsMargins(80, 60, 80, 60)
-        box.addWidget(QLabel(office_name.upper(), objectName="title", alignment=Qt.AlignmentFlag.AlignCenter))
+        box.addWidget(QLabel(office_name.upper(), objectName="title", alignment=Qt.AlignmentFlag.AlignCenter,
+                             wordWrap=True))
         box.addWidget(QLabel("Bộ phận Tiếp nhận và Trả kết quả", objectName="subtitle",
-                             alignment=Qt.AlignmentFlag.AlignCenter))
+                             alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True))
         box.addStretch(1)
         hint = QLabel("Chạm vào màn hình để lấy số thứ tự", objectName="idleHint",
-                      alignment=Qt.AlignmentFlag.AlignCenter)
+                      alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         hint.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         box.addWidget(hint)
         box.addStretch(1)
@@ -131,46 +165,67 @@ class KioskWindow(PublicScreen):
         box.addWidget(self.idle_clock)
         return page
 
-    def _build_choose(self, office_name: str, lanes: list[tuple[str, str]]) -> QWidget:
+    def _build_choose(self, office_name: str, lanes: list[dict]) -> QWidget:
         page = QWidget()
         box = QVBoxLayout(page)
-        box.setContentsMargins(60, 40, 60, 40)
-        box.setSpacing(24)
-        box.addWidget(QLabel("Mời chọn lĩnh vực cần giải quyết", objectName="title",
-                             alignment=Qt.AlignmentFlag.AlignCenter))
+        box.setContentsMargins(48, 28, 48, 28)
+        box.setSpacing(18)
+        top = QHBoxLayout()
+        back = QPushButton("‹ Quay lại", objectName="back")
+        back.clicked.connect(self.show_idle)
+        top.addWidget(back)
+        top.addWidget(QLabel("Mời quý vị chọn lĩnh vực cần giải quyết", objectName="title", wordWrap=True,
+                             alignment=Qt.AlignmentFlag.AlignCenter), 1)
+        box.addLayout(top)
 
         priority_box = QWidget(objectName="priorityBox")
         priority_box.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         pbox = QVBoxLayout(priority_box)
-        pbox.addWidget(QLabel("Nếu thuộc diện ƯU TIÊN, chạm vào một ô dưới đây trước khi chọn lĩnh vực:",
+        pbox.addWidget(QLabel("Nếu quý vị thuộc diện ƯU TIÊN, chạm vào một ô dưới đây trước khi chọn lĩnh vực:",
                               objectName="priorityTitle", wordWrap=True))
-        prow = QHBoxLayout()
+        self.priority_grid = QGridLayout()
         self.priority_group = QButtonGroup(self)
         self.priority_group.setExclusive(False)
         self.priority_buttons: dict[str, QPushButton] = {}
         for key, label in PRIORITY_LABELS.items():
             button = QPushButton(label, objectName="priority", checkable=True)
-            button.setMinimumHeight(72)
+            button.setMinimumHeight(64)
+            # The columns follow the screen (three in landscape, two in portrait), so the text must not set a
+            # minimum width that would keep a portrait kiosk in the landscape flow.
+            button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
             button.clicked.connect(lambda checked, k=key: self._choose_priority(k, checked))
             self.priority_group.addButton(button)
             self.priority_buttons[key] = button
-            prow.addWidget(button)
-        pbox.addLayout(prow)
+        pbox.addLayout(self.priority_grid)
         box.addWidget(priority_box)
 
-        grid = QGridLayout()
-        grid.setSpacing(24)
-        self.lane_buttons: dict[str, QPushButton] = {}
-        for i, (prefix, name) in enumerate(lanes):
-            button = QPushButton(name, objectName="lane")
-            button.setMinimumHeight(130)
-            button.clicked.connect(lambda _=False, p=prefix: self.take_ticket(p))
-            grid.addWidget(button, i // 2, i % 2)
-            self.lane_buttons[prefix] = button
-        box.addLayout(grid, 1)
+        self.lane_grid = QGridLayout()
+        self.lane_grid.setSpacing(18)
+        self.lane_buttons: dict[str, _LaneButton] = {}
+        for lane in lanes:
+            button = _LaneButton(lane["name"], ", ".join(lane.get("examples", [])))
+            button.clicked.connect(lambda _=False, p=lane["prefix"]: self.take_ticket(p))
+            self.lane_buttons[lane["prefix"]] = button
+        box.addLayout(self.lane_grid, 1)
         self.choose_error = QLabel(objectName="error", alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         box.addWidget(self.choose_error)
+        self._flow(landscape=True)
         return page
+
+    def _flow(self, *, landscape: bool) -> None:
+        """Lanes and priority choices in as many columns as the screen's width allows (landscape or portrait)."""
+        lanes, priorities = (3, 3) if landscape else (2, 2)
+        for i, button in enumerate(self.lane_buttons.values()):
+            self.lane_grid.addWidget(button, i // lanes, i % lanes)
+        for i, button in enumerate(self.priority_buttons.values()):
+            self.priority_grid.addWidget(button, i // priorities, i % priorities)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        landscape = event.size().width() > event.size().height()
+        if landscape != self._landscape:
+            self._landscape = landscape
+            self._flow(landscape=landscape)
 
     def _build_ticket(self) -> QWidget:
         page = QWidget()
@@ -273,7 +328,7 @@ class KioskWindow(PublicScreen):
         for lane in status.lanes:
             button = self.lane_buttons.get(lane.prefix)
             if button is not None:
-                button.setText(f"{lane.name}\n{lane.waiting} người đang chờ")
+                button.set_waiting(lane.waiting)
 
     def _tick(self) -> None:
         moment = now()

@@ -68,6 +68,10 @@ class Action(StrEnum):
         return ACTION_LABELS[self]
 
 
+# Steps only a supervisor (tổ trưởng) may take; every other step is a clerk's. The hub's access table
+# holds the same (tests/hub/test_access_table.py checks they agree).
+SUPERVISOR_ACTIONS = frozenset({Action.STOP})
+
 ACTION_LABELS = {
     Action.RECEIVE: "tiếp nhận hồ sơ",
     Action.REFUSE: "từ chối tiếp nhận",

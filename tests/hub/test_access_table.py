@@ -88,3 +88,12 @@ def test_walk_the_whole_table_over_http(hub: Hub):
             if got != expected:
                 wrong.append(f"sign_out from {machine}: {answer.status_code}")
     assert wrong == []
+
+
+def test_the_steps_the_screens_keep_for_supervisors_are_the_ones_the_hub_does():
+    from counter_app.rules.lifecycle import SUPERVISOR_ACTIONS, Action
+
+    for action in Action:
+        if action.value in ACCESS:
+            supervisor_only = ACCESS[action.value] == {MachineKind.COUNTER: Role.SUPERVISOR}
+            assert supervisor_only == (action in SUPERVISOR_ACTIONS), action

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLineEdit, QListWidget, QPlainTextEdit
 
+from counter_app.views.accounts import Role
 from counter_app.views.dossiers import DocumentIn
 from counter_app.views.printing import PrinterConfig
 from tests.conftest import STAFF_PASSWORD, make_form, signed_in
@@ -89,7 +90,7 @@ def test_supplement_then_result_and_return_each_print_their_slip(qtbot, desk, of
     assert dialog.history.item(0, 2).text() == "Yêu cầu bổ sung hồ sơ"
     assert dialog.history.item(0, 1).text() == "Nguyễn Thị Lan"  # who, by name
     assert "Thiếu hợp đồng thuê nhà" in dialog.history.item(0, 4).text()
-    assert set(dialog.action_buttons) == {"receive_supplement", "refuse", "withdraw", "stop"}
+    assert set(dialog.action_buttons) == {"receive_supplement", "refuse", "withdraw"}  # stopping: a supervisor's
 
     clock.at += timedelta(days=1)
     dialog.ask = _answer(note="Đã nộp hợp đồng thuê nhà")
@@ -138,10 +139,21 @@ def test_refusal_and_apology_print_and_reprint_any_slip(qtbot, desk, office, clo
 
 def test_a_failed_action_keeps_the_dossier_and_says_why(qtbot, desk, office):
     code = office.receive(make_form(), actor="canbo1").code
-    dialog = _detail(qtbot, desk, code, _answer(reason="Không liên lạc được"))
-    dialog.action_buttons["stop"].click()  # a clerk may not stop processing: only a supervisor
-    qtbot.waitUntil(lambda: dialog.banner.kind == "error", timeout=5000)
+    answer = _answer(reason="Không liên lạc được")
+    shown: list[str] = []
+
+    def once(action_dialog: ActionDialog) -> bool:  # the clerk answers, then closes the dialog when it returns
+        shown.append(action_dialog.banner.text())
+        return answer(action_dialog) if len(shown) == 1 else False
+
+    # A screen that took canbo1 for a supervisor offers "stop"; the office decides, and refuses.
+    dialog = DossierDetailDialog(office, office.dossier(code), actor="canbo1", counter_no=1, ask=once,
+                                 role=Role.SUPERVISOR)
+    qtbot.addWidget(dialog)
+    dialog.action_buttons["stop"].click()
+    qtbot.waitUntil(lambda: len(shown) == 2, timeout=5000)
     assert "không có quyền" in dialog.banner.text() and office.dossier(code).status == 2
+    assert "không có quyền" in shown[1]  # the action's own dialog came back saying why
     dialog.close()
 
 
@@ -255,3 +267,38 @@ def test_one_search_box_finds_last_week_s_dossier_by_scan_or_code_tail(qtbot, de
         listing.search.clear()
         assert listing.period.currentData() == "today"
     qtbot.waitUntil(lambda: listing.model.rowCount() == 1, timeout=5000)
+
+
+def test_a_clerk_is_not_offered_a_supervisor_s_step_and_keeps_what_was_typed(qtbot, desk, office):
+    code = office.receive(make_form(), actor="canbo1").code
+    office.start_processing(code, actor="canbo1")
+    office.result_ready(code, actor="canbo1")
+    answers: list[str] = []
+
+    def ask(dialog: ActionDialog) -> bool:
+        """The clerk fills the form once; if it comes back, what they typed must still be there."""
+        if not answers:
+            dialog.inputs["to_whom"].setText("Nguyễn Văn Đức")
+            dialog.inputs["id_number"].setText("001090012345")
+            dialog._accept()  # the ID check not ticked: the dialog says so and stays open
+            answers.append(dialog.banner.text())
+            dialog.inputs["id_checked"].setChecked(True)
+            dialog._accept()
+            return dialog.perform is not None
+        answers.append(f"{dialog.inputs['to_whom'].text()}|{dialog.inputs['id_number'].text()}|"
+                       f"{dialog.banner.text()}")
+        return False
+
+    dialog = _detail(qtbot, desk, code, ask)
+    assert "stop" not in dialog.action_buttons  # Dừng xử lý is a supervisor's (canbo1 is a clerk)
+    office.return_result(code, to_whom="Nguyễn Văn Đức", id_checked=True, actor="canbo2")  # at another counter
+    dialog.action_buttons["return_result"].click()
+    qtbot.waitUntil(lambda: len(answers) == 2, timeout=5000)
+    assert answers[0].startswith("Cần đối chiếu giấy tờ tùy thân")
+    assert answers[1].startswith("Nguyễn Văn Đức|001090012345|Không thể")  # refused after: the input is kept
+    dialog.close()
+
+    supervisor = DossierDetailDialog(office, office.dossier(office.receive(make_form(), actor="canbo1").code),
+                                     actor="truongbp", counter_no=1, role=Role.SUPERVISOR)
+    qtbot.addWidget(supervisor)
+    assert "stop" in supervisor.action_buttons

@@ -147,6 +147,9 @@ class ActionDialog(QDialog):
         for name, what in needed.items():
             if name in self.inputs and not self._text(name):
                 return f"Cần nhập {what}."
+        checked = self.inputs.get("id_checked")
+        if isinstance(checked, QCheckBox) and not checked.isChecked():
+            return "Cần đối chiếu giấy tờ tùy thân của người nhận và đánh dấu ô “Đã đối chiếu” trước khi trả kết quả."
         if "missing" in self.inputs and not self._missing():
             return "Cần chọn ít nhất một giấy tờ phải bổ sung."
         if "new_due" in self.inputs:

@@ -183,7 +183,7 @@ class ClerkWindow(QMainWindow):
 
     def _show_dossier(self, dossier: DossierDetail) -> DossierDetailDialog:
         dialog = DossierDetailDialog(self.office, dossier, actor=self.actor, counter_no=self.counter_no,
-                                     names=self.names, parent=self)
+                                     names=self.names, parent=self, role=self.session.role)
         dialog.changed.connect(lambda _d: self.dossiers.model.reload())
         dialog.finished.connect(lambda _r, d=dialog: self.details.remove(d) if d in self.details else None)
         self.details.append(dialog)

@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from counter_app.office import Office
 from counter_app.rules.citizen_id import mask_id
 from counter_app.rules.display import fmt_date, fmt_datetime, fmt_money
-from counter_app.rules.lifecycle import Action, Status
+from counter_app.rules.lifecycle import SUPERVISOR_ACTIONS, Action, Status
+from counter_app.views.accounts import Role
 from counter_app.views.dossiers import APPLICANT_TYPES, DossierDetail, EventView
 from counter_app.views.printing import JOB_KINDS, PrintRequest
 from ui.common.messages import Banner, error_text
@@ -90,9 +91,10 @@ class DossierDetailDialog(QDialog):
 
     def __init__(self, office: Office, dossier: DossierDetail, *, actor: str, counter_no: int | None,
                  names: dict[str, str] | None = None, parent: QWidget | None = None,
-                 ask: Callable[[ActionDialog], bool] | None = None) -> None:
+                 ask: Callable[[ActionDialog], bool] | None = None, role: Role = Role.CLERK) -> None:
         super().__init__(parent)
-        self.office, self.actor, self.counter_no = office, actor, counter_no
+        self.office, self.actor, self.counter_no, self.role = office, actor, counter_no, role
+        self._dialog: ActionDialog | None = None  # the last action's dialog, shown again if the action fails
         self.names = names or {}
         self.ask = ask or (lambda dialog: dialog.exec() == QDialog.DialogCode.Accepted)
         self.runner = Runner(self)
@@ -199,8 +201,8 @@ class DossierDetailDialog(QDialog):
         self.action_buttons = {}
         for action in d.allowed_actions:
             spec = ACTIONS.get(action)
-            if spec is None:
-                continue
+            if spec is None or (action in SUPERVISOR_ACTIONS and not self.role.covers(Role.SUPERVISOR)):
+                continue  # a step this clerk may not take is not offered (the hub would refuse it anyway)
             button = QPushButton(spec.button)
             button.setAutoDefault(False)
             tip = Action(action).label_vi.capitalize() + (f" ({spec.shortcut})" if spec.shortcut else "")
@@ -227,9 +229,13 @@ class DossierDetailDialog(QDialog):
     def start_action(self, action: str) -> None:
         if self.busy:
             return
-        dialog = ActionDialog(action, self.dossier, self.actor, self)
+        self._ask_and_run(action, ActionDialog(action, self.dossier, self.actor, self))
+
+    def _ask_and_run(self, action: str, dialog: ActionDialog) -> None:
         if not self.ask(dialog) or dialog.perform is None:
+            self._dialog = None
             return
+        self._dialog = dialog
         self.run_action(action, dialog.perform)
 
     def run_action(self, action: str, perform: Perform) -> None:
@@ -239,6 +245,7 @@ class DossierDetailDialog(QDialog):
 
     def _done(self, action: str, d: DossierDetail) -> None:
         self.busy = False
+        self._dialog = None
         self.show_dossier(d)
         self.changed.emit(d)
         spec = ACTIONS[action]
@@ -249,6 +256,11 @@ class DossierDetailDialog(QDialog):
     def _failed(self, exc: Exception) -> None:
         self.busy = False
         self.banner.show_message(error_text(exc), "error")
+        dialog, self._dialog = self._dialog, None
+        if dialog is not None:  # the office refused: the clerk corrects what was typed, not types it again
+            dialog.banner.show_message(error_text(exc), "error")
+            dialog.perform = None
+            self._ask_and_run(dialog.action.value, dialog)
 
     def print_slip(self, kind: str, event_seq: int | None = None) -> None:
         request = PrintRequest(kind=kind, code=self.dossier.code, event_seq=event_seq, counter_no=self.counter_no)

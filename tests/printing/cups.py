@@ -50,13 +50,21 @@ class Cups:
                                       "-s", str(r / "conf" / "cups-files.conf")],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         env = {**os.environ, "CUPS_SERVER": str(self.socket)}
-        deadline = time.monotonic() + 15
-        while subprocess.run(["lpstat", "-r"], env=env, capture_output=True, check=False).returncode != 0:
-            if time.monotonic() > deadline or self.proc.poll() is not None:
-                raise RuntimeError(f"cupsd did not start: {self.proc.stderr.read() if self.proc.stderr else ''}")
-            time.sleep(0.1)
-        subprocess.run(["lpadmin", "-p", self.queue, "-E", "-v", "cups-pdf:/", "-P", str(PPD)], env=env,
-                       check=True, capture_output=True)
+        try:
+            deadline = time.monotonic() + 60
+            while "scheduler is running" not in subprocess.run(["lpstat", "-r"], env=env, capture_output=True,
+                                                               text=True, check=False).stdout:
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    log = r / "log" / "error_log"
+                    raise RuntimeError(f"cupsd did not start: {log.read_text() if log.exists() else 'no log'}")
+                time.sleep(0.1)
+            added = subprocess.run(["lpadmin", "-p", self.queue, "-E", "-v", "cups-pdf:/", "-P", str(PPD)],
+                                   env=env, capture_output=True, text=True, check=False)
+            if added.returncode != 0:
+                raise RuntimeError(f"lpadmin failed: {added.stderr}")
+        except BaseException:
+            self.stop()
+            raise
         return str(self.socket)
 
     def wait_for(self, title: str, timeout: float = 60) -> Path:
@@ -71,6 +79,10 @@ class Cups:
         raise AssertionError(f"no output for job {title!r}: {log.read_text() if log.exists() else 'no log'}")
 
     def stop(self) -> None:
-        if self.proc is not None:
+        if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(timeout=10)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)

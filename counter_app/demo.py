@@ -19,13 +19,14 @@ from counter_app.dossiers import catalog, intake
 from counter_app.errors import OfficeError
 from counter_app.local.office import LocalOffice
 from counter_app.printing import jobs as print_jobs
+from counter_app.rules.applicant import subject_label
 from counter_app.rules.clock import TZ, now
 from counter_app.rules.lifecycle import Status
 from counter_app.rules.workcal import WorkCalendar
 from counter_app.store import Store
 from counter_app.store.models import OfficeRow, Procedure
 from counter_app.views.accounts import AccountIn, Role
-from counter_app.views.dossiers import ApplicantIn, DocumentIn, IntakeForm
+from counter_app.views.dossiers import ApplicantIn, DocumentIn, IntakeForm, SubjectIn
 from counter_app.views.printing import PrinterConfig
 
 DEMO_WARD_CODE = 73  # Phường Cửa Nam, Thành phố Hà Nội
@@ -147,9 +148,17 @@ def create_demo(store: Store, *, days: int = 28, per_day: tuple[int, int] = (10,
         docs = [DocumentIn(**d, provided=not (outcome == "supplement" and d["mandatory"])) for d in proc.documents]
         if outcome == "supplement" and all(d.provided for d in docs):
             outcome = "receive"
+        applicant = _person(rng)
+        subject = None
+        if subject_label(key):  # the child, the deceased or the ward: another person of the family
+            other = _person(rng)
+            young = key.startswith("ht.khai-sinh") or "lai-khai-sinh" in key
+            born = at.date() - timedelta(days=rng.randint(3, 50)) if young else other.birth_date
+            subject = SubjectIn(name=f"{applicant.name.split()[0]} {' '.join(other.name.split()[1:])}",
+                                birth_date=born, id_number="" if young else other.id_number)
         form = IntakeForm(
-            submission_id=str(uuid.UUID(int=rng.getrandbits(128))), procedure=key, applicant=_person(rng),
-            documents=docs, counter_no=DEMO_CLERKS.index(clerk) + 1, outcome=outcome,
+            submission_id=str(uuid.UUID(int=rng.getrandbits(128))), procedure=key, applicant=applicant,
+            subject=subject, documents=docs, counter_no=DEMO_CLERKS.index(clerk) + 1, outcome=outcome,
             reason={"receive": "", "supplement": "Thiếu giấy tờ bắt buộc",
                     "refuse": "Hồ sơ không thuộc thẩm quyền giải quyết"}[outcome],
         )

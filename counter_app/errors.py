@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 
 class OfficeError(Exception):
     """Base of every error the office core reports to a person.
@@ -20,6 +22,24 @@ class NotFound(OfficeError):
 
 class InvalidInput(OfficeError):
     """A value typed or scanned by a person is not acceptable."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a form, tied to its field (name, id_number, address, phone, …)."""
+
+    field: str
+    message_vi: str
+    message_en: str = ""
+
+
+class FormProblems(InvalidInput):
+    """Everything wrong with a form at once: the screen marks each field and puts the focus on the first."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("form refused: " + "; ".join(p.message_en or p.field for p in problems),
+                         " ".join(p.message_vi for p in problems))
+        self.problems = problems
 
 
 class InvalidTransition(OfficeError):

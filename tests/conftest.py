@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -13,10 +13,11 @@ import pytest
 from counter_app import accounts, office_setup
 from counter_app.dossiers import catalog
 from counter_app.local.office import LocalOffice
+from counter_app.rules.applicant import subject_label
 from counter_app.rules.clock import TZ
 from counter_app.store import Store
 from counter_app.views.accounts import AccountIn, Role
-from counter_app.views.dossiers import ApplicantIn, IntakeForm
+from counter_app.views.dossiers import ApplicantIn, IntakeForm, SubjectIn
 
 # The programs the tests start log here, not in the machine user's log folder.
 os.environ.setdefault("COUNTER_APP_LOG_DIR", tempfile.mkdtemp(prefix="counter-app-test-logs-"))
@@ -85,7 +86,10 @@ def make_form(procedure: str = "1.004222", **applicant: object) -> IntakeForm:
     data = {"name": "Nguyễn Văn Đức", "id_number": "001090012345", "phone": "0912345678",
             "address": "Số 12 Hàng Bông, Phường Cửa Nam, Thành phố Hà Nội"}
     data.update(applicant)
-    return IntakeForm(submission_id=str(uuid.uuid4()), procedure=procedure, applicant=ApplicantIn(**data))
+    # A birth, death or guardianship concerns someone besides the applicant: a child born last week here.
+    subject = SubjectIn(name="Nguyễn Minh An", birth_date=date(2026, 11, 16)) if subject_label(procedure) else None
+    return IntakeForm(submission_id=str(uuid.uuid4()), procedure=procedure, applicant=ApplicantIn(**data),
+                      subject=subject)
 
 
 def signed_in(office: LocalOffice, username: str = "canbo1", counter_no: int | None = None):

@@ -1,7 +1,7 @@
 import re
 import sqlite3
 import threading
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, text
@@ -69,7 +69,7 @@ def test_fee_quantity(office):
     ("change", "fragment"),
     [
         ({"name": ""}, "họ tên"),
-        ({"id_number": ""}, "giấy tờ tùy thân"),
+        ({"id_number": ""}, "Chưa nhập số căn cước"),
         ({"id_number": "12345"}, "12 chữ số"),
         ({"address": " "}, "địa chỉ"),
         ({"phone": "12345"}, "Số điện thoại"),
@@ -150,3 +150,41 @@ def test_two_clerks_at_the_same_instant_in_processes(office):
     codes = [c for codes in results for c in codes]
     assert sorted(int(c[-4:]) for c in codes) == list(range(1, 21))
     assert office.verify_log().ok
+
+
+def test_every_problem_comes_at_once_with_its_field(office):
+    """Issue 19: three saves to learn of the ID, the address and the phone; now one answer names all three."""
+    from counter_app.errors import FormProblems
+
+    before = counts(office.store)
+    with pytest.raises(FormProblems) as err:
+        office.receive(make_form(id_number="12345", address="", phone="0912"), actor="a")
+    assert [p.field for p in err.value.problems] == ["id_number", "address", "phone"]
+    assert "12 chữ số" in err.value.message_vi and "địa chỉ" in err.value.message_vi
+    assert counts(office.store) == before
+
+
+def test_a_name_typed_in_lower_case_is_kept_in_proper_case(office):
+    d = office.receive(make_form(name="nguyễn  văn an"), actor="a")
+    assert d.applicant_name == "Nguyễn Văn An"
+
+
+def test_a_birth_registration_names_the_child_and_an_enterprise_its_representative(office):
+    from counter_app.errors import FormProblems
+    from counter_app.views.dossiers import SubjectIn
+
+    form = make_form("ht.khai-sinh")
+    form.subject = SubjectIn(name="")
+    with pytest.raises(FormProblems) as err:
+        office.receive(form, actor="a")
+    assert err.value.problems[0].field == "subject_name"
+    assert "người được khai sinh" in err.value.message_vi
+    form.subject = SubjectIn(name="nguyễn minh an", birth_date=date(2026, 11, 16))
+    d = office.dossier(office.receive(form, actor="a").code)
+    assert (d.applicant_name, d.subject_label, d.subject_name, d.subject_birth_date) == (
+        "Nguyễn Văn Đức", "Người được khai sinh", "Nguyễn Minh An", date(2026, 11, 16))
+    assert [x.code for x in office.search("minh an")] == [d.code]  # found by the child's name too
+    with pytest.raises(FormProblems) as err:
+        office.receive(make_form("ct.chu-ky", type=2, name="Công ty TNHH Hoa Sen", id_number="0101234567",
+                                 representative="Vũ Minh Khánh"), actor="a")
+    assert [p.field for p in err.value.problems] == ["representative_id"]

@@ -5,42 +5,39 @@ Everything happens in the caller's one transaction: a bad form leaves nothing be
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlmodel import Session, select
 
 from counter_app.dossiers import history, numbering
 from counter_app.dossiers.catalog import active_procedure, procedure_time
-from counter_app.errors import DuplicateSubmission, InvalidInput
+from counter_app.errors import DuplicateSubmission, FormProblems, InvalidInput, Problem
 from counter_app.office_setup import get_office
+from counter_app.rules.applicant import applicant_problems, proper_name, subject_label
 from counter_app.rules.clock import aware
 from counter_app.rules.contact import normalize_email, normalize_phone
 from counter_app.rules.lifecycle import NEW, Action, Status, target
 from counter_app.rules.workcal import WorkCalendar, due_at
 from counter_app.store.models import CatalogVersion, Dossier, DossierDocument, DossierFee, Procedure
-from counter_app.views.dossiers import DocumentIn, IntakeForm
-
-_PERSON_ID = re.compile(r"[0-9]{9}|[0-9]{12}")
+from counter_app.views.dossiers import DocumentIn, IntakeForm, SubjectIn
 
 
 def _missing_field(en: str, vi: str) -> InvalidInput:
     return InvalidInput(f"intake form: {en} is missing", f"Chưa nhập {vi}.")
 
 
-def _check_applicant(form: IntakeForm) -> None:
+def _check_applicant(form: IntakeForm, procedure_key: str) -> None:
+    """Every problem of the applicant (and of the person it concerns) at once, each tied to its field."""
     a = form.applicant
-    if not a.name.strip():
-        raise _missing_field("applicant name", "họ tên người nộp hồ sơ" if a.type == 1 else "tên tổ chức")
-    if not a.id_number.strip():
-        raise _missing_field("ID number", "số giấy tờ tùy thân" if a.type == 1 else "mã số doanh nghiệp/tổ chức")
-    if a.type == 1 and not _PERSON_ID.fullmatch(a.id_number.strip()):
-        raise InvalidInput(
-            f"citizen ID number {a.id_number!r} is not 9 or 12 digits",
-            f"Số căn cước “{a.id_number}” phải gồm 12 chữ số (hoặc 9 chữ số với CMND cũ).",
-        )
-    if not a.address.strip():
-        raise _missing_field("address", "địa chỉ")
+    problems = applicant_problems(type_=a.type, name=a.name, id_number=a.id_number, address=a.address,
+                                  phone=a.phone, email=a.email, representative=a.representative,
+                                  representative_id=a.representative_id)
+    label = subject_label(procedure_key)
+    if label and not (form.subject and form.subject.name.strip()):
+        problems.append(Problem("subject_name", f"Chưa nhập họ tên {label[:1].lower()}{label[1:]}.",
+                                "the person the dossier concerns is not named"))
+    if problems:
+        raise FormProblems(problems)
     if not form.submission_id.strip():
         raise InvalidInput("intake form without submission id", "Biểu mẫu thiếu mã phiên nhập; hãy mở lại biểu mẫu.")
 
@@ -73,12 +70,12 @@ def receive(
 ) -> Dossier:
     """Create the dossier of `form` in status 2 (received), 5 (supplement) or 3 (refused)."""
     received_at = aware(at)
-    _check_applicant(form)
     existing = session.exec(select(Dossier.code).where(Dossier.submission_id == form.submission_id)).first()
     if existing is not None:
         raise DuplicateSubmission(existing)
     office = get_office(session)
     proc = active_procedure(session, form.procedure)
+    _check_applicant(form, proc.key)
     docs = _documents(form, proc)
     _check_outcome(form, docs)
     action = {"receive": Action.RECEIVE, "supplement": Action.REQUEST_SUPPLEMENT, "refuse": Action.REFUSE}[form.outcome]
@@ -86,13 +83,17 @@ def receive(
     version = session.get(CatalogVersion, proc.catalog_version_id)
     book, row = numbering.register_row(session, received_at)
     a = form.applicant
+    subject = form.subject if form.subject is not None and subject_label(proc.key) else SubjectIn()
     dossier = Dossier(
         code=numbering.dossier_code(session, office.agency_code, received_at),
         submission_id=form.submission_id.strip(),
         procedure_id=proc.id, procedure_key=proc.key, procedure_code=proc.code, procedure_name=proc.name,
         catalog_version=version.version if version else "",
-        channel=form.channel, applicant_type=a.type, applicant_name=a.name.strip(),
-        representative=a.representative.strip(), id_number=a.id_number.strip(), birth_date=a.birth_date,
+        channel=form.channel, applicant_type=a.type, applicant_name=proper_name(a.name),
+        representative=proper_name(a.representative), representative_id=a.representative_id.strip(),
+        id_number=a.id_number.strip(), birth_date=a.birth_date,
+        subject_name=proper_name(subject.name), subject_birth_date=subject.birth_date,
+        subject_id_number=subject.id_number.strip(),
         phone=normalize_phone(a.phone), email=normalize_email(a.email), address=a.address.strip(),
         summary=form.summary.strip() or proc.name, sets=form.sets, status=int(status),
         supplement_from=int(Status.RECEIVED) if status is Status.SUPPLEMENT_REQUESTED else None,

@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from counter_app.dossiers import search
 from counter_app.dossiers.actions import get_dossier
+from counter_app.rules.applicant import subject_label
 from counter_app.rules.clock import TZ
 from counter_app.rules.lifecycle import Status, allowed_actions
 from counter_app.store.models import Account, Dossier, DossierDocument, DossierFee, Event
@@ -29,8 +30,8 @@ def _overdue(d: Dossier, at: datetime) -> bool:
 def summary(d: Dossier, at: datetime) -> DossierSummary:
     return DossierSummary(
         code=d.code, status=d.status, status_label=Status(d.status).label_vi, procedure_code=d.procedure_code,
-        procedure_name=d.procedure_name, applicant_name=d.applicant_name, phone=d.phone,
-        received_at=d.received_at, due_at=d.due_at, overdue=_overdue(d, at),
+        procedure_name=d.procedure_name, applicant_name=d.applicant_name, subject_name=d.subject_name,
+        phone=d.phone, received_at=d.received_at, due_at=d.due_at, overdue=_overdue(d, at),
         due_today=_awaiting_result(d) and d.due_at >= at and d.due_at.astimezone(TZ).date() == at.date(),
         clerk=d.clerk,
     )
@@ -47,8 +48,10 @@ def detail(session: Session, code: str, at: datetime) -> DossierDetail:
     return DossierDetail(
         **summary(d, at).model_dump(), clerk_name=clerk_name, clerk_title=clerk_title, as_of=at,
         procedure_key=d.procedure_key, catalog_version=d.catalog_version, channel=d.channel,
-        applicant_type=d.applicant_type, representative=d.representative, id_number=d.id_number,
-        birth_date=d.birth_date, email=d.email, address=d.address, summary=d.summary, sets=d.sets,
+        applicant_type=d.applicant_type, representative=d.representative, representative_id=d.representative_id,
+        id_number=d.id_number, birth_date=d.birth_date, subject_label=subject_label(d.procedure_key),
+        subject_birth_date=d.subject_birth_date, subject_id_number=d.subject_id_number, email=d.email,
+        address=d.address, summary=d.summary, sets=d.sets,
         original_due_at=d.original_due_at, returned_at=d.returned_at, returned_to=d.returned_to,
         returned_id_checked=d.returned_id_checked, result_delivery=d.result_delivery,
         handling_agency=d.handling_agency, counter_no=d.counter_no,

@@ -22,6 +22,8 @@ def index_dossier(session: Session, dossier: Dossier) -> None:
     body = dossier_search_text(
         code=dossier.code, applicant_name=dossier.applicant_name, representative=dossier.representative,
         id_number=dossier.id_number, phone=dossier.phone, address=dossier.address,
+        representative_id=dossier.representative_id, subject_name=dossier.subject_name,
+        subject_id_number=dossier.subject_id_number,
     )
     session.execute(_DELETE, {"id": dossier.id})
     session.execute(_INSERT, {"id": dossier.id, "body": body})

@@ -30,6 +30,7 @@ class ErrorBody(BaseModel):
     message_vi: str
     message_en: str
     code: str | None = None  # the dossier a duplicate intake form already made
+    problems: list[dict[str, str]] | None = None  # a form's problems, each with its field (FormProblems)
 
 
 STATUS: list[tuple[type[OfficeError], int]] = [
@@ -51,6 +52,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 def error_answer(exc: OfficeError) -> tuple[int, bytes]:
     status = next((code for cls, code in STATUS if isinstance(exc, cls)), 400)
+    problems = getattr(exc, "problems", None)
     body = ErrorBody(kind=type(exc).__name__, message_vi=exc.message_vi, message_en=str(exc),
-                     code=getattr(exc, "code", None))
+                     code=getattr(exc, "code", None),
+                     problems=[{"field": p.field, "message_vi": p.message_vi} for p in problems] if problems else None)
     return status, body.model_dump_json().encode()

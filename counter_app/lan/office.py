@@ -64,6 +64,9 @@ def _raise_refusal(response: httpx.Response) -> None:
     OfficeError.__init__(exc, str(body.get("message_en", "")), str(body["message_vi"]))
     if body.get("code") is not None:
         exc.code = body["code"]  # type: ignore[attr-defined]
+    if isinstance(body.get("problems"), list):
+        exc.problems = [errors.Problem(str(p.get("field", "")), str(p.get("message_vi", "")))  # type: ignore[attr-defined]
+                        for p in body["problems"] if isinstance(p, dict)]
     raise exc
 
 

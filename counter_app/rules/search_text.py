@@ -12,7 +12,8 @@ _ID_FIELD = re.compile(r"\d{9}|\d{12}")
 
 
 def dossier_search_text(
-    *, code: str, applicant_name: str, representative: str, id_number: str, phone: str, address: str
+    *, code: str, applicant_name: str, representative: str, id_number: str, phone: str, address: str,
+    representative_id: str = "", subject_name: str = "", subject_id_number: str = "",
 ) -> str:
     """Folded text of the searchable fields; the code also as one run of characters.
 
@@ -20,7 +21,8 @@ def dossier_search_text(
     date part and the running number are found by themselves; the code as a whole is found
     by prefix through the code index instead.
     """
-    parts = [code, applicant_name, representative, id_number, phone, address]
+    parts = [code, applicant_name, representative, id_number, phone, address, representative_id, subject_name,
+             subject_id_number]
     return fold(" ".join(p for p in parts if p))
 
 

@@ -134,12 +134,18 @@ class Dossier(SQLModel, table=True):
     applicant_type: int = 1  # 1 citizen, 2 enterprise, 3 state agency, 4 other organisation
     applicant_name: str
     representative: str = ""  # the person acting for an organisation
+    representative_id: str = ""  # their citizen ID number (the organisation's own code is `id_number`)
     id_number: str = Field(default="", index=True)
     birth_date: date | None = None
     phone: str = ""
     email: str = ""
     address: str = ""
     summary: str = ""  # trích yếu
+    # Whom the dossier concerns when that is not the applicant (the child of a birth registration, the
+    # deceased of a death registration, the ward of a guardianship): see rules.applicant.SUBJECTS.
+    subject_name: str = ""
+    subject_birth_date: date | None = None
+    subject_id_number: str = ""
     sets: int = 1
     status: int
     supplement_from: int | None = None  # status to return to when a supplement arrives

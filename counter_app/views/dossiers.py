@@ -34,13 +34,14 @@ class ApplicantIn(BaseModel):
     type: int = Field(ge=1, le=4, default=1)  # 1 citizen, 2 enterprise, 3 state agency, 4 other organisation
     name: str = ""
     representative: str = ""
+    representative_id: str = ""  # the representative's citizen ID (an organisation's own code is id_number)
     id_number: str = ""
     birth_date: date | None = None
     phone: str = ""
     email: str = ""
     address: str = ""
 
-    @field_validator("name", "representative", "id_number", "phone", "email", "address")
+    @field_validator("name", "representative", "representative_id", "id_number", "phone", "email", "address")
     @classmethod
     def _text(cls, value: str, info: ValidationInfo) -> str:
         field_vi, max_len = APPLICANT_FIELDS[str(info.field_name)]
@@ -48,8 +49,24 @@ class ApplicantIn(BaseModel):
 
 
 APPLICANT_FIELDS = {"name": ("Họ tên", 120), "representative": ("Người đại diện", 120),
+                    "representative_id": ("Số căn cước người đại diện", 20),
                     "id_number": ("Số định danh", 20), "phone": ("Số điện thoại", 20),
                     "email": ("Thư điện tử", 254), "address": ("Địa chỉ", 300)}
+
+
+class SubjectIn(BaseModel):
+    """Whom a dossier concerns besides its applicant: the child being registered, the deceased, the ward."""
+
+    name: str = ""
+    birth_date: date | None = None
+    id_number: str = ""
+
+    @field_validator("name", "id_number")
+    @classmethod
+    def _text(cls, value: str, info: ValidationInfo) -> str:
+        field_vi = {"name": "Họ tên người được đăng ký", "id_number": "Số định danh người được đăng ký"}
+        return clean(value, field=f"subject.{info.field_name}", field_vi=field_vi[str(info.field_name)],
+                     max_len=120 if info.field_name == "name" else 20)
 
 
 class IntakeForm(BaseModel):
@@ -67,6 +84,7 @@ class IntakeForm(BaseModel):
     counter_no: int | None = None
     outcome: Literal["receive", "supplement", "refuse"] = "receive"
     reason: str = ""
+    subject: SubjectIn | None = None  # whom it concerns, for procedures that have such a person
 
     @field_validator("submission_id", "procedure")
     @classmethod
@@ -122,6 +140,7 @@ class DossierSummary(BaseModel):
     procedure_code: str
     procedure_name: str
     applicant_name: str
+    subject_name: str = ""  # whom it concerns, when not the applicant
     phone: str
     received_at: datetime
     due_at: datetime | None
@@ -139,8 +158,12 @@ class DossierDetail(DossierSummary):
     channel: int
     applicant_type: int
     representative: str
+    representative_id: str = ""
     id_number: str
     birth_date: date | None
+    subject_label: str = ""  # "Người được khai sinh" … ("" when the procedure has no such person)
+    subject_birth_date: date | None = None
+    subject_id_number: str = ""
     email: str
     address: str
     summary: str

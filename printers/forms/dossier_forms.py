@@ -33,12 +33,28 @@ def _documents_table(docs: list[DocumentView]) -> Flowable:
     return grid(rows, [12 * mm, W - 12 * mm - 3 * 24 * mm, 24 * mm, 24 * mm, 24 * mm])
 
 
+def _signer(d: DossierDetail) -> str:
+    """Who signs for the applicant: an organisation signs through its representative, by name."""
+    return d.representative if d.applicant_type != 1 and d.representative else d.applicant_name
+
+
 def _applicant(d: DossierDetail) -> list[Flowable]:
     out = [field("Tiếp nhận hồ sơ của", d.applicant_name)]
-    if d.representative:
-        out.append(field("Người đại diện", d.representative))
-    if d.id_number:
-        out.append(field("Số định danh cá nhân", d.id_number))
+    if d.applicant_type == 1:
+        if d.id_number:
+            out.append(field("Số định danh cá nhân", d.id_number))
+    else:
+        if d.id_number:
+            out.append(field("Mã số doanh nghiệp/mã số thuế" if d.applicant_type == 2 else "Mã số tổ chức",
+                             d.id_number))
+        if d.representative:
+            out.append(field("Người đại diện", d.representative))
+        if d.representative_id:
+            out.append(field("Số định danh cá nhân của người đại diện", d.representative_id))
+    if d.subject_label and d.subject_name:
+        about = d.subject_name + (f", sinh ngày {fmt_date(d.subject_birth_date)}" if d.subject_birth_date else "")
+        out.append(field(d.subject_label, about + (f", số định danh {d.subject_id_number}"
+                                                    if d.subject_id_number else "")))
     out += [field("Địa chỉ", d.address), field("Số điện thoại", d.phone)]
     if d.email:
         out.append(field("Thư điện tử", d.email))
@@ -71,7 +87,7 @@ def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str,
         out += [
             p(f"Vào Sổ theo dõi hồ sơ, Quyển số: <b>{esc(d.register_book)}</b>, "
               f"Số thứ tự: <b>{d.register_row}</b>"),
-            signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.applicant_name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", d.clerk_name or d.clerk)]),
+            signatures(W, [("NGƯỜI NỘP HỒ SƠ", _signer(d)), ("NGƯỜI TIẾP NHẬN HỒ SƠ", d.clerk_name or d.clerk)]),
         ]
         return out
 
@@ -114,7 +130,7 @@ def supplement(office: OfficeInfo, d: DossierDetail, event: EventView, *, link: 
           f"{esc(_title(event))}<b>{esc(event.signed_by)}</b>"
           f"{', số điện thoại ' + esc(office.phone) if office.phone else ''} "
           "để được hướng dẫn."),
-        signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.applicant_name), ("NGƯỜI HƯỚNG DẪN", event.signed_by)]),
+        signatures(W, [("NGƯỜI NỘP HỒ SƠ", _signer(d)), ("NGƯỜI HƯỚNG DẪN", event.signed_by)]),
     ]
     return build([story], title=f"Phiếu yêu cầu bổ sung {d.code}")
 
@@ -128,7 +144,7 @@ def refusal(office: OfficeInfo, d: DossierDetail, event: EventView, *, link: str
           "giải quyết hồ sơ này với lý do cụ thể như sau:"),
         p(f"<b>{esc(str(event.details.get('reason', '')))}</b>"),
         p("Xin thông báo để ông/bà được biết và thực hiện./."),
-        signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.applicant_name), ("NGƯỜI TIẾP NHẬN HỒ SƠ", event.signed_by)]),
+        signatures(W, [("NGƯỜI NỘP HỒ SƠ", _signer(d)), ("NGƯỜI TIẾP NHẬN HỒ SƠ", event.signed_by)]),
     ]
     return build([story], title=f"Phiếu từ chối {d.code}")
 

@@ -7,6 +7,7 @@ Liberation Serif is embedded, so the PDF prints the same Vietnamese on any PC.
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
@@ -18,6 +19,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
@@ -98,10 +100,41 @@ def _centered_rule(width: float) -> Table:
     return table
 
 
+_UNIT = re.compile(r"\s((?:PHƯỜNG|XÃ|THỊ TRẤN|ĐẶC KHU)\s.+)$")
+
+
+def agency_lines(name: str) -> str:
+    """An agency's name in capitals for the header, its commune or ward on a line of its own and never
+    split ("ỦY BAN NHÂN DÂN<br/>PHƯỜNG CỬA NAM", not "… PHƯỜNG CỬA / NAM")."""
+    text = esc(name.upper())
+    found = _UNIT.search(text)
+    if not found:
+        return text
+    unit = found.group(1).replace(" ", "&nbsp;")
+    return f"{text[:found.start()]}<br/>{unit}"
+
+
+def _fitting(name: str, font: str, width: float) -> ParagraphStyle:
+    """The header's style, a point or two smaller when a line of the agency's name would not fit its column
+    (a long centre name would wrap in the middle, the way the commune's name used to)."""
+    text = name.upper()
+    found = _UNIT.search(text)
+    lines = [text[:found.start()], found.group(1)] if found else [text]
+    widest = max(stringWidth(line, font, HEAD_LEFT.fontSize) for line in lines)
+    size = HEAD_LEFT.fontSize
+    while size > 9 and widest * size / HEAD_LEFT.fontSize > width * 0.92:
+        size -= 0.5
+    if size == HEAD_LEFT.fontSize:
+        return HEAD_LEFT
+    return ParagraphStyle(f"headleft{size}", parent=HEAD_LEFT, fontSize=size, leading=size * 1.2)
+
+
 def header(office: OfficeInfo, frame_width: float, *, number: str = "", on: date | None = None) -> list[Flowable]:
     """Agency block on the left, the national motto on the right, then the number and place/date line."""
-    left = [p(esc(office.parent_name.upper()), HEAD_LEFT)] if office.parent_name else []
-    left += [p(f"<b>{esc(office.name.upper())}</b>", HEAD_LEFT), _centered_rule(40 * mm)]
+    column = frame_width * 0.45
+    left = [p(agency_lines(office.parent_name), _fitting(office.parent_name, FONT, column))] \
+        if office.parent_name else []
+    left += [p(f"<b>{agency_lines(office.name)}</b>", _fitting(office.name, BOLD, column)), _centered_rule(40 * mm)]
     right = [p("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", HEAD_RIGHT),
              p("Độc lập - Tự do - Hạnh phúc", HEAD_RIGHT), _centered_rule(58 * mm)]
     widths = [frame_width * 0.45, frame_width * 0.55]

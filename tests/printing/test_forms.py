@@ -176,3 +176,39 @@ def test_each_slip_lists_only_its_own_kind_of_papers(office, clock, tmp_path):
     assert "Giấy khai sinh (bản chính)" not in supplement
     roles = sorted((doc.role, doc.name) for doc in office.dossier(code).documents)
     assert [r for r, _ in roles].count("result") == 1 and [r for r, _ in roles].count("supplement") == 2
+
+
+def test_an_enterprise_s_receipt_and_a_birth_registration_name_the_right_people(office, clock, tmp_path):
+    from counter_app.views.printing import PrinterConfig
+    from tests.conftest import make_form
+
+    office.save_printer(PrinterConfig(name="A4 quầy 1", kind="a4", purposes=["a4"]), actor="admin")
+    firm = office.receive(make_form("ct.chu-ky", type=2, name="Công ty TNHH Hoa Sen", id_number="0101234567",
+                                    representative="Vũ Minh Khánh", representative_id="001085001234"),
+                          actor="canbo1").code
+    birth = office.receive(make_form("ht.khai-sinh"), actor="canbo1").code
+    jobs = {code: office.submit_print(PrintRequest(kind="receipt", code=code), actor="canbo1").id
+            for code in (firm, birth)}
+    Spool(office, preview_dir=tmp_path, clock=clock).drain()
+    text = _pdf_text(next(tmp_path.glob(f"receipt-*job{jobs[firm]}.pdf"))).split("Liên 2/2")[0]
+    assert "Mã số doanh nghiệp/mã số thuế: 0101234567" in text
+    assert "Số định danh cá nhân: 0101234567" not in text  # issue 19: the tax code was labelled as an ID
+    assert "Người đại diện: Vũ Minh Khánh" in text
+    assert "Số định danh cá nhân của người đại diện: 001085001234" in text
+    signers = text.split("NGƯỜI NỘP HỒ SƠ")[-1]
+    assert "Vũ Minh Khánh" in signers and "Công ty TNHH Hoa Sen" not in signers  # a person signs, not the firm
+    text = _pdf_text(next(tmp_path.glob(f"receipt-*job{jobs[birth]}.pdf")))
+    assert "Người được khai sinh: Nguyễn Minh An, sinh ngày 16/11/2026" in text
+    assert "Tiếp nhận hồ sơ của: Nguyễn Văn Đức" in text
+
+
+def test_the_agency_heading_keeps_the_ward_s_name_on_one_line(printed):
+    """Issue 19: every form wrapped its heading as "PHƯỜNG CỬA / NAM"."""
+    for kind, path in printed.items():
+        if kind == "register":
+            continue  # landscape: its header stands elsewhere on the page
+        block = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-x", "60", "-y", "30", "-W", "235", "-H", "110",
+                                str(path), "-"], capture_output=True, text=True, check=True).stdout
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        assert lines[:4] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG CỬA NAM", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+                             "PHƯỜNG CỬA NAM"], (kind, lines)

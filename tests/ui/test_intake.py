@@ -148,16 +148,25 @@ def test_an_organisation_applies_with_a_representative(qtbot, window, office):
     form = window.intake
     form.kind.setCurrentIndex(form.kind.findData(2))
     assert form.representative.isEnabled() and not form.birth_date.isEnabled()
+    assert form.id_label.text() == "Mã số doanh nghiệp / thuế *"
     form.name.setText("Công ty TNHH Hoa Sen")
     form.representative.setText("Vũ Minh Khánh")
-    form.id_number.setText("0101234567")
+    form.id_number.setText("010123456")  # one digit short
     form.address.setText("Số 5 Lý Thường Kiệt, Phường Cửa Nam, Hà Nội")
     _pick(qtbot, form, "chung thuc chu ky", "Chứng thực chữ ký")
     form.checklist.check_all()
+    form.save()  # two problems, both at once, both marked; the cursor goes to the first
+    assert form.banner.text().startswith("Cần sửa 2 chỗ:")
+    assert "Mã số doanh nghiệp “010123456”" in form.banner.text() and "người đại diện" in form.banner.text()
+    assert form.id_number.property("problem") and form.representative_id.property("problem")
+    assert form.focusWidget() is form.representative_id  # the first in the form's order
+    form.id_number.setText("0101234567")
+    form.representative_id.setText("001085001234")
     form.save()
     qtbot.waitUntil(lambda: form.last_saved is not None, timeout=5000)
     d = office.dossier(form.last_saved.code)
-    assert (d.applicant_type, d.representative, d.id_number) == (2, "Vũ Minh Khánh", "0101234567")
+    assert (d.applicant_type, d.representative, d.representative_id, d.id_number) == (
+        2, "Vũ Minh Khánh", "001085001234", "0101234567")
 
 
 def test_without_a_printer_the_dossier_is_saved_and_the_receipt_waits(qtbot, office):
@@ -168,6 +177,8 @@ def test_without_a_printer_the_dossier_is_saved_and_the_receipt_waits(qtbot, off
     qtbot.waitUntil(lambda: len(form.picker.procedures) > 0, timeout=5000)
     form.apply_scan(CARD)
     _pick(qtbot, form, "khai sinh", "Đăng ký khai sinh")
+    assert form.subject_box.isVisible() and form.subject_box.title() == "Người được khai sinh"
+    form.subject_name.setText("Nguyễn Minh An")
     form.checklist.check_all()
     form.save()
     qtbot.waitUntil(lambda: "Chưa có máy in phù hợp" in form.banner.text(), timeout=5000)
@@ -176,3 +187,25 @@ def test_without_a_printer_the_dossier_is_saved_and_the_receipt_waits(qtbot, off
     assert (job.kind, job.printer, job.state) == ("receipt", "", "pending")  # kept until a printer is set up
     assert office.dossier(job.request.code).status == 2
     window.close()
+
+
+def test_names_are_offered_in_proper_case_and_an_unaccented_one_is_questioned(qtbot, window, office):
+    form = window.intake
+    form.name.setText("nguyen van a")
+    form.name.editingFinished.emit()
+    assert form.name.text() == "Nguyen Van A"
+    assert form.banner.kind == "warning" and "chưa có dấu" in form.banner.text()
+    form.name.setText("TRẦN THỊ BÍCH")
+    form.name.editingFinished.emit()
+    assert form.name.text() == "Trần Thị Bích"
+    form.kind.setCurrentIndex(form.kind.findData(2))
+    form.name.setText("công ty tnhh abc")  # an organisation's name is left as typed
+    form.name.editingFinished.emit()
+    assert form.name.text() == "công ty tnhh abc"
+    _pick(qtbot, form, "khai sinh", "Đăng ký khai sinh")
+    form.save()
+    assert form.banner.text().startswith("Cần sửa ")
+    assert "người được khai sinh" in form.banner.text() and form.subject_name.property("problem")
+    form.subject_name.setText("Trần Minh An")
+    form.subject_name.textEdited.emit("Trần Minh An")
+    assert not form.subject_name.property("problem")  # the mark goes as soon as the field is edited

@@ -37,6 +37,7 @@ QLineEdit, QComboBox, QDateEdit, QDateTimeEdit, QSpinBox, QPlainTextEdit {{
 QLineEdit:focus, QComboBox:focus, QDateEdit:focus, QPlainTextEdit:focus, QTableView:focus, QTreeView:focus {{
     border: 2px solid #1d70b8; }}
 QLineEdit:disabled, QComboBox:disabled, QDateEdit:disabled {{ background: #eceff3; color: #6b7380; }}
+QLineEdit[problem="true"] {{ border: 2px solid #b3261e; background: #fff5f4; }}
 QPushButton {{ border: 1px solid #6f7c8e; border-radius: 4px; padding: 5px 14px; background: #ffffff;
                color: #111111; }}
 QPushButton:hover {{ background: #eef3f9; }}

@@ -148,7 +148,10 @@ class DossierDetailDialog(QDialog):
             ("Mã hồ sơ", d.code), ("Trạng thái", state),
             ("Thủ tục", f"{d.procedure_name} ({d.procedure_code or 'chưa có mã'})"),
             ("Đối tượng", APPLICANT_TYPES.get(d.applicant_type, "")), ("Người nộp", d.applicant_name),
-            ("Người đại diện", d.representative), ("Số giấy tờ", mask_id(d.id_number)),
+            ("Người đại diện", d.representative + (f" (CC {mask_id(d.representative_id)})"
+                                                   if d.representative_id else "")),
+            ("Số giấy tờ" if d.applicant_type == 1 else "Mã số", mask_id(d.id_number) if d.applicant_type == 1
+             else d.id_number),
             ("Ngày sinh", fmt_date(d.birth_date)), ("Điện thoại", d.phone), ("Thư điện tử", d.email),
             ("Địa chỉ", d.address), ("Tiếp nhận", f"{fmt_datetime(d.received_at)} · quầy {d.counter_no or '—'}"
                                                f" · {self.names.get(d.clerk, d.clerk)}"),
@@ -157,6 +160,10 @@ class DossierDetailDialog(QDialog):
             ("Cơ quan giải quyết", d.handling_agency), ("Sổ theo dõi", f"Quyển {d.register_book}, số {d.register_row}"),
             ("Lệ phí", fees or "Không thu"), ("Trích yếu", d.summary),
         ]
+        if d.subject_label:  # whom the dossier concerns, right after the applicant
+            about = ", ".join(x for x in (d.subject_name, fmt_date(d.subject_birth_date) if d.subject_birth_date
+                                          else "", mask_id(d.subject_id_number) if d.subject_id_number else "") if x)
+            pairs.insert(5, (d.subject_label, about))
         self.values: dict[str, QLabel] = {}
         for i, (label, value) in enumerate(pairs):
             name = QLabel(label)

@@ -113,7 +113,8 @@ class DossierListModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         d = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return (d.code, d.applicant_name, d.procedure_name, d.status_label, fmt_datetime(d.received_at),
+            who = f"{d.applicant_name} (cho {d.subject_name})" if d.subject_name else d.applicant_name
+            return (d.code, who, d.procedure_name, d.status_label, fmt_datetime(d.received_at),
                     fmt_datetime(d.due_at), self.names.get(d.clerk, d.clerk))[index.column()]
         if role == Qt.ItemDataRole.BackgroundRole:
             if d.overdue:

@@ -32,11 +32,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.errors import InvalidInput, OfficeError
+from counter_app.errors import FormProblems, InvalidInput, OfficeError, Problem
 from counter_app.office import Office
+from counter_app.rules.applicant import applicant_problems, lacks_diacritics, proper_name, subject_label
 from counter_app.rules.citizen_id import CitizenCard, parse_qr
 from counter_app.rules.display import fmt_date, fmt_datetime, fmt_money
-from counter_app.views.dossiers import APPLICANT_TYPES, ApplicantIn, DossierDetail, IntakeForm, ProcedureInfo
+from counter_app.views.dossiers import (
+    APPLICANT_TYPES,
+    ApplicantIn,
+    DossierDetail,
+    IntakeForm,
+    ProcedureInfo,
+    SubjectIn,
+)
 from counter_app.views.lists import KnownApplicant
 from counter_app.views.printing import PrintRequest
 from ui.common.messages import Banner, error_text
@@ -76,7 +84,9 @@ class IntakeFormWidget(QWidget):
             self.kind.addItem(label, value)
         self.name = QLineEdit(placeholderText="Họ và tên")
         self.representative = QLineEdit(placeholderText="Người đại diện (với tổ chức)")
+        self.representative_id = QLineEdit(placeholderText="12 chữ số căn cước của người đại diện")
         self.id_number = QLineEdit(placeholderText="12 chữ số căn cước")
+        self.id_label = QLabel("Số căn cước *")
         self.birth_date = QDateEdit(displayFormat="dd/MM/yyyy", calendarPopup=True)
         self.birth_date.setMinimumDate(NO_DATE)
         self.birth_date.setSpecialValueText("Chưa nhập")
@@ -91,6 +101,15 @@ class IntakeFormWidget(QWidget):
         self.use_known = QPushButton("Dùng thông tin cũ", toolTip="Điền lại thông tin người nộp từ lần trước (Ctrl+U)")
         self.use_known.setVisible(False)
         self._known: KnownApplicant | None = None
+
+        self.subject_name = QLineEdit(placeholderText="Họ và tên")
+        self.subject_birth = QDateEdit(displayFormat="dd/MM/yyyy", calendarPopup=True)
+        self.subject_birth.setMinimumDate(NO_DATE)
+        self.subject_birth.setSpecialValueText("Chưa nhập")
+        self.subject_birth.setDate(NO_DATE)
+        self.subject_id = QLineEdit(placeholderText="Số định danh (nếu có)")
+        self.subject_box = QGroupBox("Người được đăng ký")
+        self.subject_box.setVisible(False)
 
         self.picker = ProcedurePicker(office)
         self.checklist = DocumentChecklist()
@@ -129,7 +148,8 @@ class IntakeFormWidget(QWidget):
         person.addRow("Đối tượng", self.kind)
         person.addRow("Họ tên / Tên tổ chức *", self.name)
         person.addRow("Người đại diện", self.representative)
-        person.addRow("Số căn cước / mã số *", self.id_number)
+        person.addRow("Căn cước người đại diện", self.representative_id)
+        person.addRow(self.id_label, self.id_number)
         born = QHBoxLayout()
         born.addWidget(self.birth_date)
         born.addWidget(QLabel("Giới tính"))
@@ -146,6 +166,10 @@ class IntakeFormWidget(QWidget):
         box.addWidget(self.scan_hint)
         box.addLayout(person)
         box.addLayout(known_row)
+        subject = QFormLayout(self.subject_box)
+        subject.addRow("Họ tên *", self.subject_name)
+        subject.addRow("Ngày sinh", self.subject_birth)
+        subject.addRow("Số định danh", self.subject_id)
         procedure = QGroupBox("Thủ tục")
         QVBoxLayout(procedure).addWidget(self.picker)
 
@@ -168,6 +192,7 @@ class IntakeFormWidget(QWidget):
         left_box = QVBoxLayout(left)
         left_box.setContentsMargins(0, 0, 0, 0)
         left_box.addWidget(applicant)
+        left_box.addWidget(self.subject_box)
         left_box.addWidget(procedure, 1)
         right = QWidget()
         right_box = QVBoxLayout(right)
@@ -183,15 +208,19 @@ class IntakeFormWidget(QWidget):
         outer = QVBoxLayout(self)
         outer.addWidget(self.banner)
         outer.addWidget(split, 1)
-        order = [self.kind, self.name, self.representative, self.id_number, self.birth_date, self.sex, self.phone,
-                 self.email, self.address, self.picker.search, self.picker.tree, self.checklist,
+        order = [self.kind, self.name, self.representative, self.representative_id, self.id_number,
+                 self.birth_date, self.sex, self.phone, self.email, self.address, self.subject_name,
+                 self.subject_birth, self.subject_id, self.picker.search, self.picker.tree, self.checklist,
                  *self.outcome.buttons(), self.reason, self.save_button, self.clear_button]
         for first, second in itertools.pairwise(order):
             QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
-        for field in (self.name, self.representative, self.id_number, self.phone, self.email, self.address):
+        for field in self._text_fields():
             field.returnPressed.connect(self.focusNextChild)  # Enter moves on; it never saves
+            field.textEdited.connect(lambda _t, f=field: self._unmark(f))
+        for field in (self.name, self.representative, self.subject_name):
+            field.editingFinished.connect(lambda f=field: self._proper_case(f))
         self.id_number.editingFinished.connect(self._lookup_known)
         self.kind.currentIndexChanged.connect(self._on_kind)
         self.picker.chosen.connect(self._on_procedure)
@@ -208,9 +237,11 @@ class IntakeFormWidget(QWidget):
     def _on_kind(self) -> None:
         person = self.kind.currentData() == 1
         self.representative.setEnabled(not person)
+        self.representative_id.setEnabled(not person)
         self.birth_date.setEnabled(person)
         self.sex.setEnabled(person)
-        self.id_number.setPlaceholderText("12 chữ số căn cước" if person else "Mã số doanh nghiệp / tổ chức")
+        self.id_label.setText("Số căn cước *" if person else "Mã số doanh nghiệp / thuế *")
+        self.id_number.setPlaceholderText("12 chữ số căn cước" if person else "10 chữ số (chi nhánh: 10-3)")
 
     def _on_outcome(self) -> None:
         outcome = self.outcome_key()
@@ -287,13 +318,17 @@ class IntakeFormWidget(QWidget):
         born = self.birth_date.date()
         return ApplicantIn(
             type=self.kind.currentData(), name=" ".join(self.name.text().split()),
-            representative=self.representative.text().strip(), id_number=self.id_number.text().strip(),
+            representative=self.representative.text().strip(),
+            representative_id=self.representative_id.text().strip(), id_number=self.id_number.text().strip(),
             birth_date=date(born.year(), born.month(), born.day()) if born != NO_DATE else None,
             phone=self.phone.text().strip(), email=self.email.text().strip(), address=self.address.text().strip())
 
     # --- the procedure
     def _on_procedure(self, procedure: ProcedureInfo | None) -> None:
         self.procedure = procedure
+        label = subject_label(procedure.key) if procedure else ""
+        self.subject_box.setTitle(label)
+        self.subject_box.setVisible(bool(label))
         self.checklist.set_documents(procedure.documents if procedure else [])
         if procedure is None:
             self.fee.setText("")
@@ -312,9 +347,83 @@ class IntakeFormWidget(QWidget):
                         lambda exc: self.due.setText(error_text(exc)))
 
     # --- saving
-    def form(self) -> IntakeForm:
+    def subject(self) -> SubjectIn | None:
+        if not self.subject_box.isVisible() and not self.subject_name.text().strip():
+            return None
+        born = self.subject_birth.date()
+        return SubjectIn(name=" ".join(self.subject_name.text().split()), id_number=self.subject_id.text().strip(),
+                         birth_date=date(born.year(), born.month(), born.day()) if born != NO_DATE else None)
+
+    def problems(self) -> list[Problem]:
+        """Everything wrong with what is typed, found here before anything is sent (the office checks again)."""
+        a = self.applicant()
+        found = applicant_problems(type_=a.type, name=a.name, id_number=a.id_number, address=a.address,
+                                   phone=a.phone, email=a.email, representative=a.representative,
+                                   representative_id=a.representative_id)
         if self.procedure is None:
-            raise InvalidInput("no procedure chosen", "Chưa chọn thủ tục.")
+            found.append(Problem("procedure", "Chưa chọn thủ tục."))
+        elif subject_label(self.procedure.key) and not self.subject_name.text().strip():
+            label = subject_label(self.procedure.key)
+            found.append(Problem("subject_name", f"Chưa nhập họ tên {label[:1].lower()}{label[1:]}."))
+        return found
+
+    def _widgets(self) -> dict[str, QWidget]:
+        """The fields a problem can name, in the order the form shows them."""
+        return {"name": self.name, "representative": self.representative,
+                "representative_id": self.representative_id, "id_number": self.id_number,
+                "phone": self.phone, "email": self.email, "address": self.address,
+                "subject_name": self.subject_name, "procedure": self.picker.search}
+
+    def _text_fields(self) -> tuple[QLineEdit, ...]:
+        return (self.name, self.representative, self.representative_id, self.id_number, self.phone, self.email,
+                self.address, self.subject_name, self.subject_id)
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        """Mark every field at fault, list them all in the banner, and put the cursor in the first."""
+        widgets = self._widgets()
+        order = list(widgets)
+        problems = sorted(problems, key=lambda p: order.index(p.field) if p.field in order else len(order))
+        for widget in widgets.values():
+            self._unmark(widget)
+        marked = [widgets[p.field] for p in problems if p.field in widgets]
+        for problem in problems:
+            widget = widgets.get(problem.field)
+            if widget is not None:
+                widget.setProperty("problem", True)
+                widget.setToolTip(problem.message_vi)
+                widget.style().unpolish(widget)
+                widget.style().polish(widget)
+        count = f"Cần sửa {len(problems)} chỗ: " if len(problems) > 1 else ""
+        self.banner.show_message(count + " ".join(p.message_vi for p in problems), "error")
+        if marked:
+            marked[0].setFocus()
+
+    @staticmethod
+    def _unmark(widget: QWidget) -> None:
+        if widget.property("problem"):
+            widget.setProperty("problem", False)
+            widget.setToolTip("")
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    def _proper_case(self, field: QLineEdit) -> None:
+        """A person's name is offered in proper case, with a warning when typed without diacritics (an
+        organisation's name is left as typed)."""
+        citizen = self.kind.currentData() == 1
+        if not (field is self.subject_name or (field is self.name) == citizen):
+            return
+        typed = field.text()
+        fixed = proper_name(typed)
+        if fixed != " ".join(typed.split()):
+            field.setText(fixed)
+        if lacks_diacritics(fixed):
+            self.banner.show_message(f"Họ tên “{fixed}” chưa có dấu: xin gõ đúng như trên giấy tờ tùy thân "
+                                     "(hoặc quét mã QR thẻ căn cước).", "warning")
+
+    def form(self) -> IntakeForm:
+        problems = self.problems()
+        if problems:
+            raise FormProblems(problems)
         outcome = self.outcome_key()
         missing = self.checklist.missing_mandatory()
         if outcome == "receive" and missing:
@@ -325,7 +434,8 @@ class IntakeFormWidget(QWidget):
             raise InvalidInput("no reason for supplement/refusal", "Cần ghi lý do yêu cầu bổ sung hoặc từ chối.")
         return IntakeForm(submission_id=self.submission_id, procedure=self.procedure.key,
                           applicant=self.applicant(), documents=self.checklist.documents(),
-                          counter_no=self.counter_no, outcome=outcome, reason=self.reason.text().strip())
+                          counter_no=self.counter_no, outcome=outcome, reason=self.reason.text().strip(),
+                          subject=self.subject())
 
     def save(self) -> None:
         if self.saving:  # a double click, or Ctrl+S held down: the first save is still running
@@ -334,6 +444,9 @@ class IntakeFormWidget(QWidget):
             form = self.form()
         except (InvalidInput, ValueError) as exc:
             log.info("intake form not saved: %s", exc)
+            if getattr(exc, "problems", None):
+                self.show_problems(exc.problems)  # type: ignore[union-attr]
+                return
             self.banner.show_message(error_text(exc) if isinstance(exc, OfficeError)
                                      else "Thông tin chưa hợp lệ; xin kiểm tra lại.", "error")
             return
@@ -360,18 +473,21 @@ class IntakeFormWidget(QWidget):
         self.save_button.setEnabled(True)
         if getattr(exc, "code", None):  # DuplicateSubmission: the dossier exists; start a new form
             self.submission_id = str(uuid.uuid4())
+        if getattr(exc, "problems", None):  # the office found what this screen did not: same marks
+            self.show_problems(exc.problems)  # type: ignore[attr-defined]
+            return
         self.banner.show_message(error_text(exc), "error")
 
     def has_input(self) -> bool:
         """Something typed that is not saved yet (the form is cleared after each save)."""
-        typed = (self.name, self.representative, self.id_number, self.phone, self.email, self.address, self.reason)
-        return any(field.text().strip() for field in typed)
+        return any(field.text().strip() for field in (*self._text_fields(), self.reason))
 
     def clear(self, keep_banner: bool = False) -> None:
         self.submission_id = str(uuid.uuid4())
-        for field in (self.name, self.representative, self.id_number, self.phone, self.email, self.address,
-                      self.reason):
+        for field in (*self._text_fields(), self.reason):
             field.clear()
+            self._unmark(field)
+        self.subject_birth.setDate(NO_DATE)
         self.phone.setPlaceholderText("Ví dụ 0912 345 678")
         self.kind.setCurrentIndex(0)
         self.birth_date.setDate(NO_DATE)

@@ -12,7 +12,15 @@ from counter_app.queue.service import counter_lane_ids, current_ticket, day_star
 from counter_app.rules.clock import aware
 from counter_app.rules.queue import PRIORITY_LABELS, QueueSettings, TicketState
 from counter_app.store.models import Counter, Lane, Ticket, TicketCall
-from counter_app.views.queue import CallView, CounterQueue, LaneStatus, QueueStatus, TicketView, WaitEstimate
+from counter_app.views.queue import (
+    CallView,
+    CounterNow,
+    CounterQueue,
+    LaneStatus,
+    QueueStatus,
+    TicketView,
+    WaitEstimate,
+)
 
 WAITING = TicketState.WAITING.value
 
@@ -105,8 +113,21 @@ def queue_status(session: Session, day: date, calls: int = 8) -> QueueStatus:
                           .order_by(col(TicketCall.id).desc()).limit(calls)).all()
     return QueueStatus(
         day=day, lanes=lanes, calls=[CallView(**r.model_dump(exclude={"ticket_id"})) for r in recent],
+        serving=now_serving(session, day),
         served_today=_count(session, day, TicketState.DONE), no_show_today=_count(session, day, TicketState.NO_SHOW),
     )
+
+
+def now_serving(session: Session, day: date) -> list[CounterNow]:
+    """Each open counter (or one still serving) with the ticket it has called or serves now."""
+    active = {TicketState.CALLED.value, TicketState.SERVING.value}
+    current = {no: (label, state) for no, label, state in session.exec(
+        select(Ticket.counter_no, Ticket.label, Ticket.state).where(
+            col(Ticket.day) == day, col(Ticket.state).in_(active)).order_by(col(Ticket.id))).all()}
+    counters = [c for c in session.exec(select(Counter).where(col(Counter.active)).order_by(col(Counter.number)))
+                if c.is_open or c.number in current]  # a counter still serving someone is shown until done
+    return [CounterNow(counter_no=c.number, name=c.name, label=current.get(c.number, ("", ""))[0],
+                       state=current.get(c.number, ("", ""))[1]) for c in counters]
 
 
 def counter_queue(session: Session, day: date, counter_no: int, limit: int = 30) -> CounterQueue:

@@ -100,10 +100,20 @@ class LaneStatus(BaseModel):
     estimate_last: WaitEstimate  # for a ticket taken now
 
 
+class CounterNow(BaseModel):
+    """An open counter as the hall's board shows it: the ticket it has called or serves ("" when free)."""
+
+    counter_no: int
+    name: str
+    label: str = ""
+    state: str = ""  # "called", "serving" or ""
+
+
 class QueueStatus(BaseModel):
     day: date
     lanes: list[LaneStatus]
     calls: list[CallView]  # newest first
+    serving: list[CounterNow] = []  # every open counter, in number order
     served_today: int
     no_show_today: int
 

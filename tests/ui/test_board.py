@@ -37,6 +37,10 @@ def test_a_call_updates_the_board_and_is_announced_exactly_once(qtbot, office):
     lanes = {board.lanes_grid.itemAtPosition(r, 0).widget().text(): board.lanes_grid.itemAtPosition(r, 1)
              .widget().text() for r in range(board.lanes_grid.rowCount())}
     assert lanes["A · Hộ tịch"] == "1" and lanes["B · Chứng thực"] == "1"
+    # Now serving, per open counter: counter 2 still serves A001 though A002 was called after it.
+    tiles = {no: (tile.ticket.text(), tile.state.text()) for no, tile in board.tiles.items()}
+    assert tiles == {2: ("A001", "Mời vào quầy"), 3: ("A002", "Mời vào quầy")}
+    assert board.tiles[3].property("newest") is True and board.tiles[2].property("newest") is False
     SHOTS.mkdir(parents=True, exist_ok=True)
     assert board.grab().save(str(SHOTS / "board.png"))
 
@@ -46,3 +50,27 @@ def test_a_call_updates_the_board_and_is_announced_exactly_once(qtbot, office):
     board.close()
     assert board.isVisible()  # a hall screen does not close by accident
     board.close_for_real()
+
+
+def test_the_board_fills_its_screen_with_every_open_counter(qtbot, office):
+    for _ in range(6):
+        office.issue_ticket(lane="A")
+    for counter in (1, 2, 3):
+        office.set_counter_open(counter, True, actor=f"canbo{counter}")
+        office.call_next(counter, actor=f"canbo{counter}")
+    office.start_serving(1, actor="canbo1")
+    office.start_serving(3, actor="canbo3")
+    office.finish_ticket(3, actor="canbo3")  # counter 3 is open and free
+    for width, height in ((1920, 1080), (1366, 768)):
+        board = BoardWindow(office, voice=False)
+        qtbot.addWidget(board)
+        board.resize(width, height)
+        board.show()
+        qtbot.waitExposed(board)
+        assert (board.width(), board.height()) == (width, height)
+        tiles = {no: (t.ticket.text(), t.state.text()) for no, t in board.tiles.items()}
+        assert tiles == {1: ("A001", "Đang phục vụ"), 2: ("A002", "Mời vào quầy"), 3: ("—", "Sẵn sàng")}
+        lowest = max(t.geometry().bottom() for t in board.tiles.values())
+        assert lowest > height * 0.8  # the tiles reach down the screen, no empty bottom third
+        board.grab().save(str(SHOTS / f"board_{width}x{height}.png"))
+        board.close_for_real()

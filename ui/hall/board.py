@@ -1,4 +1,5 @@
-"""The hall's board: the latest calls (ticket → counter), waiting per lane, the clock, and the voice.
+"""The hall's board: what each open counter serves now, the latest calls (ticket → counter), waiting per
+lane, the clock, and the voice.
 
 It follows the office's call log (`Office.calls_since`), so it works in the clerk's process, as
 its own program on the same PC, or (with the LAN hub) anywhere: every call row is shown once
@@ -8,12 +9,13 @@ and spoken once, recalls included.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QApplication, QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from counter_app.errors import OfficeError
@@ -21,7 +23,7 @@ from counter_app.events import OfficeEvent, QueueChanged
 from counter_app.office import Office
 from counter_app.rules.clock import now
 from counter_app.rules.display import fmt_clock, fmt_date_long
-from counter_app.views.queue import CallView, QueueStatus
+from counter_app.views.queue import CallView, CounterNow, QueueStatus
 from ui.common import collector
 from ui.common.worker import Reloader, Runner, follow_events
 from ui.hall.announcer import Announcer
@@ -30,7 +32,7 @@ from ui.hall.voice import SegmentLibrary
 
 log = logging.getLogger(__name__)
 
-ROWS = 6
+ROWS = 5
 BLINK_S = 6
 POLL_MS = 800
 
@@ -45,8 +47,14 @@ QLabel { color: #ffffff; }
 #call[newest="true"] { background: #ffd23f; }
 #call[newest="true"] QLabel { color: #0b2545; }
 #call[blink="true"] { background: #fff3b0; }
-#callTicket { font-size: 64px; font-weight: 700; }
-#callCounter { font-size: 48px; font-weight: 600; }
+#callTicket { font-size: 52px; font-weight: 700; }
+#callCounter { font-size: 40px; font-weight: 600; }
+#tile { background: #13315c; border-radius: 14px; }
+#tile[newest="true"] { background: #ffd23f; }
+#tile[newest="true"] QLabel { color: #0b2545; }
+#tileName { font-size: 30px; font-weight: 600; color: #c9d6ea; }
+#tileTicket { font-size: 96px; font-weight: 800; }
+#tileState { font-size: 24px; color: #c9d6ea; }
 #lane { font-size: 26px; }
 #laneCount { font-size: 34px; font-weight: 700; }
 #status { font-size: 18px; color: #ffb4a2; }
@@ -81,6 +89,36 @@ class _CallRow(QFrame):
             widget.style().polish(widget)
 
 
+class _CounterTile(QFrame):
+    """An open counter: its name, the ticket it serves (big), and whether it is calling, serving or free."""
+
+    def __init__(self) -> None:
+        super().__init__(objectName="tile")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.name = QLabel(objectName="tileName", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.ticket = QLabel(objectName="tileTicket", alignment=Qt.AlignmentFlag.AlignCenter)
+        self.state = QLabel(objectName="tileState", alignment=Qt.AlignmentFlag.AlignCenter)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(12, 8, 12, 8)
+        box.addWidget(self.name)
+        box.addWidget(self.ticket, 1)
+        box.addWidget(self.state)
+
+    def show_counter(self, counter: CounterNow, *, newest: bool) -> None:
+        self.name.setText(counter.name.upper() if counter.name else f"QUẦY {counter.counter_no}")
+        self.ticket.setText(counter.label or "—")
+        self.state.setText({"called": "Mời vào quầy", "serving": "Đang phục vụ"}.get(counter.state, "Sẵn sàng"))
+        self.setProperty("newest", newest)
+        for widget in (self, self.name, self.ticket, self.state):
+            widget.style().unpolish(widget)
+            widget.style().polish(widget)
+
+    def show_idle_office(self) -> None:
+        self.name.setText("")
+        self.ticket.setText("—")
+        self.state.setText("Chưa có quầy nào mở")
+
+
 class BoardWindow(PublicScreen):
     """Full-screen board; Ctrl+Shift+Q closes it (there is no close button on a hall screen)."""
 
@@ -94,7 +132,11 @@ class BoardWindow(PublicScreen):
         self._blink_left = 0
         self.setWindowTitle("Bảng gọi số")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setStyleSheet(STYLE)
+        self._scale = 0.0
+        self._apply_scale(1.0)
+        # The fonts follow the screen (`resizeEvent`); a fixed minimum lets the window take any hall screen's
+        # size first, instead of the size its largest fonts would ask for.
+        self.setMinimumSize(800, 600)
         self.setCursor(Qt.CursorShape.BlankCursor)
 
         info = office.info()
@@ -108,23 +150,30 @@ class BoardWindow(PublicScreen):
         top.addWidget(self.status_label, 1, 0)
         top.addWidget(self.date_label, 1, 1)
 
-        calls_box = QVBoxLayout()
-        calls_box.addWidget(QLabel("MỜI CÔNG DÂN CÓ SỐ", objectName="heading"))
+        # Left: what each open counter serves now, in tiles that fill the screen. Right: the latest calls
+        # (the newest blinks) and how many wait per lane.
+        serving_box = QVBoxLayout()
+        serving_box.addWidget(QLabel("ĐANG PHỤC VỤ", objectName="heading"))
+        self.tiles_grid = QGridLayout()
+        self.tiles_grid.setSpacing(16)
+        self.tiles: dict[int, _CounterTile] = {}
+        serving_box.addLayout(self.tiles_grid, 1)
+
+        side = QVBoxLayout()
+        side.addWidget(QLabel("VỪA GỌI", objectName="heading"))
         self.rows = [_CallRow() for _ in range(ROWS)]
         for row in self.rows:
-            calls_box.addWidget(row)
-        calls_box.addStretch(1)
-
+            side.addWidget(row)
+        side.addSpacing(16)
         self.lanes_grid = QGridLayout()
-        lanes_box = QVBoxLayout()
-        lanes_box.addWidget(QLabel("ĐANG CHỜ", objectName="heading"))
-        lanes_box.addLayout(self.lanes_grid)
-        lanes_box.addStretch(1)
+        side.addWidget(QLabel("ĐANG CHỜ", objectName="heading"))
+        side.addLayout(self.lanes_grid)
+        side.addStretch(1)
 
         body = QHBoxLayout()
-        body.addLayout(calls_box, 3)
-        body.addSpacing(40)
-        body.addLayout(lanes_box, 2)
+        body.addLayout(serving_box, 3)
+        body.addSpacing(32)
+        body.addLayout(side, 2)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(36, 24, 36, 24)
         outer.addLayout(top)
@@ -168,8 +217,8 @@ class BoardWindow(PublicScreen):
         new_calls, status = result
         new_calls = [c for c in new_calls if c.id > self.last_call_id]
         self.status_label.setText("")
-        self._show_status(status)
         if not new_calls:
+            self._show_status(status)
             return
         self.last_call_id = new_calls[-1].id
         for call in new_calls:
@@ -180,6 +229,7 @@ class BoardWindow(PublicScreen):
                 self.announcer.announce(call)
         del self.calls[ROWS:]
         self._show_calls(blink=True)
+        self._show_status(status)
 
     def _failed(self, exc: Exception) -> None:
         log.warning("board refresh failed: %s", exc)
@@ -196,12 +246,47 @@ class BoardWindow(PublicScreen):
         self._blink_left = 2 * BLINK_S if blink else 0
 
     def _show_status(self, status: QueueStatus) -> None:
+        self._show_serving(status.serving)
         while self.lanes_grid.count():
             self.lanes_grid.takeAt(0).widget().deleteLater()
         for r, lane in enumerate(status.lanes):
             self.lanes_grid.addWidget(QLabel(f"{lane.prefix} · {lane.name}", objectName="lane"), r, 0)
             self.lanes_grid.addWidget(QLabel(str(lane.waiting), objectName="laneCount",
                                              alignment=Qt.AlignmentFlag.AlignRight), r, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        size = event.size()
+        self._apply_scale(min(size.width() / 1920, size.height() / 1080))
+
+    def _apply_scale(self, scale: float) -> None:
+        """Every font at its size for a 1920×1080 board, times `scale` (0.71 on a 1366×768 screen)."""
+        scale = max(0.5, min(scale, 2.0))
+        if abs(scale - self._scale) < 0.02:
+            return
+        self._scale = scale
+        self.setStyleSheet(re.sub(r"font-size: (\d+)px", lambda m: f"font-size: {round(int(m[1]) * scale)}px",
+                                  STYLE))
+
+    def _show_serving(self, serving: list[CounterNow]) -> None:
+        """One tile per open counter, two columns when there are four or more; rebuilt when that set changes."""
+        if ([c.counter_no for c in serving] or [0]) != list(self.tiles):
+            for tile in self.tiles.values():
+                self.tiles_grid.removeWidget(tile)
+                tile.deleteLater()
+            self.tiles = {c.counter_no: _CounterTile() for c in serving}
+            columns = 2 if len(serving) >= 4 else 1
+            for i, tile in enumerate(self.tiles.values()):
+                self.tiles_grid.addWidget(tile, i // columns, i % columns)
+            if not serving:
+                self.tiles[0] = _CounterTile()
+                self.tiles_grid.addWidget(self.tiles[0], 0, 0)
+                self.tiles[0].show_idle_office()
+        newest = self.calls[0] if self.calls else None
+        for counter in serving:
+            self.tiles[counter.counter_no].show_counter(
+                counter, newest=newest is not None and newest.counter_no == counter.counter_no
+                and newest.label == counter.label)
 
     def _on_tick(self) -> None:
         moment = now()

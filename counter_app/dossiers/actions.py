@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from counter_app.dossiers import history
+from counter_app.dossiers import history, numbering
 from counter_app.dossiers.catalog import procedure_time
 from counter_app.errors import InvalidInput, NotFound
 from counter_app.office_setup import get_office
@@ -224,6 +224,8 @@ def reschedule(
         raise InvalidInput(f"new due date {new_due.date()} is a day off", "Ngày hẹn mới rơi vào ngày nghỉ.")
     previous = dossier.due_at
     dossier.due_at = new_due
+    year = aware(at).strftime("%Y")  # apology letters are numbered from 1 each year: "Số: 12/PXL"
+    number = numbering.next_value(session, "apology", year)
     return _apply(session, dossier, Action.RESCHEDULE, actor=actor, at=at,
                   details={"reason": reason, "previous_due_at": previous.isoformat() if previous else None,
-                           "new_due_at": new_due.isoformat()})
+                           "new_due_at": new_due.isoformat(), "apology_no": number})

@@ -184,6 +184,8 @@ def _effects(session: Session, dossier: Dossier, kind: str, payload: dict[str, A
         dossier.handling_agency = str(details.get("agency") or dossier.handling_agency)
     elif kind == Action.RESULT_READY:
         actions.add_results(session, dossier, list(details.get("results", [])))
+    elif kind == Action.RESCHEDULE and isinstance(details.get("apology_no"), int):
+        session.execute(_AT_LEAST, {"name": "apology", "key": at.strftime("%Y"), "value": details["apology_no"]})
     elif kind == Action.RETURN_RESULT:
         dossier.returned_to = str(details.get("to") or "")
         dossier.returned_id_checked = True

@@ -64,7 +64,10 @@ def _applicant(d: DossierDetail) -> list[Flowable]:
 
 def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str, place: str, copies: int) -> bytes:
     """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (form 1), in `copies` copies (two by the rules)."""
-    due = d.original_due_at or d.due_at
+    completed = [e for e in d.events if e.kind == "dossier.receive_supplement"]
+    # Re-issued once the missing papers came: the complete dossier was received then, and is due from then.
+    received = completed[-1].at if completed else d.received_at
+    due = d.due_at if completed else d.original_due_at or d.due_at
     submitted = handed_in(d)
     where = "qua dịch vụ bưu chính công ích" if d.result_delivery == "post" else place
     fee_total = sum(f.amount for f in d.fees)
@@ -72,13 +75,15 @@ def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str,
 
     def page(number: int) -> list[Flowable]:
         out: list[Flowable] = [
-            copy_mark(number, copies, RECEIPT_HOLDERS), *header(office, W, on=d.received_at.date()),
+            copy_mark(number, copies, RECEIPT_HOLDERS), *header(office, W, on=received.date()),
             title_with_code("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", d.code, code_qr, W), *_applicant(d),
             p("1. Thành phần hồ sơ và số lượng mỗi loại giấy tờ gồm:"), _documents_table(submitted),
             Spacer(1, 2 * mm),
             p(f"2. Số lượng hồ sơ: <b>{d.sets:02d}</b> (bộ)"),
             p(f"3. Thời gian giải quyết hồ sơ theo quy định là: <b>{esc(time_label)}</b>"),
-            p(f"4. Thời gian nhận hồ sơ: <b>{fmt_time_formal(d.received_at)}</b>"),
+            p(f"4. Thời gian nhận hồ sơ: <b>{fmt_time_formal(received)}</b>"
+              + (f" (nộp lần đầu {fmt_time_formal(d.received_at)}, bổ sung đủ giấy tờ lúc trên)" if completed
+                 else "")),
             p(f"5. Thời gian trả kết quả giải quyết hồ sơ: <b>{fmt_time_formal(due)}</b>"),
             p(f"6. Đăng ký nhận kết quả tại: <b>{esc(where)}</b>"),
         ]
@@ -155,10 +160,11 @@ def _when(details: dict, key: str) -> datetime | None:
 
 
 def apology(office: OfficeInfo, d: DossierDetail, event: EventView, *, link: str) -> bytes:
-    """Phiếu xin lỗi và hẹn lại ngày trả kết quả (form 4); numbered by the event that set the new date."""
+    """Phiếu xin lỗi và hẹn lại ngày trả kết quả (form 4), numbered from 1 each year (a letter from before
+    that numbering keeps the number of the event that set the new date)."""
     previous, new = _when(event.details, "previous_due_at"), _when(event.details, "new_due_at")
     story: list[Flowable] = [
-        *header(office, W, number=f"Số: {event.seq}/PXL", on=event.at.date()),
+        *header(office, W, number=f"Số: {event.details.get('apology_no') or event.seq}/PXL", on=event.at.date()),
         title_with_code("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", d.code, link, W),
         p(f"Kính gửi: Ông/Bà <b>{esc(d.applicant_name)}</b>"),
         p(f"Ngày {fmt_date(d.received_at.date())}, {esc(office.name)} tiếp nhận giải quyết hồ sơ của Ông/Bà "

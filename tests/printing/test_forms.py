@@ -111,7 +111,7 @@ def test_supplement_refusal_apology_and_result_slip_say_what_happened(printed, o
     apology = _pdf_text(printed["apology"])
     for expected in ["PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "Kính gửi: Ông/Bà Phạm Thị Ngọc Ánh",
                      "Lý do: Cần xác minh thêm thông tin cư trú",
-                     "17 giờ 00 phút, ngày 15 tháng 12 năm 2026", "THỦ TRƯỞNG CƠ QUAN", "/PXL",
+                     "17 giờ 00 phút, ngày 15 tháng 12 năm 2026", "THỦ TRƯỞNG CƠ QUAN", "Số: 1/PXL",
                      "Ngày 23/11/2026"]:
         assert expected in apology, expected
     result = _pdf_text(printed["result_slip"])
@@ -158,6 +158,7 @@ def test_each_slip_lists_only_its_own_kind_of_papers(office, clock, tmp_path):
     office.start_processing(code, actor="canbo1")
     asked = [DocumentIn(name="Giấy chứng sinh hoặc giấy tờ thay thế"), DocumentIn(name="Bản sao sổ hộ khẩu")]
     office.request_supplement(code, missing=asked, reason="Giấy chứng sinh bị nhòe", actor="canbo2")
+    clock.set(2026, 11, 25, 14, 10)  # the papers come two days later: the receipt is re-issued then
     office.receive_supplement(code, actor="canbo2")
     office.result_ready(code, actor="canbo1")
     jobs = {kind: office.submit_print(PrintRequest(kind=kind, code=code), actor="canbo1").id
@@ -169,6 +170,9 @@ def test_each_slip_lists_only_its_own_kind_of_papers(office, clock, tmp_path):
     assert first_copy.count("Tờ khai đăng ký khai sinh") == 1
     assert first_copy.count("Giấy chứng sinh hoặc giấy tờ thay thế (nộp bổ sung)") == 1
     assert first_copy.count("Bản sao sổ hộ khẩu (nộp bổ sung)") == 1
+    assert "4. Thời gian nhận hồ sơ: 14 giờ 10 phút, ngày 25 tháng 11 năm 2026 (nộp lần đầu 09 giờ 30 phút, " \
+           "ngày 23 tháng 11 năm 2026" in first_copy  # issue 19: a re-issued receipt kept the first time
+    assert "Hà Nội, ngày 25 tháng 11 năm 2026" in first_copy
     rows = re.findall(r" (\d) (?:Tờ khai|Giấy|Văn bản|Bản sao)", first_copy)
     assert rows == ["1", "2", "3", "4", "5"], rows  # three at intake, two brought later
     supplement = _pdf_text(next(tmp_path.glob(f"supplement-*job{jobs['supplement']}.pdf")))

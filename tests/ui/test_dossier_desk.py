@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QListWidget, QPlainTextEdit
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QListWidget, QPlainTextEdit
 
 from counter_app.views.accounts import Role
 from counter_app.views.dossiers import DocumentIn
@@ -222,9 +222,14 @@ def test_daily_view_is_for_supervisors(qtbot, office):
 
 
 def test_sign_in_dialog_refuses_then_signs_in_at_a_counter(qtbot, office):
-    dialog = SignInDialog(office, office.info(), username="canbo1")
+    info = office.info().model_copy(update={"name": "Trung tâm Phục vụ hành chính công phường Cửa Nam, "
+                                                     "thành phố Hà Nội (điểm tiếp nhận số 2)"})
+    dialog = SignInDialog(office, info, username="canbo1")
     qtbot.addWidget(dialog)
     dialog.show()
+    qtbot.waitExposed(dialog)
+    title = dialog.findChild(QLabel, "title")
+    assert title.wordWrap() and title.width() <= dialog.width() and dialog.width() <= 700  # not cut, not wide
     assert dialog.counter.currentData() == 1
     dialog.password.setText("sai-mat-khau")
     dialog.submit()

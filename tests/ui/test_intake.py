@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from sqlmodel import func, select
 
 from counter_app.store.models import Dossier
@@ -209,3 +210,35 @@ def test_names_are_offered_in_proper_case_and_an_unaccented_one_is_questioned(qt
     form.subject_name.setText("Trần Minh An")
     form.subject_name.textEdited.emit("Trần Minh An")
     assert not form.subject_name.property("problem")  # the mark goes as soon as the field is edited
+
+
+def _type(qtbot, text: str) -> None:
+    """Each key to the widget that has the focus at that moment, as a keyboard (or a scanner) sends it."""
+    for ch in text:
+        widget = QApplication.focusWidget()
+        if ch == "\r":
+            qtbot.keyClick(widget, Qt.Key.Key_Return)
+        else:
+            qtbot.keyClick(widget, ch)
+
+
+def test_a_scan_into_a_count_cell_fills_the_applicant_and_leaves_the_count(qtbot, window, office):
+    """Issue 19: the first digit opened the cell's editor, the scan failed and "90012345" became the count."""
+    form = window.intake
+    _pick(qtbot, form, "chung thuc chu ky", "Chứng thực chữ ký")
+    table = form.checklist
+    before = table.item(0, 3).text()
+    table.setFocus()
+    table.setCurrentCell(0, 3)
+    ascii_card = "001090012345|012345678|Nguyen Van Duc|15061990|Nam|So 12 Hang Bong, Cua Nam, Ha Noi|01072021"
+    _type(qtbot, ascii_card + "\r")  # as fast as a scanner types, into whatever has the focus
+    qtbot.waitUntil(lambda: form.id_number.text() == "001090012345", timeout=5000)
+    assert table.state() != table.State.EditingState and table.item(0, 3).text() == before
+    assert form.name.text() == "Nguyen Van Duc"
+
+    table.setFocus()
+    table.setCurrentCell(0, 3)
+    _type(qtbot, "25x\r")  # the clerk means 2 and slips; a letter never gets in
+    qtbot.waitUntil(lambda: table.item(0, 3).text() == "25", timeout=5000)  # the cell commits queued
+    form.save()  # said, not silently cut to 20
+    assert "25 bản chính là quá nhiều" in form.banner.text() and table.property("problem")

@@ -8,6 +8,7 @@ pause), and the whole text is handed over as one `scanned` signal.
 
 from __future__ import annotations
 
+import re
 import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -19,6 +20,7 @@ END_MS = 600  # a scanner that sends no Enter: the scan ends after this pause
 
 
 class WedgeScanner(QObject):
+    started = Signal(QObject)  # the widget that had the focus when a scan began
     scanned = Signal(str)
 
     def __init__(self, root: QWidget) -> None:
@@ -53,8 +55,12 @@ class WedgeScanner(QObject):
             self._recent = ""
         self._last = now
         if text == "|":
+            self.started.emit(obj)
             self._take_back(obj, self._recent)
-            self.buffer, self.active = self._recent + "|", True
+            # The card's number is its last 12 digits: a table that opened an editor on the first digit
+            # passed that key on to it, so it was seen twice.
+            number = re.search(r"\d{0,12}$", self._recent)
+            self.buffer, self.active = (number.group(0) if number else "") + "|", True
             self._end.start()
             return True
         if text and text.isprintable():

@@ -6,9 +6,19 @@ copy, copy) start at the catalog's values and can be changed for what the citize
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtCore import QModelIndex, QRegularExpression, Qt
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QApplication,
+    QHeaderView,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QWidget,
+)
 
 from counter_app.views.dossiers import DocumentIn
 
@@ -17,6 +27,16 @@ HEADER_TIPS = ("Đã nhận giấy tờ này (dấu cách)", "", "", "Số bản
 COUNT_WIDTH = 92
 MAX_COUNT = 20
 COUNT_FIELDS = ("originals", "certified", "copies")
+
+
+class _CountDelegate(QStyledItemDelegate):
+    """A count is typed as one or two digits: letters never get in, and a scanner's long number cannot."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
+        editor = QLineEdit(parent)
+        editor.setValidator(QRegularExpressionValidator(QRegularExpression(r"\d{0,2}"), editor))
+        editor.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        return editor
 
 
 class DocumentChecklist(QTableWidget):
@@ -38,6 +58,9 @@ class DocumentChecklist(QTableWidget):
         for column, tip in enumerate(HEADER_TIPS):
             if tip:
                 self.horizontalHeaderItem(column).setToolTip(tip)
+        self._counts = _CountDelegate(self)
+        for column in (3, 4, 5):
+            self.setItemDelegateForColumn(column, self._counts)
         self.setWordWrap(True)
         self.setToolTip("Dấu cách: đánh dấu đã nhận giấy tờ đang chọn. Số bản: gõ số vào ô.")
         self.docs: list[dict] = []
@@ -89,9 +112,28 @@ class DocumentChecklist(QTableWidget):
         return result
 
     def count(self, row: int, column: int, default: int) -> int:
-        """The typed count, 0–20; anything else falls back to the catalog's number."""
+        """The typed count (an emptied cell is none); only digits can be typed (`_CountDelegate`)."""
         text = self.item(row, column).text().strip()
-        return min(MAX_COUNT, int(text)) if text.isdigit() else default
+        return int(text) if text.isdigit() else 0 if not text else default
+
+    def count_problems(self) -> list[str]:
+        """Counts past what one dossier holds, said rather than silently cut (issue 19)."""
+        found = []
+        for r, doc in enumerate(self.docs):
+            for c, _field in enumerate(COUNT_FIELDS, start=3):
+                n = self.count(r, c, 0)
+                if n > MAX_COUNT:
+                    what = COLUMNS[c].replace("\n", " ").lower()
+                    found.append(f"“{doc['name']}”: {n} {what} là quá nhiều (nhiều nhất {MAX_COUNT}); xin kiểm tra.")
+        return found
+
+    def cancel_edit(self) -> None:
+        """Drop a count being typed (a scan began in it): the cell keeps the number it had."""
+        editor = QApplication.focusWidget()
+        if self.state() == QTableWidget.State.EditingState and isinstance(editor, QLineEdit) and \
+                self.isAncestorOf(editor):
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.RevertModelCache)
+            self.setFocus()
 
     def missing_mandatory(self) -> list[str]:
         return [d.name for d in self.documents() if d.mandatory and not d.provided]

@@ -135,6 +135,7 @@ class IntakeFormWidget(QWidget):
         self._layout(outcome_row)
         self._connect()
         self.scanner = WedgeScanner(self)
+        self.scanner.started.connect(lambda _widget: self.checklist.cancel_edit())  # a scan into a count cell
         self.scanner.scanned.connect(self.apply_scan)
         self._due_timer = QTimer(self, interval=60_000)
         self._due_timer.timeout.connect(self._refresh_due)
@@ -360,6 +361,7 @@ class IntakeFormWidget(QWidget):
         found = applicant_problems(type_=a.type, name=a.name, id_number=a.id_number, address=a.address,
                                    phone=a.phone, email=a.email, representative=a.representative,
                                    representative_id=a.representative_id)
+        found += [Problem("documents", text) for text in self.checklist.count_problems()]
         if self.procedure is None:
             found.append(Problem("procedure", "Chưa chọn thủ tục."))
         elif subject_label(self.procedure.key) and not self.subject_name.text().strip():
@@ -372,7 +374,7 @@ class IntakeFormWidget(QWidget):
         return {"name": self.name, "representative": self.representative,
                 "representative_id": self.representative_id, "id_number": self.id_number,
                 "phone": self.phone, "email": self.email, "address": self.address,
-                "subject_name": self.subject_name, "procedure": self.picker.search}
+                "subject_name": self.subject_name, "procedure": self.picker.search, "documents": self.checklist}
 
     def _text_fields(self) -> tuple[QLineEdit, ...]:
         return (self.name, self.representative, self.representative_id, self.id_number, self.phone, self.email,

@@ -40,6 +40,7 @@ class SignInDialog(QDialog):
         self.setStyleSheet(clerk_style.for_window())
         title = QLabel(f"<b>{info.name}</b><br>Đăng nhập để làm việc tại quầy")
         title.setObjectName("title")
+        title.setWordWrap(True)  # a long centre name wraps instead of being cut at the dialog's edge
         self.banner = Banner()
         self.username = QLineEdit(username, placeholderText="Tên đăng nhập")
         self.password = QLineEdit(placeholderText="Mật khẩu", echoMode=QLineEdit.EchoMode.Password)

@@ -307,3 +307,35 @@ def test_a_clerk_is_not_offered_a_supervisor_s_step_and_keeps_what_was_typed(qtb
                                      actor="truongbp", counter_no=1, role=Role.SUPERVISOR)
     qtbot.addWidget(supervisor)
     assert "stop" in supervisor.action_buttons
+
+
+def test_tables_give_room_to_what_matters_and_sort(qtbot, desk, office, clock):
+    """Issue 19, item 12: one visible row of papers, a code wider than the procedure, no sorting, and a
+    history that hid a reschedule's new date and who collected the result."""
+    codes = [office.receive(make_form(name=name), actor="canbo1").code
+             for name in ("Trần Văn Bảo", "Đỗ Thị An", "Lê Văn Cường")]
+    listing = desk.dossiers
+    desk.show_list()
+    listing.apply_filters()
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 3, timeout=5000)
+    first = listing.model.index(0, 0)
+    assert first.data() == codes[-1].split("-", 1)[1]  # "261123-0003": the office's own prefix left off
+    assert first.data(Qt.ItemDataRole.ToolTipRole) == codes[-1]
+    assert listing.table.columnWidth(2) > listing.table.columnWidth(0)  # the procedure gets the room
+    listing.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)  # the clerk clicks "Người nộp"
+    assert [listing.model.index(r, 1).data() for r in range(3)] == ["Đỗ Thị An", "Lê Văn Cường", "Trần Văn Bảo"]
+
+    code = codes[0]
+    office.start_processing(code, actor="canbo1")
+    clock.set(2026, 11, 24, 10, 0)
+    office.reschedule(code, reason="Chờ xác minh", new_due=clock.at.replace(month=12, day=8, hour=16),
+                      actor="canbo1")
+    office.result_ready(code, actor="canbo1")
+    office.return_result(code, to_whom="Trần Văn Bảo", id_checked=True, actor="canbo1")
+    dialog = _detail(qtbot, desk, code, _answer())
+    texts = [dialog.history.item(r, 4).text() for r in range(dialog.history.rowCount())]
+    assert any("người nhận: Trần Văn Bảo" in t for t in texts)
+    assert any("hẹn mới " in t and "08/12/2026" in t for t in texts), texts
+    rows_shown = dialog.documents.viewport().height() // max(1, dialog.documents.rowHeight(0))
+    assert rows_shown >= 3, rows_shown
+    dialog.close()

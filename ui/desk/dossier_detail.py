@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
@@ -64,11 +65,15 @@ DOCUMENT_STATES = {"submitted": "Đã nhận khi tiếp nhận", "missing": "Cò
 
 def _details_text(e: EventView) -> str:
     d = e.details
-    parts = [str(d[k]) for k in ("reason", "note", "agency", "to_whom", "receipt_no") if d.get(k)]
+    parts = [str(d[k]) for k in ("reason", "note", "agency", "receipt_no") if d.get(k)]
+    if d.get("to"):  # who collected the result
+        parts.append(f"người nhận: {d['to']}")
     if d.get("results"):
         parts.append("kết quả: " + "; ".join(str(r) for r in d["results"]))
-    if d.get("new_due"):
-        parts.append(f"hẹn mới {d['new_due']}")
+    if d.get("new_due_at"):  # a reschedule: the date the apology promised
+        parts.append(f"hẹn mới {fmt_datetime(datetime.fromisoformat(d['new_due_at']))}")
+    if d.get("apology_no"):
+        parts.append(f"phiếu xin lỗi số {d['apology_no']}")
     if d.get("missing"):
         parts.append("thiếu: " + "; ".join(m.get("name", "") if isinstance(m, dict) else str(m) for m in d["missing"]))
     return " · ".join(parts)
@@ -121,8 +126,9 @@ class DossierDetailDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(fields_box)
-        layout.addWidget(docs_box, 1)
+        layout.addWidget(docs_box, 3)  # the papers get the room: a dossier has more of them than steps
         layout.addWidget(history_box, 2)
+        self.documents.setMinimumHeight(150)  # four rows at least, whatever the window
         layout.addLayout(bottom)
         self.action_buttons: dict[str, QPushButton] = {}
         self.show_dossier(dossier)

@@ -7,6 +7,7 @@ background and appended when it arrives, so a list over 500,000 dossiers scrolls
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from functools import partial
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from counter_app.office import Office
 from counter_app.rules.display import fmt_datetime
 from counter_app.rules.lifecycle import STATUS_LABELS
+from counter_app.rules.textfold import fold
 from counter_app.views.dossiers import DossierSummary, ProcedureInfo
 from counter_app.views.lists import DUE_FILTERS, PERIODS, DossierPage, DossierQuery, ListCursor
 from ui.common.messages import error_text
@@ -56,6 +58,7 @@ class DossierListModel(QAbstractTableModel):
         self.loading = False
         self.generation = 0  # answers to an older query are dropped
         self.names: dict[str, str] = {}  # user name -> full name, filled by the window
+        self.sorted_by: tuple[int, Qt.SortOrder] | None = None  # a header the clerk clicked (rows loaded so far)
         self.runner = Runner(self)
 
     def set_query(self, query: DossierQuery) -> None:
@@ -82,6 +85,8 @@ class DossierListModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page.rows) - 1)
             self.rows.extend(page.rows)
             self.endInsertRows()
+            if self.sorted_by is not None:
+                self.sort(*self.sorted_by)
         self.next_after = page.next_after
         self.loaded.emit()
 
@@ -110,11 +115,23 @@ class DossierListModel(QAbstractTableModel):
             return COLUMNS[section]
         return None
 
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort the rows loaded so far by a column the clerk clicked (a new query starts newest first)."""
+        far = datetime.max.replace(tzinfo=UTC)
+        keys = (lambda d: d.code, lambda d: fold(d.applicant_name), lambda d: fold(d.procedure_name),
+                lambda d: d.status, lambda d: d.received_at, lambda d: d.due_at or far,
+                lambda d: fold(self.names.get(d.clerk, d.clerk)))
+        self.sorted_by = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        self.rows.sort(key=keys[column], reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         d = self.rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             who = f"{d.applicant_name} (cho {d.subject_name})" if d.subject_name else d.applicant_name
-            return (d.code, who, d.procedure_name, d.status_label, fmt_datetime(d.received_at),
+            # The office's own agency code starts every code: the day and number are what tell them apart.
+            return (d.code.split("-", 1)[-1], who, d.procedure_name, d.status_label, fmt_datetime(d.received_at),
                     fmt_datetime(d.due_at), self.names.get(d.clerk, d.clerk))[index.column()]
         if role == Qt.ItemDataRole.BackgroundRole:
             if d.overdue:
@@ -122,6 +139,10 @@ class DossierListModel(QAbstractTableModel):
             if d.due_today:
                 return QBrush(DUE_TODAY_BG)
         if role == Qt.ItemDataRole.ToolTipRole:
+            if index.column() == 0:
+                return d.code
+            if index.column() == 2:
+                return d.procedure_name
             if d.overdue:
                 return "Hồ sơ đã quá hạn hẹn trả"
             if d.due_today:
@@ -165,8 +186,11 @@ class DossierList(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 215), (1, 180), (3, 160), (4, 130), (5, 130), (6, 140)):
+        for column, width in ((0, 110), (1, 190), (3, 150), (4, 125), (5, 125), (6, 130)):
             self.table.setColumnWidth(column, width)
+        header.setSortIndicator(4, Qt.SortOrder.DescendingOrder)  # as the office lists them: newest first
+        header.setSortIndicatorShown(True)
+        self.table.setSortingEnabled(True)  # a click sorts the rows loaded so far; every page keeps that order
 
         filters = QHBoxLayout()
         for label, widget in (("Thời gian", self.period), ("Trạng thái", self.status), ("Thủ tục", self.procedure),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from counter_app.dossiers import search
 from counter_app.dossiers.actions import get_dossier
@@ -95,3 +95,15 @@ def register_entries(session: Session, date_from: date, date_to: date) -> list[R
         received_at=d.received_at, due_at=d.due_at, returned_at=d.returned_at, result_delivery=d.result_delivery,
         status_label=Status(d.status).label_vi,
     ) for d in rows]
+
+
+FREQUENT_DAYS = 90
+
+
+def frequent_procedures(session: Session, at: datetime, limit: int = 10) -> list[str]:
+    """Procedure keys by how many dossiers of each this office received in the last 90 days, most first."""
+    since = at - timedelta(days=FREQUENT_DAYS)
+    rows = session.exec(select(Dossier.procedure_key, func.count()).where(col(Dossier.received_at) >= since)
+                        .group_by(col(Dossier.procedure_key))
+                        .order_by(func.count().desc(), col(Dossier.procedure_key)).limit(limit)).all()
+    return [key for key, _ in rows]

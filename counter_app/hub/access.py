@@ -36,6 +36,7 @@ ACCESS: Final[dict[str, dict[MachineKind, Need]]] = {
     "info": _ALL_MACHINES,
     "procedures": _ALL_MACHINES,
     "procedure": _ALL_MACHINES,
+    "frequent_procedures": _counter(CLERK),  # counts per procedure only, no person
     "preview_due": _COUNTER_AND_KIOSK,
     "import_catalog": _counter(ADMINISTRATOR),
     # dossiers: a clerk's work; stopping one is a supervisor's

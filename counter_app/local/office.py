@@ -116,6 +116,10 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHeal
             version = s.get(CatalogVersion, proc.catalog_version_id)
             return _procedure_info(proc, version.version if version else "")
 
+    def frequent_procedures(self, limit: int = 10) -> list[str]:
+        with self.store.read() as s:
+            return dossier_queries.frequent_procedures(s, self.clock(), limit=max(1, min(limit, 50)))
+
     def preview_due(self, procedure: str, received_at: datetime | None = None) -> datetime:
         with self.store.read() as s:
             proc = catalog.active_procedure(s, procedure)

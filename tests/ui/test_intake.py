@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QApplication
 from sqlmodel import func, select
 
@@ -242,3 +242,54 @@ def test_a_scan_into_a_count_cell_fills_the_applicant_and_leaves_the_count(qtbot
     qtbot.waitUntil(lambda: table.item(0, 3).text() == "25", timeout=5000)  # the cell commits queued
     form.save()  # said, not silently cut to 20
     assert "25 bản chính là quá nhiều" in form.banner.text() and table.property("problem")
+
+
+class _KeyCounter(QObject):
+    """Counts the key presses that reach the window's focused widget, as the clerk's keyboard sends them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.presses = 0
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and obj is QApplication.focusWidget():
+            self.presses += 1
+        return False
+
+
+def test_the_commonest_intakes_take_a_scan_and_a_few_keys(qtbot, office, tmp_path):
+    """Issue 19: at most 12 key presses from the ID-card scan to the receipt, for the office's commonest
+    procedures: the procedure by Ctrl+<its rank>, every paper by Ctrl+E, counts from the catalog, Ctrl+S."""
+    usual = ["ct.ban-sao", "ct.chu-ky", "cutru.tam-tru"]
+    for i, key in enumerate(usual):  # this office's history makes them its first, second and third
+        for _ in range(5 - i):
+            office.receive(make_form(key), actor="canbo2")
+    office.save_printer(PrinterConfig(name="Máy in A4", kind="a4", purposes=["a4"]), actor="admin")
+    window = ClerkWindow(office, office.info(), signed_in(office, "canbo1", counter_no=1))
+    qtbot.addWidget(window)
+    window.show()
+    form = window.intake
+    qtbot.waitUntil(lambda: form.picker.frequent[:3] == usual, timeout=5000)
+    counter = _KeyCounter()
+    QApplication.instance().installEventFilter(counter)
+    try:
+        for rank, key in enumerate(usual, start=1):
+            form.apply_scan(CARD)  # the scanner's keystrokes are not the clerk's
+            before = counter.presses
+            qtbot.keyClick(QApplication.focusWidget(), getattr(Qt.Key, f"Key_{rank}"),
+                           Qt.KeyboardModifier.ControlModifier)
+            qtbot.waitUntil(lambda k=key: form.procedure is not None and form.procedure.key == k, timeout=5000)
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+            qtbot.waitUntil(lambda k=key: form.last_saved is not None and form.last_saved.procedure_key == k,
+                            timeout=5000)
+            assert counter.presses - before <= 12, (key, counter.presses - before)
+            d = office.dossier(form.last_saved.code)
+            assert d.applicant_name == "Nguyễn Văn Đức" and all(doc.provided for doc in d.documents)
+            assert [doc.originals for doc in d.documents] == [
+                int(x.get("originals", 0)) for x in office.procedure(key).documents]  # the catalog's counts
+            form.last_saved = None
+    finally:
+        QApplication.instance().removeEventFilter(counter)
+    receipts = [j for j in office.print_jobs(active_only=False) if j.kind == "receipt"]
+    assert len(receipts) == 3

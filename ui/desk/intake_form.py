@@ -129,7 +129,8 @@ class IntakeFormWidget(QWidget):
         self.save_button.setToolTip("Lưu hồ sơ rồi in giấy tiếp nhận và hẹn trả kết quả (Ctrl+S)")
         self.save_button.setObjectName("primary")
         self.clear_button = QPushButton("Nhập mới", toolTip="Xóa biểu mẫu để nhận hồ sơ khác (Ctrl+N)")
-        for button in (self.save_button, self.clear_button, self.use_known):
+        self.all_button = QPushButton("Nhận đủ (Ctrl+E)", toolTip="Đánh dấu đã nhận mọi giấy tờ trong danh sách")
+        for button in (self.save_button, self.clear_button, self.use_known, self.all_button):
             button.setAutoDefault(False)
 
         self._layout(outcome_row)
@@ -178,6 +179,7 @@ class IntakeFormWidget(QWidget):
         docs = QVBoxLayout(documents)
         docs.addWidget(self.checklist)
         facts = QHBoxLayout()
+        facts.addWidget(self.all_button)
         facts.addWidget(self.fee)
         facts.addStretch(1)
         facts.addWidget(self.due)
@@ -229,11 +231,16 @@ class IntakeFormWidget(QWidget):
         self.outcome.buttonToggled.connect(lambda *_: self._on_outcome())
         self.save_button.clicked.connect(self.save)
         self.clear_button.clicked.connect(self.clear)
+        self.all_button.clicked.connect(self._all_received)
         self.use_known.clicked.connect(self._fill_known)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
         QShortcut(QKeySequence("Ctrl+N"), self, activated=self.clear)
         QShortcut(QKeySequence("Ctrl+T"), self, activated=self.picker.search.setFocus)
         QShortcut(QKeySequence("Ctrl+U"), self, activated=self._fill_known)
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=self._all_received)
+        for digit in range(10):  # Ctrl+1 … Ctrl+9, Ctrl+0: the office's ten most received procedures
+            QShortcut(QKeySequence(f"Ctrl+{digit}"), self,
+                      activated=lambda d=digit: self.picker.choose_frequent((d - 1) % 10))
 
     def _on_kind(self) -> None:
         person = self.kind.currentData() == 1
@@ -249,6 +256,11 @@ class IntakeFormWidget(QWidget):
         self.reason.setEnabled(outcome != "receive")
         self.save_button.setText({"receive": "Lưu và in giấy hẹn", "supplement": "Lưu và in phiếu bổ sung",
                                   "refuse": "Lưu và in phiếu từ chối"}[outcome])
+
+    def _all_received(self) -> None:
+        """Ctrl+E: the citizen brought every paper on the list (counts stay the catalog's)."""
+        self.checklist.check_all()
+        self.checklist.setFocus()
 
     def _stale_error(self) -> None:
         """A refusal to save is about what the form held then; once the clerk changes it, it goes."""

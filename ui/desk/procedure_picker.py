@@ -19,6 +19,8 @@ from ui.common.worker import Runner
 
 log = logging.getLogger(__name__)
 
+FREQUENT = 10
+
 
 class ProcedurePicker(QWidget):
     chosen = Signal(object)  # ProcedureInfo, or None when cleared
@@ -27,6 +29,7 @@ class ProcedurePicker(QWidget):
         super().__init__()
         self.office = office
         self.procedures: list[ProcedureInfo] = []
+        self.frequent: list[str] = []  # the office's ten most received, Ctrl+1 … Ctrl+0
         self.current: ProcedureInfo | None = None
         self.search = QLineEdit(placeholderText="Tìm thủ tục theo tên hoặc mã (gõ không dấu được)…")
         self.search.setClearButtonEnabled(True)
@@ -48,22 +51,55 @@ class ProcedurePicker(QWidget):
         self.search.returnPressed.connect(self._take_first)
         self.tree.currentItemChanged.connect(self._picked)
         self.runner = Runner(self)
-        self.runner.run(self.office.procedures, self._loaded, lambda exc: log.warning("catalog: %s", exc))
+        self.runner.run(lambda: (office.procedures(), office.frequent_procedures(FREQUENT)), self._loaded,
+                        lambda exc: log.warning("catalog: %s", exc))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Down and self.search.hasFocus():
             self.tree.setFocus()
         super().keyPressEvent(event)
 
-    def _loaded(self, procedures: list[ProcedureInfo]) -> None:
-        self.procedures = [p for p in procedures]
+    def _loaded(self, loaded: tuple[list[ProcedureInfo], list[str]]) -> None:
+        procedures, frequent = loaded
+        self.procedures = list(procedures)
+        known = {p.key for p in procedures}
+        # A new office has no history yet: the catalog's first procedures fill the list until it has.
+        self.frequent = [k for k in frequent if k in known]
+        self.frequent += [p.key for p in procedures if p.key not in self.frequent][:FREQUENT - len(self.frequent)]
         self._filter(self.search.text())
+
+    def choose_frequent(self, number: int) -> bool:
+        """Ctrl+1 … Ctrl+9, Ctrl+0: the office's n-th most received procedure; False if there is none."""
+        if not 0 <= number < len(self.frequent):
+            return False
+        self.search.clear()
+        key = self.frequent[number]
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                if group.child(j).data(0, Qt.ItemDataRole.UserRole) == key:
+                    self.tree.setCurrentItem(group.child(j))  # shown where the clerk looks, and chosen
+                    return True
+        self.choose(key)
+        return True
 
     def _filter(self, text: str) -> None:
         words = fold(text).split()
         self.tree.clear()
         groups: dict[str, QTreeWidgetItem] = {}
         shown = 0
+        by_key = {p.key: p for p in self.procedures}
+        if not words and self.frequent:
+            top = QTreeWidgetItem(self.tree, ["Thường dùng ở văn phòng này (Ctrl+1 … Ctrl+0)"])
+            font = QFont(top.font(0))
+            font.setBold(True)
+            top.setFont(0, font)
+            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            for n, key in enumerate(self.frequent):
+                p = by_key[key]
+                item = QTreeWidgetItem(top, [f"{(n + 1) % 10}. {p.name}", p.code or "(chưa có mã)", p.time_label])
+                item.setData(0, Qt.ItemDataRole.UserRole, p.key)
+                item.setToolTip(0, f"{p.name} (Ctrl+{(n + 1) % 10})")
         for p in self.procedures:
             haystack = fold(f"{p.name} {p.code} {p.field}")
             if words and not all(w in haystack for w in words):
@@ -79,7 +115,12 @@ class ProcedurePicker(QWidget):
             item.setData(0, Qt.ItemDataRole.UserRole, p.key)
             item.setToolTip(0, p.name)
             shown += 1
-        self.tree.expandAll() if words or shown < 40 else self.tree.collapseAll()
+        if words or shown < 40:
+            self.tree.expandAll()
+        else:
+            self.tree.collapseAll()
+            if self.tree.topLevelItemCount() and not words and self.frequent:
+                self.tree.topLevelItem(0).setExpanded(True)  # the frequent ones stay open
 
     def _take_first(self) -> None:
         """Enter in the search box takes the first match (and never saves the form)."""

@@ -293,3 +293,15 @@ def test_the_commonest_intakes_take_a_scan_and_a_few_keys(qtbot, office, tmp_pat
         QApplication.instance().removeEventFilter(counter)
     receipts = [j for j in office.print_jobs(active_only=False) if j.kind == "receipt"]
     assert len(receipts) == 3
+
+
+def test_a_qr_that_is_not_an_id_card_leaves_nothing_in_the_name(qtbot, window):
+    """Issue 19: a receipt's or a bank's QR scanned into the name field stayed there as typed."""
+    form = window.intake
+    form.name.setFocus()
+    _type(qtbot, "https://dichvucong.hanoi.gov.vn/tra-cuu-ho-so?ma=000.00.73.H26-261127-0008\r")
+    assert form.name.text() == ""
+    assert form.banner.kind == "warning" and "không phải mã QR trên thẻ căn cước" in form.banner.text()
+    form.name.setFocus()
+    _type(qtbot, "Le Van An")  # a person's typing stays where it is typed
+    assert form.name.text() == "Le Van An"

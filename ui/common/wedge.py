@@ -3,7 +3,8 @@
 The scanner types `001090012345|…|…` and Enter as if it were a keyboard, into whatever field has
 the focus. No person types "|" into a counter form, so the first "|" marks a scan: the digits typed
 just before it are taken back out of the field, the rest is swallowed until Enter (or a short
-pause), and the whole text is handed over as one `scanned` signal.
+pause), and the whole text is handed over as one `scanned` signal. Another QR (no "|") is known
+by its speed and length when its Enter comes: it is taken back out of the field and handed over too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
 GAP_S = 0.08  # scanners type a character every few milliseconds; people do not
 END_MS = 600  # a scanner that sends no Enter: the scan ends after this pause
+BURST_GAP_S = 0.03  # faster than any typist between two characters
+BURST_MIN = 16  # a QR's text; no name, phone or count is typed as one unbroken run this long
 
 
 class WedgeScanner(QObject):
@@ -29,6 +32,7 @@ class WedgeScanner(QObject):
         self.buffer = ""
         self.active = False
         self._recent = ""
+        self._burst = ""  # the fast run of characters typed just now, for a QR that is not a card
         self._last = 0.0
         self._end = QTimer(self, singleShot=True, interval=END_MS)
         self._end.timeout.connect(self._finish)
@@ -53,8 +57,19 @@ class WedgeScanner(QObject):
         now = time.monotonic()
         if now - self._last > GAP_S:
             self._recent = ""
+        if now - self._last > BURST_GAP_S:
+            self._burst = ""
         self._last = now
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and len(self._burst) >= BURST_MIN:
+            # Another QR (a receipt's link, a bank's code): typed too fast and too long for a person, with
+            # no "|". It is taken back out of the field and handed over, so it never stays in a name.
+            burst, self._burst = self._burst, ""
+            self.started.emit(obj)
+            self._take_back(obj, burst)
+            self.scanned.emit(burst)
+            return True
         if text == "|":
+            self._burst = ""
             self.started.emit(obj)
             self._take_back(obj, self._recent)
             # The card's number is its last 12 digits: a table that opened an editor on the first digit
@@ -65,8 +80,9 @@ class WedgeScanner(QObject):
             return True
         if text and text.isprintable():
             self._recent = (self._recent + text)[-13:]
+            self._burst = self._burst + text if not text.isspace() else ""
         else:
-            self._recent = ""
+            self._recent = self._burst = ""
         return False
 
     @staticmethod
@@ -83,7 +99,7 @@ class WedgeScanner(QObject):
         self._end.stop()
         if self.active:
             self.active, text, self.buffer = False, self.buffer, ""
-            self._recent = ""
+            self._recent = self._burst = ""
             self.scanned.emit(text)
 
     def close(self) -> None:

@@ -272,6 +272,12 @@ class IntakeFormWidget(QWidget):
 
     # --- the applicant
     def apply_scan(self, text: str) -> None:
+        if "|" not in text:  # not a citizen ID card's QR: nothing of it is kept in the form
+            log.info("a QR that is not a citizen ID card was scanned into the intake form (%d characters)", len(text))
+            self.banner.show_message("Mã vừa quét không phải mã QR trên thẻ căn cước (có thể là mã trên giấy hẹn "
+                                     "hoặc mã chuyển khoản), nên không điền gì vào biểu mẫu. Xin quét mã trên thẻ "
+                                     "căn cước.", "warning")
+            return
         try:
             card = parse_qr(text)
         except InvalidInput as exc:

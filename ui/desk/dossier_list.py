@@ -170,7 +170,8 @@ class DossierList(QWidget):
         self.procedure.setMaximumWidth(320)
         self.due = self._combo(DUE_FILTERS)
         self.mine = QCheckBox("Tôi tiếp nhận")
-        self.search = QLineEdit(placeholderText="Tìm mã hồ sơ, họ tên, số căn cước, điện thoại, địa chỉ…")
+        self.search = QLineEdit(placeholderText="Tìm hoặc quét: mã hồ sơ, QR giấy hẹn, QR thẻ căn cước, họ tên, "
+                                                "điện thoại…")
         self.search.setClearButtonEnabled(True)
         self.search.setToolTip("Tìm hồ sơ (Ctrl+F). Gõ không dấu cũng được: “nguyen van duc”.")
         self.count = QLabel()
@@ -186,7 +187,7 @@ class DossierList(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((0, 110), (1, 190), (3, 150), (4, 125), (5, 125), (6, 130)):
+        for column, width in ((0, 105), (1, 170), (3, 130), (4, 110), (5, 110), (6, 120)):
             self.table.setColumnWidth(column, width)
         header.setSortIndicator(4, Qt.SortOrder.DescendingOrder)  # as the office lists them: newest first
         header.setSortIndicatorShown(True)

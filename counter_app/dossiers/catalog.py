@@ -36,8 +36,11 @@ class DocumentSpec(BaseModel):
 class FeeSpec(BaseModel):
     name: str = Field(min_length=1)
     amount: int = Field(ge=0)  # đồng per unit
-    unit: str = "hồ sơ"
+    unit: str = "hồ sơ"  # "trang" per page, "bản" per copy, anything else per case (rules.fees)
     note: str = ""
+    from_page: int = Field(ge=0, default=0)  # a per-page fee's lower rate starts at this page (0: none)
+    amount_from: int = Field(ge=0, default=0)
+    cap_per_copy: int = Field(ge=0, default=0)  # 0: no cap
 
 
 class TimeSpec(BaseModel):

@@ -13,6 +13,7 @@ from counter_app.dossiers import history, numbering
 from counter_app.dossiers.catalog import active_procedure, procedure_time
 from counter_app.errors import DuplicateSubmission, FormProblems, InvalidInput, Problem
 from counter_app.office_setup import get_office
+from counter_app.rules import fees
 from counter_app.rules.applicant import applicant_problems, proper_name, subject_label
 from counter_app.rules.clock import aware
 from counter_app.rules.contact import normalize_email, normalize_phone
@@ -112,11 +113,10 @@ def receive(
             mandatory=doc.mandatory, provided=doc.provided,
         ))
     for fee in proc.fees:
-        quantity = max(1, int(form.fee_quantities.get(fee["name"], 1)))
-        session.add(DossierFee(
-            dossier_id=dossier.id, name=fee["name"], unit_amount=fee["amount"], quantity=quantity,
-            amount=fee["amount"] * quantity,
-        ))
+        due = fees.charge(fee, pages=int(form.fee_pages.get(fee["name"], 1)),
+                          copies=int(form.fee_quantities.get(fee["name"], 1)))
+        session.add(DossierFee(dossier_id=dossier.id, name=due.name, unit_amount=due.unit_amount,
+                               quantity=due.quantity, amount=due.amount, basis=due.basis))
     details = {"procedure": proc.key, "outcome": form.outcome}
     if form.reason.strip():
         details["reason"] = form.reason.strip()

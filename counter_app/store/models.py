@@ -194,6 +194,7 @@ class DossierFee(SQLModel, table=True):
     unit_amount: int
     quantity: int = 1
     amount: int
+    basis: str = ""  # how it was counted, as the receipt prints it ("2 bản × 3 trang (…)")
     paid: bool = False
     method: str = ""  # "cash", "transfer", ...
     receipt_no: str = ""

@@ -76,7 +76,8 @@ class IntakeForm(BaseModel):
     procedure: str  # catalog key or national code
     applicant: ApplicantIn
     documents: list[DocumentIn] | None = None  # None: every document of the catalog, all provided
-    fee_quantities: dict[str, int] = {}
+    fee_quantities: dict[str, int] = {}  # copies (a per-copy or per-page fee) or cases, by fee name
+    fee_pages: dict[str, int] = {}  # pages of each copy, for a per-page fee
     channel: int = Field(ge=1, le=3, default=1)
     sets: int = Field(ge=1, default=1)
     summary: str = ""
@@ -113,6 +114,7 @@ class FeeView(BaseModel):
     unit_amount: int
     quantity: int
     amount: int
+    basis: str = ""
     paid: bool
 
 

@@ -88,7 +88,8 @@ def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str,
             p(f"6. Đăng ký nhận kết quả tại: <b>{esc(where)}</b>"),
         ]
         if fee_total:
-            out.append(p(f"Phí, lệ phí: <b>{fmt_money(fee_total)}</b>"))
+            counted = "; ".join(f"{esc(f.name)}: {esc(f.basis)}" for f in d.fees if f.amount and f.basis)
+            out.append(p(f"Phí, lệ phí: <b>{fmt_money(fee_total)}</b>" + (f" ({counted})" if counted else "")))
         out += [
             p(f"Vào Sổ theo dõi hồ sơ, Quyển số: <b>{esc(d.register_book)}</b>, "
               f"Số thứ tự: <b>{d.register_row}</b>"),

@@ -199,6 +199,7 @@ def test_an_enterprise_s_receipt_and_a_birth_registration_name_the_right_people(
     assert "Số định danh cá nhân: 0101234567" not in text  # issue 19: the tax code was labelled as an ID
     assert "Người đại diện: Vũ Minh Khánh" in text
     assert "Số định danh cá nhân của người đại diện: 001085001234" in text
+    assert "Phí, lệ phí: 10.000 đ (Phí chứng thực chữ ký: 1 trường hợp × 10.000 đ)" in text  # how it was counted
     signers = text.split("NGƯỜI NỘP HỒ SƠ")[-1]
     assert "Vũ Minh Khánh" in signers and "Công ty TNHH Hoa Sen" not in signers  # a person signs, not the firm
     text = _pdf_text(next(tmp_path.glob(f"receipt-*job{jobs[birth]}.pdf")))

@@ -305,3 +305,21 @@ def test_a_qr_that_is_not_an_id_card_leaves_nothing_in_the_name(qtbot, window):
     form.name.setFocus()
     _type(qtbot, "Le Van An")  # a person's typing stays where it is typed
     assert form.name.text() == "Le Van An"
+
+
+def test_a_certified_copy_is_charged_by_its_pages_and_copies(qtbot, window, office):
+    """Issue 19 item 7: the certification fee was flat whatever the copies or pages."""
+    form = window.intake
+    form.apply_scan(CARD)
+    _pick(qtbot, form, "chung thuc ban sao", "Chứng thực bản sao từ bản chính")
+    assert form.copies.isVisible() and form.pages.isVisible()
+    form.pages.setValue(3)
+    form.copies.setValue(2)
+    assert "10.000 đ" in form.fee.text() and "2 bản × 3 trang" in form.fee.text()
+    form.checklist.check_all()
+    form.save()
+    qtbot.waitUntil(lambda: form.last_saved is not None, timeout=5000)
+    (fee,) = office.dossier(form.last_saved.code).fees
+    assert (fee.amount, fee.quantity, fee.unit_amount) == (10000, 2, 5000)
+    _pick(qtbot, form, "chung thuc chu ky", "Chứng thực chữ ký")
+    assert not form.pages.isVisible()  # a signature is charged per case: nothing to ask

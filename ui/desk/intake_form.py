@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -34,9 +35,11 @@ from PySide6.QtWidgets import (
 
 from counter_app.errors import FormProblems, InvalidInput, OfficeError, Problem
 from counter_app.office import Office
+from counter_app.rules import fees
 from counter_app.rules.applicant import applicant_problems, lacks_diacritics, proper_name, subject_label
 from counter_app.rules.citizen_id import CitizenCard, parse_qr
 from counter_app.rules.display import fmt_date, fmt_datetime, fmt_money
+from counter_app.rules.fees import MAX_COPIES, MAX_PAGES
 from counter_app.views.dossiers import (
     APPLICANT_TYPES,
     ApplicantIn,
@@ -114,6 +117,12 @@ class IntakeFormWidget(QWidget):
         self.picker = ProcedurePicker(office)
         self.checklist = DocumentChecklist()
         self.fee = QLabel()
+        self.fee.setWordWrap(True)
+        self.copies = QSpinBox(minimum=1, maximum=MAX_COPIES, prefix="Số bản: ")
+        self.pages = QSpinBox(minimum=1, maximum=MAX_PAGES, prefix="Số trang mỗi bản: ")
+        for box in (self.copies, self.pages):
+            box.setVisible(False)
+            box.valueChanged.connect(lambda _v: self._show_fee())
         self.due = QLabel()
         self.due.setObjectName("due")
         self.outcome = QButtonGroup(self)
@@ -180,7 +189,9 @@ class IntakeFormWidget(QWidget):
         docs.addWidget(self.checklist)
         facts = QHBoxLayout()
         facts.addWidget(self.all_button)
-        facts.addWidget(self.fee)
+        facts.addWidget(self.copies)
+        facts.addWidget(self.pages)
+        facts.addWidget(self.fee, 1)
         facts.addStretch(1)
         facts.addWidget(self.due)
         docs.addLayout(facts)
@@ -352,10 +363,37 @@ class IntakeFormWidget(QWidget):
         if procedure is None:
             self.fee.setText("")
             self.due.setText("")
+            self.copies.setVisible(False)
+            self.pages.setVisible(False)
             return
-        total = sum(int(f.get("amount", 0)) for f in procedure.fees)
-        self.fee.setText(f"Lệ phí: {fmt_money(total)}" if total else "Không thu lệ phí")
+        asked = set().union(*(fees.needs(f) for f in procedure.fees)) if procedure.fees else set()
+        self.copies.setVisible("copies" in asked)
+        self.pages.setVisible("pages" in asked)
+        self.copies.setValue(1)
+        self.pages.setValue(1)
+        self._show_fee()
         self._refresh_due()
+
+    def _fee_counts(self) -> tuple[dict[str, int], dict[str, int]]:
+        """Copies (or cases) and pages per fee name, for the fees that are counted that way."""
+        if self.procedure is None:
+            return {}, {}
+        copies = {f["name"]: self.copies.value() for f in self.procedure.fees if "copies" in fees.needs(f)}
+        pages = {f["name"]: self.pages.value() for f in self.procedure.fees if "pages" in fees.needs(f)}
+        return copies, pages
+
+    def _show_fee(self) -> None:
+        """The fee as the receipt will count it, updated as the pages and copies change."""
+        if self.procedure is None:
+            self.fee.setText("")
+            return
+        copies, pages = self._fee_counts()
+        due = [fees.charge(f, pages=pages.get(f["name"], 1), copies=copies.get(f["name"], 1))
+               for f in self.procedure.fees]
+        total = sum(c.amount for c in due)
+        counted = "; ".join(c.basis for c in due if c.amount and (c.quantity > 1 or "trang" in c.basis))
+        self.fee.setText(f"Lệ phí: <b>{fmt_money(total)}</b>" + (f" ({counted})" if counted else "")
+                         if total else "Không thu lệ phí")
 
     def _refresh_due(self) -> None:
         if self.procedure is None:
@@ -452,7 +490,9 @@ class IntakeFormWidget(QWidget):
                                + ". Hãy đánh dấu, hoặc chọn “Yêu cầu bổ sung” hay “Từ chối tiếp nhận”.")
         if outcome != "receive" and not self.reason.text().strip():
             raise InvalidInput("no reason for supplement/refusal", "Cần ghi lý do yêu cầu bổ sung hoặc từ chối.")
+        copies, pages = self._fee_counts()
         return IntakeForm(submission_id=self.submission_id, procedure=self.procedure.key,
+                          fee_quantities=copies, fee_pages=pages,
                           applicant=self.applicant(), documents=self.checklist.documents(),
                           counter_no=self.counter_no, outcome=outcome, reason=self.reason.text().strip(),
                           subject=self.subject())

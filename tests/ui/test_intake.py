@@ -323,3 +323,14 @@ def test_a_certified_copy_is_charged_by_its_pages_and_copies(qtbot, window, offi
     assert (fee.amount, fee.quantity, fee.unit_amount) == (10000, 2, 5000)
     _pick(qtbot, form, "chung thuc chu ky", "Chứng thực chữ ký")
     assert not form.pages.isVisible()  # a signature is charged per case: nothing to ask
+
+
+def test_the_checklist_headers_are_not_clipped(qtbot, window):
+    """Issue 19 item 15: "Sao chứng thực" was cut at the column's edge."""
+    table = window.intake.checklist
+    header = table.horizontalHeader()
+    metrics = header.fontMetrics()
+    for column in (3, 4, 5):
+        text = table.horizontalHeaderItem(column).text()
+        widest = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+        assert widest + 12 <= header.sectionSize(column), (text, widest, header.sectionSize(column))

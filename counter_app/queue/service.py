@@ -203,7 +203,7 @@ def _priority_streak(session: Session, day: date, counter_no: int, length: int) 
     flags = session.exec(select(TicketCall.priority).where(
         col(TicketCall.counter_no) == counter_no, col(TicketCall.recall).is_(False),
         col(TicketCall.at) >= day_start(day),
-    ).order_by(col(TicketCall.id).desc()).limit(length)).all()
+    ).order_by(col(TicketCall.at).desc(), col(TicketCall.id).desc()).limit(length)).all()  # today's, by index
     return len(flags) == length and all(flags)
 
 

@@ -245,6 +245,8 @@ class Ticket(SQLModel, table=True):
         UniqueConstraint("day", "label"),
         Index("ix_ticket_day_state_lane", "day", "state", "lane_id", "priority", "arrival_at"),
         Index("ix_ticket_target_counter", "target_counter"),
+        # The wait estimate reads a lane's last finished tickets: newest first, never the year behind them.
+        Index("ix_ticket_lane_state_done", "lane_id", "state", "done_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -274,6 +276,8 @@ class TicketCall(SQLModel, table=True):
     """One announcement of a ticket to a counter (a call or a recall); the board follows these."""
 
     __tablename__ = "ticket_call"
+    # A counter's calls of today (the priority streak), without walking back through every past day.
+    __table_args__ = (Index("ix_ticket_call_counter_at", "counter_no", "at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)

@@ -28,6 +28,9 @@ def transfer_seconds(n_bytes: int, baudrate: int) -> float:
 
 def _open_device(config: PrinterConfig):
     """A python-escpos printer object for a thermal connection, opened."""
+    from printers.escpos_cache import import_escpos
+
+    import_escpos()
     from escpos import printer as escpos_printer
 
     c = config.connection

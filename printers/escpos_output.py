@@ -6,12 +6,17 @@ needed, is allowed only for profiles that list such a code page; it is faster on
 but the printer's own fonts decide how it looks.
 """
 
+# ruff: noqa: E402 (escpos is imported after `import_escpos`, which keeps it out of /tmp)
 from __future__ import annotations
 
 import contextlib
 import io
 import unicodedata
 from functools import cache
+
+from printers.escpos_cache import import_escpos
+
+import_escpos()  # before escpos itself: no folder left in /tmp per process
 
 from escpos.capabilities import CAPABILITIES
 from escpos.printer import Dummy

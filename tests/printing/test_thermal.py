@@ -107,3 +107,19 @@ def test_a_profile_narrower_than_the_paper_gets_an_image_it_accepts(office, tick
     image = thermal_render.render(slips.ticket_blocks(ticket, office.info(), LINK), dots)
     data = escpos_output.raster_bytes(image, "TM-T88V")  # python-escpos refuses images wider than the profile
     assert raster_image(data, dots).tobytes() == image.tobytes()
+
+
+def test_importing_the_thermal_output_leaves_nothing_in_the_temporary_folder(tmp_path):
+    """Issue 23: python-escpos made a folder in /tmp at every import (60 after one test run)."""
+    import os
+    import subprocess
+    import sys
+
+    scratch, cache = tmp_path / "tmp", tmp_path / "cache"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch), "XDG_CACHE_HOME": str(cache)}
+    env.pop("ESCPOS_CAPABILITIES_PICKLE_DIR", None)
+    for _ in range(2):
+        subprocess.run([sys.executable, "-c", "import printers.escpos_output"], env=env, check=True, timeout=60)
+    assert list(scratch.iterdir()) == []
+    assert list((cache / "counter-app" / "escpos").glob("*.capabilities.pickle"))

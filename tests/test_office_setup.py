@@ -33,7 +33,7 @@ def test_office_info(office):
     assert info.name == "Trung tâm Phục vụ hành chính công phường Cửa Nam"
     assert info.parent_name == "Ủy ban nhân dân phường Cửa Nam"
     assert [lane["prefix"] for lane in info.lanes] == ["A", "B", "C", "D", "E", "G"]
-    assert len(info.counters) == 3 and info.catalog_version == "2026.1"
+    assert len(info.counters) == 3 and info.catalog_version == "2026.2"
 
 
 def test_unset_office_is_a_clear_error(store):

@@ -62,7 +62,7 @@ def test_scan_pick_tick_save_prints_the_receipt(qtbot, window, office, clock, tm
     qtbot.keyClicks(form.phone, "0912 345 678")
     qtbot.keyClick(form.phone, Qt.Key.Key_Return)  # Enter moves on; it never saves
     _pick(qtbot, form, "dang ky thuong tru", "Đăng ký thường trú")
-    assert form.fee.text() == "Lệ phí: 20.000 đ"
+    assert form.fee.text() == "Lệ phí: <b>20.000 đ</b>"
     expected_due = office.preview_due("cutru.thuong-tru")
     assert f"{expected_due:%H:%M %d/%m/%Y}" in form.due.text()
     assert form.checklist.rowCount() == 3 and _count(office) == 0

@@ -334,3 +334,9 @@ def test_the_checklist_headers_are_not_clipped(qtbot, window):
         text = table.horizontalHeaderItem(column).text()
         widest = max(metrics.horizontalAdvance(line) for line in text.split("\n"))
         assert widest + 12 <= header.sectionSize(column), (text, widest, header.sectionSize(column))
+
+
+def test_a_procedure_whose_time_the_portal_left_open_says_so(qtbot, window):
+    form = window.intake
+    _pick(qtbot, form, "2.000913", "Chứng thực việc sửa đổi, bổ sung, hủy bỏ giao dịch")
+    assert "thời hạn chưa xác nhận" in form.due.text()

@@ -399,6 +399,8 @@ class IntakeFormWidget(QWidget):
         if self.procedure is None:
             return
         key, label = self.procedure.key, self.procedure.time_label
+        if any(u.startswith("time") for u in self.procedure.unconfirmed):  # the portal left the time open
+            label += ", thời hạn chưa xác nhận: xin kiểm tra trước khi hẹn"
         self.runner.run(partial(self.office.preview_due, key),
                         lambda due: self.due.setText(f"Hẹn trả: <b>{fmt_datetime(due)}</b> ({label})"),
                         lambda exc: self.due.setText(error_text(exc)))

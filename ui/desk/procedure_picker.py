@@ -111,7 +111,9 @@ class ProcedurePicker(QWidget):
                 font.setBold(True)
                 group.setFont(0, font)
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            item = QTreeWidgetItem(group, [p.name, p.code or "(chưa có mã)", p.time_label])
+            time_label = p.time_label + (" (chưa xác nhận)" if any(u.startswith("time") for u in p.unconfirmed)
+                                         else "")
+            item = QTreeWidgetItem(group, [p.name, p.code or "(chưa có mã)", time_label])
             item.setData(0, Qt.ItemDataRole.UserRole, p.key)
             item.setToolTip(0, p.name)
             shown += 1

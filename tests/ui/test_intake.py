@@ -340,3 +340,13 @@ def test_a_procedure_whose_time_the_portal_left_open_says_so(qtbot, window):
     form = window.intake
     _pick(qtbot, form, "2.000913", "Chứng thực việc sửa đổi, bổ sung, hủy bỏ giao dịch")
     assert "thời hạn chưa xác nhận" in form.due.text()
+
+
+def test_the_picker_ranks_what_the_clerk_meant_first(qtbot, window):
+    """Issue 22 item 3: with about 300 procedures, Enter after "tam tru" takes Đăng ký tạm trú, not one of the
+    twelve others that mention it."""
+    form = window.intake
+    for words, meant in (("tam tru", "Đăng ký tạm trú"), ("1.004222", "Đăng ký thường trú"),
+                         ("khai sinh", "Đăng ký khai sinh")):
+        form.picker.search.clear()
+        _pick(qtbot, form, words, meant)

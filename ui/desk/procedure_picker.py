@@ -1,7 +1,8 @@
 """Pick a procedure: type part of its name (with or without accents) or its national code.
 
-The catalog is loaded once in the background; the list is grouped by field (lĩnh vực) and filtered
-on each keystroke in memory (a few hundred procedures).
+The catalog is loaded once in the background. With nothing typed the list shows the office's most
+received procedures, then all of them grouped by field (lĩnh vực); as the clerk types, one list ranked
+best first (`rules.procedure_rank`), searched in memory on each keystroke (a few hundred procedures).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import QHeaderView, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 from counter_app.office import Office
+from counter_app.rules.procedure_rank import rank
 from counter_app.rules.textfold import fold
 from counter_app.views.dossiers import ProcedureInfo
 from ui.common.worker import Runner
@@ -97,13 +99,17 @@ class ProcedurePicker(QWidget):
             top.setFlags(Qt.ItemFlag.ItemIsEnabled)
             for n, key in enumerate(self.frequent):
                 p = by_key[key]
-                item = QTreeWidgetItem(top, [f"{(n + 1) % 10}. {p.name}", p.code or "(chưa có mã)", p.time_label])
-                item.setData(0, Qt.ItemDataRole.UserRole, p.key)
+                item = self._item(top, p, f"{(n + 1) % 10}. {p.name}")
                 item.setToolTip(0, f"{p.name} (Ctrl+{(n + 1) % 10})")
+        if words:  # searching: one list, best first (rules.procedure_rank), the office's most received first
+            found = rank(self.procedures, text, self.frequent)
+            top = QTreeWidgetItem(self.tree, [f"Kết quả tìm ({len(found)})"])
+            top.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            for p in found:
+                self._item(top, p, p.name)
+            self.tree.expandAll()
+            return
         for p in self.procedures:
-            haystack = fold(f"{p.name} {p.code} {p.field}")
-            if words and not all(w in haystack for w in words):
-                continue
             group = groups.get(p.field)
             if group is None:
                 group = groups[p.field] = QTreeWidgetItem(self.tree, [p.field or "Khác"])
@@ -111,18 +117,22 @@ class ProcedurePicker(QWidget):
                 font.setBold(True)
                 group.setFont(0, font)
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            time_label = p.time_label + (" (chưa xác nhận)" if any(u.startswith("time") for u in p.unconfirmed)
-                                         else "")
-            item = QTreeWidgetItem(group, [p.name, p.code or "(chưa có mã)", time_label])
-            item.setData(0, Qt.ItemDataRole.UserRole, p.key)
-            item.setToolTip(0, p.name)
+            self._item(group, p, p.name)
             shown += 1
-        if words or shown < 40:
+        if shown < 40:
             self.tree.expandAll()
         else:
             self.tree.collapseAll()
-            if self.tree.topLevelItemCount() and not words and self.frequent:
+            if self.tree.topLevelItemCount() and self.frequent:
                 self.tree.topLevelItem(0).setExpanded(True)  # the frequent ones stay open
+
+    @staticmethod
+    def _item(parent: QTreeWidgetItem, p: ProcedureInfo, label: str) -> QTreeWidgetItem:
+        unsure = " (chưa xác nhận)" if any(u.startswith("time") for u in p.unconfirmed) else ""
+        item = QTreeWidgetItem(parent, [label, p.code or "(chưa có mã)", p.time_label + unsure])
+        item.setData(0, Qt.ItemDataRole.UserRole, p.key)
+        item.setToolTip(0, p.name)
+        return item
 
     def _take_first(self) -> None:
         """Enter in the search box takes the first match (and never saves the form)."""

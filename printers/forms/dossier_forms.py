@@ -8,6 +8,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from counter_app.rules.display import fmt_date, fmt_money, fmt_time_formal
+from counter_app.rules.money_words import in_words
 from counter_app.views.dossiers import DocumentView, DossierDetail, EventView, OfficeInfo
 from printers.forms.style import (
     build,
@@ -89,7 +90,8 @@ def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str,
         ]
         if fee_total:
             counted = "; ".join(f"{esc(f.name)}: {esc(f.basis)}" for f in d.fees if f.amount and f.basis)
-            out.append(p(f"Phí, lệ phí: <b>{fmt_money(fee_total)}</b>" + (f" ({counted})" if counted else "")))
+            out.append(p(f"Phí, lệ phí: <b>{fmt_money(fee_total)}</b> (bằng chữ: {in_words(fee_total)})"
+                         + (f". {counted}" if counted else "")))
         out += [
             p(f"Vào Sổ theo dõi hồ sơ, Quyển số: <b>{esc(d.register_book)}</b>, "
               f"Số thứ tự: <b>{d.register_row}</b>"),

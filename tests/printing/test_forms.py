@@ -199,7 +199,7 @@ def test_an_enterprise_s_receipt_and_a_birth_registration_name_the_right_people(
     assert "Số định danh cá nhân: 0101234567" not in text  # issue 19: the tax code was labelled as an ID
     assert "Người đại diện: Vũ Minh Khánh" in text
     assert "Số định danh cá nhân của người đại diện: 001085001234" in text
-    assert "Phí, lệ phí: 10.000 đ (Phí chứng thực chữ ký: 1 trường hợp × 10.000 đ)" in text  # how it was counted
+    assert "Phí, lệ phí: 10.000 đ (bằng chữ: Mười nghìn đồng). Phí chứng thực chữ ký: 1 trường hợp × 10.000 đ" in text
     signers = text.split("NGƯỜI NỘP HỒ SƠ")[-1]
     assert "Vũ Minh Khánh" in signers and "Công ty TNHH Hoa Sen" not in signers  # a person signs, not the firm
     text = _pdf_text(next(tmp_path.glob(f"receipt-*job{jobs[birth]}.pdf")))
@@ -217,3 +217,19 @@ def test_the_agency_heading_keeps_the_ward_s_name_on_one_line(printed):
         lines = [line.strip() for line in block.splitlines() if line.strip()]
         assert lines[:4] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG CỬA NAM", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
                              "PHƯỜNG CỬA NAM"], (kind, lines)
+
+
+def test_a_newcomer_s_check_two_copies_of_five_pages_cost_14000(office, clock, tmp_path):
+    """Issue 22: a certification of 2 copies of a 5-page document costs 14,000 đ on the receipt."""
+    from counter_app.views.printing import PrinterConfig
+    from tests.conftest import make_form
+
+    office.save_printer(PrinterConfig(name="A4 quầy 1", kind="a4", purposes=["a4"]), actor="admin")
+    form = make_form("ct.ban-sao")
+    form.fee_pages, form.fee_quantities = {"Phí chứng thực bản sao": 5}, {"Phí chứng thực bản sao": 2}
+    code = office.receive(form, actor="canbo1").code
+    job = office.submit_print(PrintRequest(kind="receipt", code=code), actor="canbo1").id
+    Spool(office, preview_dir=tmp_path, clock=clock).drain()
+    text = _pdf_text(next(tmp_path.glob(f"receipt-*job{job}.pdf")))
+    assert "Phí, lệ phí: 14.000 đ (bằng chữ: Mười bốn nghìn đồng)" in text
+    assert "2 bản × 5 trang (2 trang × 2.000 đ + 3 trang × 1.000 đ)" in text

@@ -100,7 +100,8 @@ def _a4(job: PrintJobView, office: Office, printer: PrinterConfig, at: datetime)
     link = settings.dossier_link(d.code)
     if job.kind == "receipt":
         data = dossier_forms.receipt(info, d, link=link, time_label=_time_label(office, d),
-                                     place=result_place(info, settings), copies=job.copies)
+                                     place=result_place(info, settings), copies=job.copies,
+                                     bank=(settings.bank_bin, settings.bank_account, settings.bank_account_name))
     elif job.kind == "control_sheet":
         data = records.control_sheet(info, d, link=link)
     elif job.kind == "supplement":

@@ -61,7 +61,12 @@ def test_office_setup_catalog_and_due(tmp_path, capsys):
     assert main(["--db", db, "office", "setup", "--ward", "73", "--agency-code", "000.00.73.H26"]) == 0
     assert "Phường Cửa Nam" in capsys.readouterr().out
     assert main(["--db", db, "catalog", "list"]) == 0
-    assert "1.001193" in capsys.readouterr().out
+    listed = capsys.readouterr().out
+    assert "1.001193" in listed and listed.count("\n") > 250  # issue 22: the commune's procedures, with codes
+    assert main(["--db", db, "printers", "bank", "--bin", "97041", "--account", "1133"]) == 2
+    assert "Mã ngân hàng (BIN) phải gồm 6 chữ số" in capsys.readouterr().err
+    assert main(["--db", db, "printers", "bank", "--bin", "970415", "--account", "113366668888"]) == 0
+    assert "VietQR" in capsys.readouterr().out
     assert main(["--db", db, "due", "1.004194", "--at", "2026-11-23T16:00:00+07:00"]) == 0
     assert "due 27/11/2026 16:00" in capsys.readouterr().out
     assert main(["--db", db, "office", "calendar", "2026-11-27", "off", "--note", "Nghỉ bù"]) == 0

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 
+from pydantic import ValidationError
+
 from counter_app.accounts import SYSTEM
 from counter_app.errors import InvalidInput
 from counter_app.settings import Settings
@@ -40,6 +42,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     ps.add_parser("test", help="print a test page now").add_argument("name")
     ps.add_parser("jobs", help="waiting print jobs")
     ps.add_parser("drain", help="print every job that is due now, then stop")
+    bank = ps.add_parser("bank", help="the account fees can be paid to by transfer (a VietQR on the receipt)")
+    bank.add_argument("--bin", required=True, help="the bank's six-digit BIN (NAPAS), e.g. 970415")
+    bank.add_argument("--account", required=True, help="the account number ('' to stop showing the QR)")
+    bank.add_argument("--name", default="", help="the account holder's name, as the bank shows it")
 
 
 def _connection(args: argparse.Namespace) -> Connection:
@@ -105,4 +111,15 @@ def run(settings: Settings, args: argparse.Namespace, store: Store) -> int:
             print(f"{j.id}: {j.title_vi} → {j.printer or '(chưa có máy in)'}; {j.state_vi} {j.last_error_vi}")
     elif command == "drain":
         print(f"{Spool(office, preview_dir=settings.preview_dir).drain()} lệnh in đã xử lý.")
+    elif command == "bank":
+        try:
+            value = office.print_settings().model_copy(update={})
+            value = type(value).model_validate({**value.model_dump(), "bank_bin": args.bin.strip(),
+                                                "bank_account": args.account.strip(), "bank_account_name": args.name})
+        except ValidationError:
+            raise InvalidInput("bad bank BIN or account", "Mã ngân hàng (BIN) phải gồm 6 chữ số và số tài khoản "
+                               "tối đa 19 chữ số hoặc chữ cái.") from None
+        office.save_print_settings(value, actor=SYSTEM)
+        print("Đã lưu tài khoản nhận phí: giấy tiếp nhận sẽ in mã VietQR khi có phí." if value.bank_account
+              else "Đã bỏ tài khoản nhận phí.")
     return 0

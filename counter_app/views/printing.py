@@ -45,6 +45,10 @@ class PrintSettings(BaseModel):
     receipt_copies: int = Field(default=2, ge=1, le=4)  # the receipt is made in two copies
     result_place: str = ""  # where results are collected; empty: the office's one-stop section
     ticket_footer: str = "Vui lòng chú ý màn hình và loa gọi số."
+    # The office's account for fees paid by transfer: the receipt shows a VietQR for the amount ("": none).
+    bank_bin: str = Field(default="", pattern=r"^(\d{6})?$")
+    bank_account: str = Field(default="", pattern=r"^[0-9A-Za-z]{0,19}$")
+    bank_account_name: str = Field(default="", max_length=100)
 
     def dossier_link(self, code: str) -> str:
         return self.dossier_lookup_url.replace("{code}", code)

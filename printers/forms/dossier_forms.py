@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
+from counter_app.rules import vietqr
 from counter_app.rules.display import fmt_date, fmt_money, fmt_time_formal
 from counter_app.rules.money_words import in_words
 from counter_app.views.dossiers import DocumentView, DossierDetail, EventView, OfficeInfo
@@ -63,8 +64,22 @@ def _applicant(d: DossierDetail) -> list[Flowable]:
     return out
 
 
-def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str, place: str, copies: int) -> bytes:
-    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (form 1), in `copies` copies (two by the rules)."""
+def _payment(d: DossierDetail, total: int, bank: tuple[str, str, str] | None) -> Flowable | None:
+    """A VietQR for the fee, beside how to use it (None without the office's account or a fee)."""
+    if not bank or not total or not bank[0] or not bank[1]:
+        return None
+    data = vietqr.payload(bank_bin=bank[0], account=bank[1], amount=total, message=d.code)
+    words = (f"Nộp phí bằng chuyển khoản: quét mã bằng ứng dụng ngân hàng. Số tiền <b>{fmt_money(total)}</b>, "
+             f"nội dung <b>{esc(d.code)}</b>" + (f", tài khoản {esc(bank[2])}" if bank[2] else "") + ".")
+    table = Table([[qr(data, 24 * mm), p(words)]], colWidths=[28 * mm, W - 28 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("LEFTPADDING", (0, 0), (0, 0), 0)]))
+    return table
+
+
+def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str, place: str, copies: int,
+            bank: tuple[str, str, str] | None = None) -> bytes:
+    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (form 1), in `copies` copies (two by the rules); with the
+    office's account (`bank`: BIN, account, holder) and a fee, a VietQR to pay it by transfer."""
     completed = [e for e in d.events if e.kind == "dossier.receive_supplement"]
     # Re-issued once the missing papers came: the complete dossier was received then, and is due from then.
     received = completed[-1].at if completed else d.received_at
@@ -73,6 +88,7 @@ def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str,
     where = "qua dịch vụ bưu chính công ích" if d.result_delivery == "post" else place
     fee_total = sum(f.amount for f in d.fees)
     code_qr = qr(link)  # one drawing for every copy: encoding a QR code is the slow part
+    pay = _payment(d, fee_total, bank)
 
     def page(number: int) -> list[Flowable]:
         out: list[Flowable] = [
@@ -92,6 +108,8 @@ def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str,
             counted = "; ".join(f"{esc(f.name)}: {esc(f.basis)}" for f in d.fees if f.amount and f.basis)
             out.append(p(f"Phí, lệ phí: <b>{fmt_money(fee_total)}</b> (bằng chữ: {in_words(fee_total)})"
                          + (f". {counted}" if counted else "")))
+            if pay is not None:
+                out.append(pay)
         out += [
             p(f"Vào Sổ theo dõi hồ sơ, Quyển số: <b>{esc(d.register_book)}</b>, "
               f"Số thứ tự: <b>{d.register_row}</b>"),

@@ -233,3 +233,56 @@ def test_a_newcomer_s_check_two_copies_of_five_pages_cost_14000(office, clock, t
     text = _pdf_text(next(tmp_path.glob(f"receipt-*job{job}.pdf")))
     assert "Phí, lệ phí: 14.000 đ (bằng chữ: Mười bốn nghìn đồng)" in text
     assert "2 bản × 5 trang (2 trang × 2.000 đ + 3 trang × 1.000 đ)" in text
+
+
+def _crc(data: bytes) -> int:
+    """CRC-16/CCITT-FALSE written out again here, bit by bit, to check the payload's own."""
+    crc = 0xFFFF
+    for byte in data:
+        for bit in range(7, -1, -1):
+            top = (crc >> 15) & 1
+            crc = (crc << 1) & 0xFFFF
+            if top ^ ((byte >> bit) & 1):
+                crc ^= 0x1021
+    return crc
+
+
+def _tlv(text: str) -> dict[str, str]:
+    out, i = {}, 0
+    while i < len(text):
+        tag, size = text[i:i + 2], int(text[i + 2:i + 4])
+        out[tag] = text[i + 4:i + 4 + size]
+        i += 4 + size
+    return out
+
+
+def test_a_fee_to_pay_by_transfer_prints_a_vietqr_any_banking_app_reads(office, clock, tmp_path):
+    """Issue 22 item 5: the EMVCo/NAPAS payload, decoded from the printed receipt with zbarimg."""
+    from counter_app.views.printing import PrinterConfig
+    from tests.conftest import make_form
+
+    office.save_printer(PrinterConfig(name="A4 quầy 1", kind="a4", purposes=["a4"]), actor="admin")
+    settings = office.print_settings().model_copy(update={"bank_bin": "970415", "bank_account": "113366668888",
+                                                          "bank_account_name": "TRUNG TAM PVHCC CUA NAM"})
+    office.save_print_settings(settings, actor="admin")
+    form = make_form("ct.ban-sao")
+    form.fee_pages, form.fee_quantities = {"Phí chứng thực bản sao": 5}, {"Phí chứng thực bản sao": 2}
+    code = office.receive(form, actor="canbo1").code
+    job = office.submit_print(PrintRequest(kind="receipt", code=code), actor="canbo1").id
+    Spool(office, preview_dir=tmp_path, clock=clock).drain()
+    pdf = next(tmp_path.glob(f"receipt-*job{job}.pdf"))
+    assert "nội dung " + code in _pdf_text(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "200", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+                   check=True)
+    (page,) = tmp_path.glob("page*.png")
+    payloads = [t for t in zbar(page) if t.startswith("000201")]
+    assert len(payloads) == 1, zbar(page)
+    text = payloads[0]
+    assert int(text[-4:], 16) == _crc(text[:-4].encode("ascii"))  # the CRC, recomputed independently
+    fields = _tlv(text)
+    assert (fields["00"], fields["01"], fields["53"], fields["54"], fields["58"]) == ("01", "12", "704", "14000",
+                                                                                      "VN")
+    merchant = _tlv(fields["38"])
+    assert (merchant["00"], merchant["02"]) == ("A000000727", "QRIBFTTA")
+    assert _tlv(merchant["01"]) == {"00": "970415", "01": "113366668888"}
+    assert _tlv(fields["62"]) == {"08": code}

@@ -21,7 +21,7 @@ from printers import escpos_output, faults, slips, thermal_render
 from printers.forms import dossier_forms, records
 
 EVENT_OF_KIND = {"supplement": "request_supplement", "refusal": "refuse", "apology": "reschedule",
-                 "result_slip": "return_result"}
+                 "result_slip": "return_result", "fee_receipt": "collect_fees"}
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,8 @@ def _a4(job: PrintJobView, office: Office, printer: PrinterConfig, at: datetime)
         data = dossier_forms.refusal(info, d, _event(d, job), link=link)
     elif job.kind == "apology":
         data = dossier_forms.apology(info, d, _event(d, job), link=link)
+    elif job.kind == "fee_receipt":
+        data = dossier_forms.fee_receipt(info, d, _event(d, job), link=link)
     else:
         data = dossier_forms.result_slip(info, d, _event(d, job), _results(d), link=link)
     return Output(data, f"{job.kind}-{d.code}-job{job.id}.pdf", True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from counter_app.dossiers import history, numbering
 from counter_app.dossiers.catalog import procedure_time
@@ -18,7 +18,7 @@ from counter_app.rules.clock import aware
 from counter_app.rules.lifecycle import Action, Status, target
 from counter_app.rules.text import clean
 from counter_app.rules.workcal import WorkCalendar, due_at
-from counter_app.store.models import Dossier, DossierDocument, Procedure
+from counter_app.store.models import Dossier, DossierDocument, DossierFee, Procedure
 from counter_app.views.dossiers import DocumentIn
 
 TEXT_MAX = 2000  # a reason or a note: a few sentences
@@ -229,3 +229,28 @@ def reschedule(
     return _apply(session, dossier, Action.RESCHEDULE, actor=actor, at=at,
                   details={"reason": reason, "previous_due_at": previous.isoformat() if previous else None,
                            "new_due_at": new_due.isoformat(), "apology_no": number})
+
+
+PAY_METHODS = {"cash": "Tiền mặt", "transfer": "Chuyển khoản"}
+
+
+def collect_fees(session: Session, code: str, *, method: str, actor: str, at: datetime) -> Dossier:
+    """The citizen pays the dossier's fees: one numbered fee receipt (series and number per year) for all
+    that is unpaid, paid in cash or by transfer; recorded as an event that goes to the city."""
+    dossier = get_dossier(session, code)
+    if method not in PAY_METHODS:
+        raise InvalidInput(f"unknown payment method {method!r}", "Cần chọn nộp tiền mặt hay chuyển khoản.")
+    unpaid = session.exec(select(DossierFee).where(DossierFee.dossier_id == dossier.id,
+                                                   col(DossierFee.paid).is_(False), DossierFee.amount > 0)).all()
+    if not unpaid:
+        raise InvalidInput(f"dossier {code}: no fee left to collect", "Hồ sơ này không còn khoản phí nào phải thu.")
+    year = aware(at).strftime("%Y")
+    receipt_no = f"BL{year[2:]}-{numbering.next_value(session, 'fee_receipt', year):07d}"
+    for fee in unpaid:
+        fee.paid, fee.method, fee.receipt_no, fee.paid_at = True, method, receipt_no, aware(at)
+        session.add(fee)
+    total = sum(f.amount for f in unpaid)
+    history.record(session, dossier, kind="collect_fees", at=at, actor=actor, from_status=dossier.status,
+                   details={"receipt_no": receipt_no, "amount": total, "method": method},
+                   agency_code=get_office(session).agency_code)
+    return dossier

@@ -184,6 +184,15 @@ def _effects(session: Session, dossier: Dossier, kind: str, payload: dict[str, A
         dossier.handling_agency = str(details.get("agency") or dossier.handling_agency)
     elif kind == Action.RESULT_READY:
         actions.add_results(session, dossier, list(details.get("results", [])))
+    elif kind == "collect_fees":
+        for fee in session.exec(select(DossierFee).where(DossierFee.dossier_id == dossier.id,
+                                                         col(DossierFee.paid).is_(False))).all():
+            fee.paid, fee.method, fee.receipt_no, fee.paid_at = True, details.get("method", ""), \
+                details.get("receipt_no", ""), at
+            session.add(fee)
+        number = str(details.get("receipt_no", "")).rpartition("-")[2]
+        if number.isdigit():
+            session.execute(_AT_LEAST, {"name": "fee_receipt", "key": at.strftime("%Y"), "value": int(number)})
     elif kind == Action.RESCHEDULE and isinstance(details.get("apology_no"), int):
         session.execute(_AT_LEAST, {"name": "apology", "key": at.strftime("%Y"), "value": details["apology_no"]})
     elif kind == Action.RETURN_RESULT:

@@ -48,6 +48,7 @@ ACCESS: Final[dict[str, dict[MachineKind, Need]]] = {
     "hand_over": _counter(CLERK),
     "request_fees": _counter(CLERK),
     "fees_paid": _counter(CLERK),
+    "collect_fees": _counter(CLERK),
     "result_ready": _counter(CLERK),
     "return_result": _counter(CLERK),
     "withdraw": _counter(CLERK),

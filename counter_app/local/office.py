@@ -171,6 +171,9 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHeal
     def fees_paid(self, code: str, *, receipt_no: str, actor: str) -> DossierDetail:
         return self._act(code, "fees_paid", dossier_actions.fees_paid, receipt_no=receipt_no, actor=actor)
 
+    def collect_fees(self, code: str, *, method: str, actor: str) -> DossierDetail:
+        return self._act(code, "collect_fees", dossier_actions.collect_fees, method=method, actor=actor)
+
     def result_ready(self, code: str, *, actor: str, results: list[str] | None = None) -> DossierDetail:
         return self._act(code, "result_ready", dossier_actions.result_ready, actor=actor, results=results)
 

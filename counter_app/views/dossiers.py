@@ -116,6 +116,9 @@ class FeeView(BaseModel):
     amount: int
     basis: str = ""
     paid: bool
+    method: str = ""  # "cash" or "transfer", once paid
+    receipt_no: str = ""  # the fee receipt's series and number ("BL26-0000012")
+    paid_at: datetime | None = None
 
 
 class EventView(BaseModel):

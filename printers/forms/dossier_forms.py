@@ -219,3 +219,31 @@ def result_slip(office: OfficeInfo, d: DossierDetail, event: EventView, results:
         signatures(W, [("NGƯỜI NHẬN KẾT QUẢ", d.returned_to), ("NGƯỜI TRẢ KẾT QUẢ", event.signed_by)]),
     ]
     return build([story], title=f"Phiếu trả kết quả {d.code}")
+
+
+def fee_receipt(office: OfficeInfo, d: DossierDetail, event: EventView, *, link: str) -> bytes:
+    """Biên lai thu phí, lệ phí: its series and number, the payer, each fee with how it was counted, the
+    total in figures and words, how it was paid, and who collected it."""
+    number = str(event.details.get("receipt_no", ""))
+    fees = [f for f in d.fees if f.receipt_no == number] or [f for f in d.fees if f.paid]
+    total = sum(f.amount for f in fees)
+    series, _, serial = number.partition("-")
+    rows: list[list] = [["STT", "Nội dung thu", "Cách tính", "Số tiền"]]
+    rows += [[str(i), f.name, f.basis, fmt_money(f.amount)] for i, f in enumerate(fees, 1)]
+    rows.append(["", "Tổng cộng", "", fmt_money(total)])
+    how = {"cash": "Tiền mặt", "transfer": "Chuyển khoản"}.get(str(event.details.get("method", "")), "")
+    story: list[Flowable] = [
+        *header(office, W, number=f"Ký hiệu: {series} — Số: {serial}", on=event.at.date()),
+        title_with_code("BIÊN LAI THU PHÍ, LỆ PHÍ", d.code, link, W),
+        field("Tên người nộp", _signer(d) if d.applicant_type != 1 else d.applicant_name),
+        *([field("Tên tổ chức", d.applicant_name)] if d.applicant_type != 1 else []),
+        field("Địa chỉ", d.address),
+        field("Nội dung yêu cầu giải quyết", d.procedure_name),
+        grid(rows, [12 * mm, W - 12 * mm - 70 * mm - 28 * mm, 70 * mm, 28 * mm]), Spacer(1, 2 * mm),
+        p(f"Tổng số tiền: <b>{fmt_money(total)}</b> (bằng chữ: {in_words(total)})"),
+        field("Hình thức thanh toán", how),
+        p("Căn cứ thu: mức thu phí, lệ phí theo quy định hiện hành (Thông tư số 226/2016/TT-BTC đối với "
+          "phí chứng thực; Nghị quyết của Hội đồng nhân dân thành phố đối với lệ phí thuộc thẩm quyền)."),
+        signatures(W, [("NGƯỜI NỘP TIỀN", _signer(d)), ("NGƯỜI THU TIỀN", event.signed_by)]),
+    ]
+    return build([story], title=f"Biên lai thu phí {number}")

@@ -192,3 +192,27 @@ def test_the_restore_command_recovers_at_once_or_leaves_it_to_the_next_round(cit
         store.close()
     assert main(["restore", str(made.path), "--key-file", str(key_file), *args]) == 0  # again, the link up
     assert "recovered from the city: 2 changes made again" in capsys.readouterr().out
+
+
+def test_a_fee_collected_reaches_the_city_and_comes_back_after_a_restore(city, office, plan, clock, db_path):
+    client = SyncClient(office.store, city.client(city.token(AGENCY)), clock=clock)
+    made = make_backup(office.store, plan, kind="daily", at=clock()).made
+    code = office.receive(make_form("ct.chu-ky"), actor="canbo1").code
+    office.collect_fees(code, method="cash", actor="canbo1")
+    report = client.round()
+    assert (report.acked, report.rejected) == (2, 0)
+    office.store.close()
+    _wipe(db_path)
+    restore(made.path, plan.key, db_path, at=clock())
+    store = Store.open(db_path)
+    try:
+        with store.write() as s:
+            recovery.mark_due(s)
+        SyncClient(store, city.client(city.token(AGENCY)), clock=clock).round()
+        back = LocalOffice(store, clock=clock)
+        (fee,) = back.dossier(code).fees
+        assert (fee.paid, fee.method, fee.receipt_no) == (True, "cash", "BL26-0000001")
+        other = back.receive(make_form("ct.chu-ky"), actor="canbo1").code
+        assert back.collect_fees(other, method="cash", actor="canbo1").fees[0].receipt_no == "BL26-0000002"
+    finally:
+        store.close()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QListWidget, QPlainTextEdit
+from sqlmodel import select
 
 from counter_app.views.accounts import Role
 from counter_app.views.dossiers import DocumentIn
@@ -339,3 +340,43 @@ def test_tables_give_room_to_what_matters_and_sort(qtbot, desk, office, clock):
     rows_shown = dialog.documents.viewport().height() // max(1, dialog.documents.rowHeight(0))
     assert rows_shown >= 3, rows_shown
     dialog.close()
+
+
+def test_fees_are_collected_with_a_numbered_receipt(qtbot, desk, office, clock, tmp_path):
+    """Issue 22 item 5: collecting a fee issues a numbered fee receipt (series and number per year), records
+    cash or transfer, and the step goes to the city with the dossier."""
+    import subprocess
+
+    from counter_app.store.models import Outbox
+    from printers.spool import Spool
+
+    form = make_form("ct.ban-sao")
+    form.fee_pages, form.fee_quantities = {"Phí chứng thực bản sao": 5}, {"Phí chứng thực bản sao": 2}
+    codes = [office.receive(form, actor="canbo1").code,
+             office.receive(make_form("ct.chu-ky", name="Lê Văn Tâm"), actor="canbo1").code]
+    asked: list[int] = []
+
+    def collect(code: str, method: str, number: str) -> None:
+        dialog = DossierDetailDialog(office, office.dossier(code), actor="canbo1", counter_no=1,
+                                     names=desk.names, ask_method=lambda due: asked.append(due) or method)
+        qtbot.addWidget(dialog)
+        dialog.action_buttons["collect_fees"].click()
+        qtbot.waitUntil(lambda: "collect_fees" not in dialog.action_buttons, timeout=5000)  # nothing left due
+        assert all(f.paid and f.receipt_no == number and f.method == method for f in office.dossier(code).fees)
+        qtbot.waitUntil(lambda: "Đã gửi lệnh in" in dialog.banner.text(), timeout=5000)
+        dialog.close()
+
+    collect(codes[0], "transfer", "BL26-0000001")
+    collect(codes[1], "cash", "BL26-0000002")
+    assert asked == [14000, 10000]  # 2 copies of 5 pages; a signature
+    Spool(office, preview_dir=tmp_path, clock=clock).drain()
+    (pdf,) = [p for p in tmp_path.glob("fee_receipt-*.pdf") if codes[0] in p.name]
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    for expected in ("BIÊN LAI THU PHÍ, LỆ PHÍ", "Ký hiệu: BL26 — Số: 0000001", "Tên người nộp: Nguyễn Văn Đức",
+                     "14.000 đ", "Mười bốn nghìn đồng", "Hình thức thanh toán: Chuyển khoản",
+                     "2 bản × 5 trang", "NGƯỜI THU TIỀN", "Nguyễn Thị Lan"):
+        assert expected in text, expected
+    with office.store.read() as s:
+        kinds = [o.kind for o in s.exec(select(Outbox).order_by(Outbox.id))]
+    assert kinds.count("collect_fees") == 2  # it goes to the city like every step

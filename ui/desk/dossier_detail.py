@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -41,11 +42,11 @@ from ui.desk.action_dialog import ACTIONS, ActionDialog, Perform
 
 log = logging.getLogger(__name__)
 
-EVENT_WORDS = {a.value: a.label_vi.capitalize() for a in Action}
+EVENT_WORDS = {a.value: a.label_vi.capitalize() for a in Action} | {"collect_fees": "Thu phí, lệ phí"}
 # Slips a dossier can be given again, and the event each needs (None: always available).
 REPRINTS = {"receipt": "receive", "receipt_summary": "receive", "control_sheet": None,
             "supplement": "request_supplement", "refusal": "refuse", "apology": "reschedule",
-            "result_notice": "result_ready", "result_slip": "return_result"}
+            "result_notice": "result_ready", "result_slip": "return_result", "fee_receipt": "collect_fees"}
 
 
 def _table(headers: tuple[str, ...], stretch: int) -> QTableWidget:
@@ -96,12 +97,14 @@ class DossierDetailDialog(QDialog):
 
     def __init__(self, office: Office, dossier: DossierDetail, *, actor: str, counter_no: int | None,
                  names: dict[str, str] | None = None, parent: QWidget | None = None,
-                 ask: Callable[[ActionDialog], bool] | None = None, role: Role = Role.CLERK) -> None:
+                 ask: Callable[[ActionDialog], bool] | None = None, role: Role = Role.CLERK,
+                 ask_method: Callable[[int], str | None] | None = None) -> None:
         super().__init__(parent)
         self.office, self.actor, self.counter_no, self.role = office, actor, counter_no, role
         self._dialog: ActionDialog | None = None  # the last action's dialog, shown again if the action fails
         self.names = names or {}
         self.ask = ask or (lambda dialog: dialog.exec() == QDialog.DialogCode.Accepted)
+        self.ask_method: Callable[[int], str | None] = ask_method or self._ask_method
         self.runner = Runner(self)
         self.busy = False
         self.resize(1100, 700)  # within 1366×768 less the taskbar
@@ -225,6 +228,15 @@ class DossierDetailDialog(QDialog):
             button.clicked.connect(lambda _=False, a=action: self.start_action(a))
             self.actions_row.addWidget(button)
             self.action_buttons[action] = button
+        due = sum(f.amount for f in d.fees if not f.paid)
+        if due:  # the intake's fees, still to be paid: one numbered fee receipt for them
+            button = QPushButton(f"Thu phí {fmt_money(due)}…")
+            button.setAutoDefault(False)
+            button.setToolTip("Thu phí, lệ phí và in biên lai (Ctrl+Shift+F)")
+            button.setShortcut("Ctrl+Shift+F")
+            button.clicked.connect(self.collect_fees)
+            self.actions_row.addWidget(button)
+            self.action_buttons["collect_fees"] = button
         if not self.action_buttons:
             self.action_buttons[""] = QPushButton("Hồ sơ đã kết thúc; không còn thao tác nào.", enabled=False)
             self.actions_row.addWidget(self.action_buttons[""])
@@ -250,6 +262,35 @@ class DossierDetailDialog(QDialog):
             return
         self._dialog = dialog
         self.run_action(action, dialog.perform)
+
+    def collect_fees(self) -> None:
+        if self.busy:
+            return
+        due = sum(f.amount for f in self.dossier.fees if not f.paid)
+        method = self.ask_method(due)
+        if not method:
+            return
+        self.busy = True
+        self.banner.show_message("Đang ghi nhận khoản thu…", "info")
+        self.runner.run(partial(self.office.collect_fees, self.dossier.code, method=method, actor=self.actor),
+                        self._fees_collected, self._failed)
+
+    def _fees_collected(self, d: DossierDetail) -> None:
+        self.busy = False
+        self.show_dossier(d)
+        self.changed.emit(d)
+        number = d.events[-1].details.get("receipt_no", "") if d.events else ""
+        self.banner.show_message(f"Đã thu phí, biên lai số {number}.", "ok")
+        self.print_slip("fee_receipt", event_seq=d.events[-1].seq if d.events else None)
+
+    def _ask_method(self, due: int) -> str | None:
+        box = QMessageBox(QMessageBox.Icon.Question, "Thu phí, lệ phí",
+                          f"Công dân nộp {fmt_money(due)} bằng hình thức nào?", parent=self)
+        cash = box.addButton("Tiền mặt", QMessageBox.ButtonRole.AcceptRole)
+        transfer = box.addButton("Chuyển khoản", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Thôi", QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return {cash: "cash", transfer: "transfer"}.get(box.clickedButton())
 
     def run_action(self, action: str, perform: Perform) -> None:
         self.busy = True

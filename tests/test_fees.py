@@ -35,3 +35,29 @@ def test_the_intake_counts_pages_and_copies(office):
     form.fee_pages, form.fee_quantities = {COPIES["name"]: 3}, {COPIES["name"]: 2}
     (fee,) = office.receive(form, actor="canbo1").fees
     assert (fee.amount, fee.basis) == (10000, "2 bản × 3 trang (2 trang × 2.000 đ + 1 trang × 1.000 đ)")
+
+
+def test_another_amount_online_and_exempt_groups():
+    fee = {"name": "Lệ phí tách hộ", "amount": 10000, "unit": "hồ sơ", "by_method": {"online": 5000},
+           "exempt": ["Người thuộc hộ nghèo"]}
+    assert charge(fee).amount == 10000 and charge(fee, channel=2).amount == 5000
+    assert charge(fee, channel=3).amount == 10000  # by post: as at the counter
+    free = charge(fee, exempt="Người thuộc hộ nghèo")
+    assert (free.amount, free.basis) == (0, "Miễn: Người thuộc hộ nghèo")
+    assert needs(fee) == {"exempt"}
+
+
+def test_an_exemption_the_fee_does_not_grant_is_refused(office):
+    import pytest
+
+    from counter_app.errors import InvalidInput
+
+    form = make_form("ht.xac-nhan-hon-nhan")
+    name = office.procedure("ht.xac-nhan-hon-nhan").fees[0]["name"]
+    form.fee_exempt = {name: "Người cao tuổi"}
+    with pytest.raises(InvalidInput) as err:
+        office.receive(form, actor="canbo1")
+    assert "không thuộc diện được miễn" in err.value.message_vi
+    form.fee_exempt = {name: "Người khuyết tật"}
+    (fee,) = office.receive(form, actor="canbo1").fees
+    assert (fee.amount, fee.basis) == (0, "Miễn: Người khuyết tật")

@@ -41,6 +41,8 @@ class FeeSpec(BaseModel):
     from_page: int = Field(ge=0, default=0)  # a per-page fee's lower rate starts at this page (0: none)
     amount_from: int = Field(ge=0, default=0)
     cap_per_copy: int = Field(ge=0, default=0)  # 0: no cap
+    by_method: dict[Literal["online", "post"], int] = {}  # where a submission method pays another amount
+    exempt: list[str] = []  # groups that pay nothing (the intake asks, the receipt says which)
 
 
 class TimeSpec(BaseModel):

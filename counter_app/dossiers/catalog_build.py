@@ -69,6 +69,8 @@ def fee_of(text: str, name: str) -> tuple[list[dict[str, Any]], list[str]]:
     if not money:
         return [], [f"fee: {text}"]
     amount = int(re.sub(r"[.,]", "", money.group(1)))
+    if amount < 1000:  # no Vietnamese fee is under a thousand đồng: the portal's figure is not to be trusted
+        return [], [f"fee: cổng ghi “{text}”, có thể sai đơn vị"]
     return [{"name": f"Phí, lệ phí {name[:1].lower()}{name[1:]}"[:200], "amount": amount, "unit": "hồ sơ"}], [
         "fee: đơn vị tính (hồ sơ, bản, trang) chưa xác nhận"]
 
@@ -117,6 +119,11 @@ def from_portal(record: dict[str, Any], lanes: dict[str, str]) -> dict[str, Any]
     counter = next((m for m in methods if m.get("method") == COUNTER_METHOD), methods[0] if methods else {})
     time_spec, unconfirmed = time_of(counter.get("time", ""))
     fees, fee_notes = fee_of(counter.get("fee", ""), record["name"])
+    for method in methods:  # another amount online or by post, where the portal says so
+        kind = {"Trực tuyến": "online", "Dịch vụ bưu chính": "post"}.get(method.get("method", ""))
+        other, _ = fee_of(method.get("fee", ""), record["name"])
+        if kind and fees and other and other[0]["amount"] != fees[0]["amount"]:
+            fees[0].setdefault("by_method", {})[kind] = other[0]["amount"]
     docs, notes = documents_of(record)
     field = unicodedata.normalize("NFC", record.get("field") or "Khác")
     lane = lanes.get(field)

@@ -113,8 +113,12 @@ def receive(
             mandatory=doc.mandatory, provided=doc.provided,
         ))
     for fee in proc.fees:
+        exempt = form.fee_exempt.get(fee["name"], "")
+        if exempt and exempt not in fee.get("exempt", []):
+            raise InvalidInput(f"{exempt!r} is not exempt from fee {fee['name']!r}",
+                               f"“{exempt}” không thuộc diện được miễn {fee['name'].lower()}.")
         due = fees.charge(fee, pages=int(form.fee_pages.get(fee["name"], 1)),
-                          copies=int(form.fee_quantities.get(fee["name"], 1)))
+                          copies=int(form.fee_quantities.get(fee["name"], 1)), channel=form.channel, exempt=exempt)
         session.add(DossierFee(dossier_id=dossier.id, name=due.name, unit_amount=due.unit_amount,
                                quantity=due.quantity, amount=due.amount, basis=due.basis))
     details = {"procedure": proc.key, "outcome": form.outcome}

@@ -78,6 +78,7 @@ class IntakeForm(BaseModel):
     documents: list[DocumentIn] | None = None  # None: every document of the catalog, all provided
     fee_quantities: dict[str, int] = {}  # copies (a per-copy or per-page fee) or cases, by fee name
     fee_pages: dict[str, int] = {}  # pages of each copy, for a per-page fee
+    fee_exempt: dict[str, str] = {}  # the exempt group the applicant belongs to, by fee name
     channel: int = Field(ge=1, le=3, default=1)
     sets: int = Field(ge=1, default=1)
     summary: str = ""

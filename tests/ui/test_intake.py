@@ -350,3 +350,17 @@ def test_the_picker_ranks_what_the_clerk_meant_first(qtbot, window):
                          ("khai sinh", "Đăng ký khai sinh")):
         form.picker.search.clear()
         _pick(qtbot, form, words, meant)
+
+
+def test_an_exempt_applicant_pays_nothing_and_the_screen_says_why(qtbot, window, office):
+    form = window.intake
+    form.apply_scan(CARD)
+    _pick(qtbot, form, "xac nhan tinh trang hon nhan", "Cấp Giấy xác nhận tình trạng hôn nhân")
+    assert form.exempt.isVisible() and "3.000 đ" in form.fee.text()
+    form.exempt.setCurrentIndex(form.exempt.findData("Người thuộc hộ nghèo"))
+    assert form.fee.text() == "Không thu lệ phí (Miễn: Người thuộc hộ nghèo)"
+    form.checklist.check_all()
+    form.save()
+    qtbot.waitUntil(lambda: form.last_saved is not None, timeout=5000)
+    (fee,) = office.dossier(form.last_saved.code).fees
+    assert (fee.amount, fee.basis) == (0, "Miễn: Người thuộc hộ nghèo")

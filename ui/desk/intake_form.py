@@ -123,6 +123,9 @@ class IntakeFormWidget(QWidget):
         for box in (self.copies, self.pages):
             box.setVisible(False)
             box.valueChanged.connect(lambda _v: self._show_fee())
+        self.exempt = QComboBox(toolTip="Người nộp thuộc diện được miễn phí, lệ phí (nếu có)")
+        self.exempt.setVisible(False)
+        self.exempt.currentIndexChanged.connect(lambda _i: self._show_fee())
         self.due = QLabel()
         self.due.setObjectName("due")
         self.outcome = QButtonGroup(self)
@@ -191,6 +194,7 @@ class IntakeFormWidget(QWidget):
         facts.addWidget(self.all_button)
         facts.addWidget(self.copies)
         facts.addWidget(self.pages)
+        facts.addWidget(self.exempt)
         facts.addWidget(self.fee, 1)
         facts.addStretch(1)
         facts.addWidget(self.due)
@@ -365,35 +369,49 @@ class IntakeFormWidget(QWidget):
             self.due.setText("")
             self.copies.setVisible(False)
             self.pages.setVisible(False)
+            self.exempt.setVisible(False)
             return
         asked = set().union(*(fees.needs(f) for f in procedure.fees)) if procedure.fees else set()
         self.copies.setVisible("copies" in asked)
         self.pages.setVisible("pages" in asked)
         self.copies.setValue(1)
         self.pages.setValue(1)
+        groups = sorted({g for f in procedure.fees for g in f.get("exempt", [])})
+        self.exempt.blockSignals(True)
+        self.exempt.clear()
+        self.exempt.addItem("Không thuộc diện miễn phí", "")
+        for group in groups:
+            self.exempt.addItem(f"Miễn: {group}", group)
+        self.exempt.blockSignals(False)
+        self.exempt.setVisible(bool(groups))
         self._show_fee()
         self._refresh_due()
 
-    def _fee_counts(self) -> tuple[dict[str, int], dict[str, int]]:
-        """Copies (or cases) and pages per fee name, for the fees that are counted that way."""
+    def _fee_counts(self) -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
+        """Copies (or cases), pages and an exempt group per fee name, for the fees counted that way."""
         if self.procedure is None:
-            return {}, {}
+            return {}, {}, {}
         copies = {f["name"]: self.copies.value() for f in self.procedure.fees if "copies" in fees.needs(f)}
         pages = {f["name"]: self.pages.value() for f in self.procedure.fees if "pages" in fees.needs(f)}
-        return copies, pages
+        group = self.exempt.currentData() or ""
+        exempt = {f["name"]: group for f in self.procedure.fees if group and group in f.get("exempt", [])}
+        return copies, pages, exempt
 
     def _show_fee(self) -> None:
         """The fee as the receipt will count it, updated as the pages and copies change."""
         if self.procedure is None:
             self.fee.setText("")
             return
-        copies, pages = self._fee_counts()
-        due = [fees.charge(f, pages=pages.get(f["name"], 1), copies=copies.get(f["name"], 1))
-               for f in self.procedure.fees]
+        copies, pages, exempt = self._fee_counts()
+        due = [fees.charge(f, pages=pages.get(f["name"], 1), copies=copies.get(f["name"], 1),
+                           exempt=exempt.get(f["name"], "")) for f in self.procedure.fees]
         total = sum(c.amount for c in due)
-        counted = "; ".join(c.basis for c in due if c.amount and (c.quantity > 1 or "trang" in c.basis))
-        self.fee.setText(f"Lệ phí: <b>{fmt_money(total)}</b>" + (f" ({counted})" if counted else "")
-                         if total else "Không thu lệ phí")
+        counted = "; ".join(c.basis for c in due if (c.amount and (c.quantity > 1 or "trang" in c.basis))
+                            or c.basis.startswith("Miễn:"))
+        if total:
+            self.fee.setText(f"Lệ phí: <b>{fmt_money(total)}</b>" + (f" ({counted})" if counted else ""))
+        else:
+            self.fee.setText("Không thu lệ phí" + (f" ({counted})" if counted else ""))
 
     def _refresh_due(self) -> None:
         if self.procedure is None:
@@ -492,9 +510,9 @@ class IntakeFormWidget(QWidget):
                                + ". Hãy đánh dấu, hoặc chọn “Yêu cầu bổ sung” hay “Từ chối tiếp nhận”.")
         if outcome != "receive" and not self.reason.text().strip():
             raise InvalidInput("no reason for supplement/refusal", "Cần ghi lý do yêu cầu bổ sung hoặc từ chối.")
-        copies, pages = self._fee_counts()
+        copies, pages, exempt = self._fee_counts()
         return IntakeForm(submission_id=self.submission_id, procedure=self.procedure.key,
-                          fee_quantities=copies, fee_pages=pages,
+                          fee_quantities=copies, fee_pages=pages, fee_exempt=exempt,
                           applicant=self.applicant(), documents=self.checklist.documents(),
                           counter_no=self.counter_no, outcome=outcome, reason=self.reason.text().strip(),
                           subject=self.subject())

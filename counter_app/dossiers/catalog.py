@@ -33,6 +33,13 @@ class DocumentSpec(BaseModel):
     mandatory: bool = True
 
 
+class CaseSpec(BaseModel):
+    """One situation of a procedure with its own papers (the clerk picks it at intake)."""
+
+    name: str = Field(min_length=1)
+    documents: list[DocumentSpec] = []
+
+
 class FeeSpec(BaseModel):
     name: str = Field(min_length=1)
     amount: int = Field(ge=0)  # đồng per unit
@@ -71,6 +78,7 @@ class ProcedureSpec(BaseModel):
     documents: list[DocumentSpec] = []
     results: list[str] = []
     unconfirmed: list[str] = []
+    cases: list[CaseSpec] = []  # several situations, each with its papers (`documents` is the first's)
 
     @field_validator("code")
     @classmethod
@@ -142,6 +150,20 @@ def load_catalog_file(path: Path) -> CatalogFile:
     return parse_catalog(text, Path(path).name)
 
 
+def active_catalog(session: Session) -> CatalogFile | None:
+    """The active catalog as a catalog file (to add records to it and import the result as the next version)."""
+    version = active_version(session)
+    if version is None:
+        return None
+    rows = session.exec(select(Procedure).where(Procedure.catalog_version_id == version.id)
+                        .order_by(col(Procedure.id))).all()
+    return CatalogFile(version=version.version, issued=version.issued, source=version.source, procedures=[
+        ProcedureSpec(key=r.key, code=r.code, name=r.name, field=r.field, lane=r.lane,
+                      time=TimeSpec(kind=r.time_kind, days=r.time_days), handled_by=r.handled_by,
+                      handling_agency=r.handling_agency, fees=r.fees, documents=r.documents, results=r.results,
+                      unconfirmed=r.unconfirmed, cases=r.cases) for r in rows])
+
+
 def active_version(session: Session) -> CatalogVersion | None:
     rows = session.exec(select(CatalogVersion)).all()
     return max(rows, key=lambda r: version_tuple(r.version), default=None)
@@ -196,7 +218,7 @@ def import_catalog(session: Session, catalog: CatalogFile, *, actor: str) -> Cat
                 lane=spec.lane, time_kind=spec.time.kind, time_days=spec.time.days, handled_by=spec.handled_by,
                 handling_agency=spec.handling_agency, fees=[f.model_dump() for f in spec.fees],
                 documents=[d.model_dump() for d in spec.documents], results=list(spec.results),
-                unconfirmed=list(spec.unconfirmed), active=True,
+                unconfirmed=list(spec.unconfirmed), cases=[c.model_dump() for c in spec.cases], active=True,
             )
         )
     audit.append(

@@ -24,7 +24,7 @@ UNKNOWN = "Không có thông tin"
 COUNTER_METHOD = "Trực tiếp"  # what is received at the counter; other methods' figures may differ
 _EXT = r"\.(docx?|pdf|xlsx?|rtf|odt)\s*$"
 # The portal glues a template's file name onto the document's name: "…Thông tư số 67/2025/TT-BXDMẫu số 01.docx".
-_GLUED = re.compile(r"(?<=\S)(Mẫu|Giấy|Tờ khai|Đơn|Phụ lục|Biểu|Bản khai|Danh sách|TK)[^/]*?" + _EXT, re.IGNORECASE)
+_GLUED = re.compile(r"(?<=[^\s(])(Mẫu|Giấy|Tờ khai|Đơn|Phụ lục|Biểu|Bản khai|Danh sách|TK)[^/]*?" + _EXT, re.IGNORECASE)
 _LAST_FILE = re.compile(r"\s+\S+" + _EXT, re.IGNORECASE)
 _MONEY = re.compile(r"([\d.,]+)\s*(Việt Nam Đồng|VNĐ|đồng|đ)\b", re.IGNORECASE)
 

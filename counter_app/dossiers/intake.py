@@ -44,9 +44,13 @@ def _check_applicant(form: IntakeForm, procedure_key: str) -> None:
 
 
 def _documents(form: IntakeForm, proc: Procedure) -> list[DocumentIn]:
+    if form.case and form.case not in {c["name"] for c in proc.cases}:
+        raise InvalidInput(f"procedure {proc.key} has no case {form.case!r}",
+                           f"Thủ tục “{proc.name}” không có trường hợp “{form.case}”.")
     if form.documents is not None:
         return form.documents
-    return [DocumentIn(**doc, provided=True) for doc in proc.documents]
+    papers = next((c["documents"] for c in proc.cases if c["name"] == form.case), proc.documents)
+    return [DocumentIn(**doc, provided=True) for doc in papers]
 
 
 def _check_outcome(form: IntakeForm, docs: list[DocumentIn]) -> None:
@@ -121,7 +125,7 @@ def receive(
                           copies=int(form.fee_quantities.get(fee["name"], 1)), channel=form.channel, exempt=exempt)
         session.add(DossierFee(dossier_id=dossier.id, name=due.name, unit_amount=due.unit_amount,
                                quantity=due.quantity, amount=due.amount, basis=due.basis))
-    details = {"procedure": proc.key, "outcome": form.outcome}
+    details = {"procedure": proc.key, "outcome": form.outcome, **({"case": form.case} if form.case else {})}
     if form.reason.strip():
         details["reason"] = form.reason.strip()
     history.record(

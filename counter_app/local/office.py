@@ -13,9 +13,9 @@ from sqlmodel import Session, col, select
 from counter_app import accounts, audit, office_setup
 from counter_app.audit import ChainReport
 from counter_app.dossiers import actions as dossier_actions
-from counter_app.dossiers import catalog, intake
+from counter_app.dossiers import catalog, intake, portal_format
 from counter_app.dossiers import queries as dossier_queries
-from counter_app.errors import OfficeError
+from counter_app.errors import InvalidInput, OfficeError
 from counter_app.events import CatalogChanged, DossierChanged, EventBus, Listener, QueueChanged
 from counter_app.local.accounts import LocalAccounts
 from counter_app.local.health import LocalHealth
@@ -52,6 +52,7 @@ def _procedure_info(proc: Procedure, version: str) -> ProcedureInfo:
         time_kind=proc.time_kind, time_days=proc.time_days, time_label=time.label_vi(),
         handled_by=proc.handled_by, handling_agency=proc.handling_agency, fees=proc.fees,
         documents=proc.documents, results=proc.results, unconfirmed=proc.unconfirmed, catalog_version=version,
+        cases=proc.cases,
     )
 
 
@@ -127,7 +128,18 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHeal
         return due_at(received_at or self._now(), catalog.procedure_time(proc), calendar)
 
     def import_catalog(self, path: Path, *, actor: str) -> str:
-        spec = catalog.load_catalog_file(path)
+        """A catalog file of this program, or the national portal's procedure records (a file or a folder of
+        them) laid over the active catalog as its next version."""
+        path = Path(path)
+        if portal_format.is_portal_path(path):
+            with self.store.read() as s:
+                active = catalog.active_catalog(s)
+            if active is None:
+                raise InvalidInput("no active catalog to add portal records to",
+                                   "Chưa có danh mục thủ tục để bổ sung bản ghi của Cổng Dịch vụ công.")
+            spec = portal_format.lay_over(active, portal_format.read_records(path))
+        else:
+            spec = catalog.load_catalog_file(path)
         with self.store.write() as s:
             accounts.require(s, actor, Role.ADMINISTRATOR, "cập nhật danh mục thủ tục")
             catalog.import_catalog(s, spec, actor=actor)

@@ -108,6 +108,7 @@ class Procedure(SQLModel, table=True):
     documents: list = _json([])
     results: list = _json([])
     unconfirmed: list = _json([])
+    cases: list = _json([])  # [{"name", "documents"}]: situations with their own papers
     active: bool = True
 
 

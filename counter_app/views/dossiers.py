@@ -87,6 +87,7 @@ class IntakeForm(BaseModel):
     outcome: Literal["receive", "supplement", "refuse"] = "receive"
     reason: str = ""
     subject: SubjectIn | None = None  # whom it concerns, for procedures that have such a person
+    case: str = ""  # the procedure's situation the clerk picked (its papers are the checklist's)
 
     @field_validator("submission_id", "procedure")
     @classmethod
@@ -205,6 +206,7 @@ class ProcedureInfo(BaseModel):
     results: list[str]
     unconfirmed: list[str]
     catalog_version: str
+    cases: list[dict] = []  # [{"name", "documents"}]
 
 
 class OfficeInfo(BaseModel):

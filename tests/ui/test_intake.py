@@ -364,3 +364,27 @@ def test_an_exempt_applicant_pays_nothing_and_the_screen_says_why(qtbot, window,
     qtbot.waitUntil(lambda: form.last_saved is not None, timeout=5000)
     (fee,) = office.dossier(form.last_saved.code).fees
     assert (fee.amount, fee.basis) == (0, "Miễn: Người thuộc hộ nghèo")
+
+
+def test_the_clerk_picks_the_case_and_the_checklist_follows(qtbot, office):
+    from pathlib import Path
+
+    office.import_catalog(Path(__file__).parents[1] / "data" / "portal" / "1.004206-tach-ho.json", actor="admin")
+    window = ClerkWindow(office, office.info(), signed_in(office, "canbo1", counter_no=1))
+    qtbot.addWidget(window)
+    window.show()
+    form = window.intake
+    qtbot.waitUntil(lambda: len(form.picker.procedures) > 0, timeout=5000)
+    form.apply_scan(CARD)
+    _pick(qtbot, form, "1.004206", "Tách hộ")
+    assert form.case.isVisible() and form.case.count() == 2
+    names = lambda: [form.checklist.item(r, 1).text() for r in range(form.checklist.rowCount())]  # noqa: E731
+    assert "Văn bản đồng ý cho tách hộ của chủ hộ" in names()
+    form.case.setCurrentIndex(1)
+    assert "Bản án hoặc quyết định của Tòa án về việc ly hôn" in names()
+    form.checklist.check_all()
+    form.save()
+    qtbot.waitUntil(lambda: form.last_saved is not None, timeout=5000)
+    d = office.dossier(form.last_saved.code)
+    assert "Bản án hoặc quyết định của Tòa án về việc ly hôn" in [x.name for x in d.documents]
+    assert d.events[0].details["case"] == "Tách hộ sau ly hôn"

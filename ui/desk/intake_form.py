@@ -116,6 +116,9 @@ class IntakeFormWidget(QWidget):
 
         self.picker = ProcedurePicker(office)
         self.checklist = DocumentChecklist()
+        self.case = QComboBox(toolTip="Trường hợp của thủ tục: mỗi trường hợp có thành phần hồ sơ riêng")
+        self.case.setVisible(False)
+        self.case.currentIndexChanged.connect(self._on_case)
         self.fee = QLabel()
         self.fee.setWordWrap(True)
         self.copies = QSpinBox(minimum=1, maximum=MAX_COPIES, prefix="Số bản: ")
@@ -189,6 +192,7 @@ class IntakeFormWidget(QWidget):
 
         documents = QGroupBox("Thành phần hồ sơ")
         docs = QVBoxLayout(documents)
+        docs.addWidget(self.case)
         docs.addWidget(self.checklist)
         facts = QHBoxLayout()
         facts.addWidget(self.all_button)
@@ -363,7 +367,14 @@ class IntakeFormWidget(QWidget):
         label = subject_label(procedure.key) if procedure else ""
         self.subject_box.setTitle(label)
         self.subject_box.setVisible(bool(label))
-        self.checklist.set_documents(procedure.documents if procedure else [])
+        self.case.blockSignals(True)
+        self.case.clear()
+        for case in procedure.cases if procedure else []:
+            self.case.addItem(f"Trường hợp: {case['name']}", case["name"])
+        self.case.blockSignals(False)
+        self.case.setVisible(bool(procedure and procedure.cases))
+        self.checklist.set_documents(procedure.cases[0]["documents"] if procedure and procedure.cases
+                                     else procedure.documents if procedure else [])
         if procedure is None:
             self.fee.setText("")
             self.due.setText("")
@@ -386,6 +397,14 @@ class IntakeFormWidget(QWidget):
         self.exempt.setVisible(bool(groups))
         self._show_fee()
         self._refresh_due()
+
+    def _on_case(self, _index: int) -> None:
+        """Another situation of the procedure: its own papers on the checklist."""
+        if self.procedure is None or not self.procedure.cases:
+            return
+        name = self.case.currentData()
+        case = next((c for c in self.procedure.cases if c["name"] == name), self.procedure.cases[0])
+        self.checklist.set_documents(case["documents"])
 
     def _fee_counts(self) -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
         """Copies (or cases), pages and an exempt group per fee name, for the fees counted that way."""
@@ -513,6 +532,7 @@ class IntakeFormWidget(QWidget):
         copies, pages, exempt = self._fee_counts()
         return IntakeForm(submission_id=self.submission_id, procedure=self.procedure.key,
                           fee_quantities=copies, fee_pages=pages, fee_exempt=exempt,
+                          case=self.case.currentData() or "" if self.case.isVisible() else "",
                           applicant=self.applicant(), documents=self.checklist.documents(),
                           counter_no=self.counter_no, outcome=outcome, reason=self.reason.text().strip(),
                           subject=self.subject())

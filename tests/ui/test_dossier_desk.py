@@ -380,3 +380,19 @@ def test_fees_are_collected_with_a_numbered_receipt(qtbot, desk, office, clock, 
     with office.store.read() as s:
         kinds = [o.kind for o in s.exec(select(Outbox).order_by(Outbox.id))]
     assert kinds.count("collect_fees") == 2  # it goes to the city like every step
+
+
+def test_a_fee_to_pay_by_transfer_shows_its_vietqr_on_screen(qtbot, desk, office, tmp_path):
+    """Issue 22 item 5: the screen shows the same payment QR as the receipt; zbarimg reads it back."""
+    import subprocess
+
+    settings = office.print_settings().model_copy(update={"bank_bin": "970415", "bank_account": "113366668888"})
+    office.save_print_settings(settings, actor="admin")
+    code = office.receive(make_form("ct.chu-ky"), actor="canbo1").code
+    dialog = DossierDetailDialog(office, office.dossier(code), actor="canbo1", counter_no=1)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.payment_qr(10000) is not None, timeout=5000)
+    image = tmp_path / "qr.png"
+    dialog.payment_qr(10000).save(str(image))
+    read = subprocess.run(["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True).stdout.strip()
+    assert read.startswith("000201") and "5405" + "10000" in read and code in read

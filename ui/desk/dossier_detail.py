@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import partial
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QPixmap
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
@@ -30,13 +30,15 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.office import Office
+from counter_app.rules import vietqr
 from counter_app.rules.citizen_id import mask_id
 from counter_app.rules.display import fmt_date, fmt_datetime, fmt_money
 from counter_app.rules.lifecycle import SUPERVISOR_ACTIONS, Action, Status
 from counter_app.views.accounts import Role
 from counter_app.views.dossiers import APPLICANT_TYPES, DossierDetail, EventView
-from counter_app.views.printing import JOB_KINDS, PrintRequest
+from counter_app.views.printing import JOB_KINDS, PrintRequest, PrintSettings
 from ui.common.messages import Banner, error_text
+from ui.common.qr_image import qr_pixmap
 from ui.common.worker import Runner
 from ui.desk.action_dialog import ACTIONS, ActionDialog, Perform
 
@@ -105,7 +107,10 @@ class DossierDetailDialog(QDialog):
         self.names = names or {}
         self.ask = ask or (lambda dialog: dialog.exec() == QDialog.DialogCode.Accepted)
         self.ask_method: Callable[[int], str | None] = ask_method or self._ask_method
+        self._bank: PrintSettings | None = None  # the office's account, for a payment QR on screen
         self.runner = Runner(self)
+        self.runner.run(office.print_settings, lambda value: setattr(self, "_bank", value),
+                        lambda exc: log.info("print settings not read: %s", exc))
         self.busy = False
         self.resize(1100, 700)  # within 1366×768 less the taskbar
         self.banner = Banner()
@@ -263,6 +268,14 @@ class DossierDetailDialog(QDialog):
         self._dialog = dialog
         self.run_action(action, dialog.perform)
 
+    def payment_qr(self, due: int) -> QPixmap | None:
+        """The VietQR for `due` đồng to the office's account, or None without an account."""
+        bank = self._bank
+        if not due or bank is None or not bank.bank_bin or not bank.bank_account:
+            return None
+        return qr_pixmap(vietqr.payload(bank_bin=bank.bank_bin, account=bank.bank_account, amount=due,
+                                        message=self.dossier.code))
+
     def collect_fees(self) -> None:
         if self.busy:
             return
@@ -286,6 +299,10 @@ class DossierDetailDialog(QDialog):
     def _ask_method(self, due: int) -> str | None:
         box = QMessageBox(QMessageBox.Icon.Question, "Thu phí, lệ phí",
                           f"Công dân nộp {fmt_money(due)} bằng hình thức nào?", parent=self)
+        payment = self.payment_qr(due)
+        if payment is not None:  # the citizen can scan it from the screen with a banking app
+            box.setIconPixmap(payment)
+            box.setInformativeText(f"Chuyển khoản: quét mã bằng ứng dụng ngân hàng; nội dung {self.dossier.code}.")
         cash = box.addButton("Tiền mặt", QMessageBox.ButtonRole.AcceptRole)
         transfer = box.addButton("Chuyển khoản", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Thôi", QMessageBox.ButtonRole.RejectRole)

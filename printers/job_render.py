@@ -21,7 +21,7 @@ from printers import escpos_output, faults, slips, thermal_render
 from printers.forms import dossier_forms, records
 
 EVENT_OF_KIND = {"supplement": "request_supplement", "refusal": "refuse", "apology": "reschedule",
-                 "result_slip": "return_result", "fee_receipt": "collect_fees"}
+                 "result_slip": "return_result", "fee_receipt": "collect_fees", "fee_receipt_slip": "collect_fees"}
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,10 @@ def _thermal(job: PrintJobView, office: Office, printer: PrinterConfig, at: date
         d = office.dossier(job.request.code)
         if job.kind == "receipt_summary":
             blocks = slips.receipt_summary_blocks(d, info, settings.dossier_link(d.code))
+        elif job.kind == "fee_receipt_slip":
+            event = _event(d, job)
+            blocks = slips.fee_receipt_blocks(d, info, str(event.details.get("receipt_no", "")),
+                                              str(event.details.get("method", "")), event.signed_by)
         else:
             blocks = slips.result_notice_blocks(d, info, result_place(info, settings))
         name = f"{job.kind}-{d.code}"

@@ -25,6 +25,7 @@ JOB_KINDS: dict[str, tuple[str, str]] = {
     "register": ("Sổ theo dõi hồ sơ", "a4"),
     "result_slip": ("Phiếu trả kết quả", "a4"),
     "fee_receipt": ("Biên lai thu phí, lệ phí", "a4"),
+    "fee_receipt_slip": ("Biên lai thu phí, lệ phí (khổ nhỏ)", "slip"),
     "test_page": ("Trang in thử", ""),
 }
 PURPOSES = {"ticket": "vé xếp hàng", "slip": "phiếu khổ nhỏ", "a4": "biểu mẫu A4"}

@@ -6,6 +6,7 @@ import unicodedata
 from datetime import date
 
 import pytest
+from PIL import Image
 
 from counter_app.errors import ConfigError
 from counter_app.views.printing import PrintSettings
@@ -123,3 +124,23 @@ def test_importing_the_thermal_output_leaves_nothing_in_the_temporary_folder(tmp
         subprocess.run([sys.executable, "-c", "import printers.escpos_output"], env=env, check=True, timeout=60)
     assert list(scratch.iterdir()) == []
     assert list((cache / "counter-app" / "escpos").glob("*.capabilities.pickle"))
+
+
+def test_a_fee_receipt_prints_on_the_counter_s_thermal_printer_too(office, clock, tmp_path):
+    """Issue 22 item 5: the numbered fee receipt on the thermal or the A4 printer; read back by OCR."""
+    from counter_app.views.printing import PrinterConfig, PrintRequest
+    from printers.spool import Spool
+    from tests.conftest import make_form
+
+    office.save_printer(PrinterConfig(name="Phiếu quầy 1", kind="thermal", paper_mm=80, purposes=["slip"]),
+                        actor="admin")
+    code = office.receive(make_form("ct.chu-ky"), actor="canbo1").code
+    d = office.collect_fees(code, method="cash", actor="canbo1")
+    job = office.submit_print(PrintRequest(kind="fee_receipt_slip", code=code, event_seq=d.events[-1].seq),
+                              actor="canbo1")
+    Spool(office, preview_dir=tmp_path, clock=clock).drain()
+    assert office.print_job(job.id).state == "done"
+    (image,) = tmp_path.glob("fee_receipt_slip-*.png")
+    text = " ".join(ocr(Image.open(image), tmp_path).split())
+    for expected in ("BIÊN LAI THU PHÍ", "BL26", "0000001", "10.000", "Mười nghìn đồng", "Tiền mặt"):
+        assert expected in text, (expected, text)

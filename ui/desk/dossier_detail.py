@@ -48,7 +48,8 @@ EVENT_WORDS = {a.value: a.label_vi.capitalize() for a in Action} | {"collect_fee
 # Slips a dossier can be given again, and the event each needs (None: always available).
 REPRINTS = {"receipt": "receive", "receipt_summary": "receive", "control_sheet": None,
             "supplement": "request_supplement", "refusal": "refuse", "apology": "reschedule",
-            "result_notice": "result_ready", "result_slip": "return_result", "fee_receipt": "collect_fees"}
+            "result_notice": "result_ready", "result_slip": "return_result", "fee_receipt": "collect_fees",
+            "fee_receipt_slip": "collect_fees"}
 
 
 def _table(headers: tuple[str, ...], stretch: int) -> QTableWidget:
@@ -294,7 +295,10 @@ class DossierDetailDialog(QDialog):
         self.changed.emit(d)
         number = d.events[-1].details.get("receipt_no", "") if d.events else ""
         self.banner.show_message(f"Đã thu phí, biên lai số {number}.", "ok")
-        self.print_slip("fee_receipt", event_seq=d.events[-1].seq if d.events else None)
+        seq = d.events[-1].seq if d.events else None
+        self.runner.run(self.office.printers, lambda printers: self.print_slip(
+            "fee_receipt" if any(p.kind == "a4" and p.enabled for p in printers) or not printers
+            else "fee_receipt_slip", event_seq=seq), lambda _exc: self.print_slip("fee_receipt", event_seq=seq))
 
     def _ask_method(self, due: int) -> str | None:
         box = QMessageBox(QMessageBox.Icon.Question, "Thu phí, lệ phí",

@@ -218,3 +218,14 @@ def test_staff_can_close_the_day(office):
     assert office.close_queue_day(actor="truongbp") == 2
     assert {t.state for t in office.tickets_of_day()} == {"not_served"}
     assert office.counter_queue(1).current is None
+
+
+def test_the_office_gives_a_whole_field_to_another_lane(office, tmp_path, capsys):
+    """Issue 22: each procedure's kiosk lane comes from its field, by a table the office can change."""
+    from counter_app.cli.main import main
+
+    assert office.issue_ticket(procedure="1.014063", source="reception").label.startswith("C")  # căn cước: C
+    db = str(office.store.path)
+    assert main(["--db", db, "queue", "lane-fields", "G", "Cấp, quản lý căn cước"]) == 0
+    assert "G Lao động – Xã hội: Lao động – Xã hội; Cấp, quản lý căn cước" in capsys.readouterr().out
+    assert office.issue_ticket(procedure="1.014063", source="reception").label.startswith("G")

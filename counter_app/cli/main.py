@@ -63,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
     conf.add_argument("--ordinary-wait-max-min", type=int, help="minutes after which an ordinary ticket is overdue")
     conf.add_argument("--recalls-before-no-show", type=int, help="recalls needed before marking a no-show")
     conf.add_argument("--default-service-min", type=float, help="service minutes assumed before any is measured")
+    fields = queue_sub.add_parser("lane-fields", help="list the lanes and what they take, or give procedure "
+                                                      "fields to a lane (the kiosk and reception follow)")
+    fields.add_argument("lane", nargs="?", help="a lane's prefix, e.g. C")
+    fields.add_argument("fields", nargs="*", help="procedure fields as the catalog names them")
     lanes = queue_sub.add_parser("counter-lanes", help="set the ordered lanes a counter serves")
     lanes.add_argument("counter", type=int)
     lanes.add_argument("lanes", help="lane prefixes in order, e.g. A,B")
@@ -232,6 +236,16 @@ def _cmd_queue(settings: Settings, args: argparse.Namespace) -> int:
                      else queue_service.settings(s))
         for name, value in rules.model_dump().items():
             print(f"{name} = {value}")
+        return 0
+    if args.queue_command == "lane-fields":
+        from counter_app.office_setup import lanes as office_lanes
+        from counter_app.queue import service as queue_service
+
+        with store.write() as s:
+            if args.lane and args.fields:
+                queue_service.set_lane_fields(s, now(), args.lane, args.fields, SYSTEM)
+            for lane in office_lanes(s):
+                print(f"{lane.prefix} {lane.name}: {'; '.join(lane.groups)}")
         return 0
     if args.queue_command == "counter-lanes":
         from counter_app.queue import service as queue_service

@@ -72,8 +72,14 @@ def find_lane(session: Session, prefix: str) -> Lane:
 
 
 def lane_for_procedure(session: Session, key: str) -> Lane:
+    """The lane that takes a procedure: one the office gave the procedure's field to (`set_lane_fields`),
+    else the one taking the lane group the catalog gave it (from its field, `data/field_lanes.json`)."""
     proc = active_procedure(session, key)
-    for lane in session.exec(select(Lane).order_by(col(Lane.sort))).all():
+    lanes = session.exec(select(Lane).order_by(col(Lane.sort))).all()
+    for lane in lanes:
+        if proc.field in lane.groups:
+            return lane
+    for lane in lanes:
         if proc.lane in lane.groups:
             return lane
     raise NotFound(
@@ -412,6 +418,23 @@ def configure(session: Session, at: datetime, actor: str, **changes: Any) -> Que
     session.add(office)
     audit.append(session, at=aware(at), actor=actor, subject="office", kind="queue.settings", details=changes)
     return updated
+
+
+def set_lane_fields(session: Session, at: datetime, prefix: str, fields: list[str], actor: str) -> Lane:
+    """Give whole procedure fields to a lane (the office's own table, over the catalog's): a field given to
+    one lane is taken from any other."""
+    lane = find_lane(session, prefix)
+    wanted = [f.strip() for f in fields if f.strip()]
+    for other in session.exec(select(Lane).where(col(Lane.id) != lane.id)).all():
+        kept = [g for g in other.groups if g not in wanted]
+        if kept != other.groups:
+            other.groups = kept
+            session.add(other)
+    lane.groups = [*lane.groups, *(f for f in wanted if f not in lane.groups)]
+    session.add(lane)
+    audit.append(session, at=aware(at), actor=actor, subject=f"lane:{lane.prefix}", kind="lane.fields",
+                 details={"fields": wanted})
+    return lane
 
 
 def set_counter_lanes(session: Session, at: datetime, counter_no: int, prefixes: list[str], actor: str) -> Counter:

@@ -61,3 +61,14 @@ def test_a_file_that_is_neither_is_refused_in_vietnamese(office, tmp_path):
     with pytest.raises(InvalidInput) as err:
         office.import_catalog(folder, actor="admin")
     assert "không phải bản ghi thủ tục" in err.value.message_vi
+
+
+def test_a_dossier_sent_online_is_due_by_the_online_time(office, clock):
+    office.import_catalog(PORTAL / "1.004206-tach-ho.json", actor="admin")
+    tach_ho = next(p for p in office.procedures() if p.code == "1.004206")
+    assert tach_ho.time_days == 5
+    at_counter = office.receive(make_form("1.004206"), actor="canbo1")
+    online = make_form("1.004206")
+    online.channel = 2
+    by_portal = office.receive(online, actor="canbo1")
+    assert by_portal.due_at < at_counter.due_at  # 3 working days online, 5 at the counter

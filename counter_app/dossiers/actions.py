@@ -120,7 +120,7 @@ def receive_supplement(
     _check(dossier, Action.RECEIVE_SUPPLEMENT)
     missing_arrived(session, dossier)
     proc = session.get(Procedure, dossier.procedure_id)
-    dossier.due_at = due_at(at, procedure_time(proc), calendar)
+    dossier.due_at = due_at(at, procedure_time(proc, dossier.channel), calendar)
     if dossier.original_due_at is None:
         dossier.original_due_at = dossier.due_at
     _apply(session, dossier, Action.RECEIVE_SUPPLEMENT, actor=actor, at=at,

@@ -79,6 +79,7 @@ class ProcedureSpec(BaseModel):
     results: list[str] = []
     unconfirmed: list[str] = []
     cases: list[CaseSpec] = []  # several situations, each with its papers (`documents` is the first's)
+    time_by_method: dict[Literal["online", "post"], TimeSpec] = {}  # where a method takes another time
 
     @field_validator("code")
     @classmethod
@@ -161,7 +162,7 @@ def active_catalog(session: Session) -> CatalogFile | None:
         ProcedureSpec(key=r.key, code=r.code, name=r.name, field=r.field, lane=r.lane,
                       time=TimeSpec(kind=r.time_kind, days=r.time_days), handled_by=r.handled_by,
                       handling_agency=r.handling_agency, fees=r.fees, documents=r.documents, results=r.results,
-                      unconfirmed=r.unconfirmed, cases=r.cases) for r in rows])
+                      unconfirmed=r.unconfirmed, cases=r.cases, time_by_method=r.time_by_method) for r in rows])
 
 
 def active_version(session: Session) -> CatalogVersion | None:
@@ -218,7 +219,8 @@ def import_catalog(session: Session, catalog: CatalogFile, *, actor: str) -> Cat
                 lane=spec.lane, time_kind=spec.time.kind, time_days=spec.time.days, handled_by=spec.handled_by,
                 handling_agency=spec.handling_agency, fees=[f.model_dump() for f in spec.fees],
                 documents=[d.model_dump() for d in spec.documents], results=list(spec.results),
-                unconfirmed=list(spec.unconfirmed), cases=[c.model_dump() for c in spec.cases], active=True,
+                unconfirmed=list(spec.unconfirmed), cases=[c.model_dump() for c in spec.cases],
+                time_by_method={k: v.model_dump() for k, v in spec.time_by_method.items()}, active=True,
             )
         )
     audit.append(
@@ -239,5 +241,12 @@ def active_procedure(session: Session, key: str) -> Procedure:
     return proc
 
 
-def procedure_time(proc: Procedure) -> ProcedureTime:
+CHANNEL_METHODS = {2: "online", 3: "post"}  # a dossier's channel (1 is at the counter)
+
+
+def procedure_time(proc: Procedure, channel: int = 1) -> ProcedureTime:
+    """The procedure's time by regulation, for a dossier that came in through `channel`."""
+    other = proc.time_by_method.get(CHANNEL_METHODS.get(channel, ""))
+    if other:
+        return ProcedureTime(other["kind"], other.get("days", 0))
     return ProcedureTime(proc.time_kind, proc.time_days)  # type: ignore[arg-type]

@@ -118,6 +118,18 @@ def from_portal(record: dict[str, Any], lanes: dict[str, str]) -> dict[str, Any]
     methods = record.get("methods") or []
     counter = next((m for m in methods if m.get("method") == COUNTER_METHOD), methods[0] if methods else {})
     time_spec, unconfirmed = time_of(counter.get("time", ""))
+    steps = {m.get("time", "") for m in methods if m.get("method") == counter.get("method")}
+    if len(steps) > 1:  # the portal lists a method twice, one time per step: which one is the whole is unknown
+        longest = max(steps, key=lambda t: time_of(t)[0].get("days", 0))
+        time_spec, unconfirmed = time_of(longest)
+        unconfirmed = [*unconfirmed, "time: cổng ghi nhiều thời hạn theo bước: " + "; ".join(sorted(steps))]
+    time_by_method = {}
+    for method in methods:  # another time online or by post, where the portal gives one in working days
+        kind = {"Trực tuyến": "online", "Dịch vụ bưu chính": "post"}.get(method.get("method", ""))
+        other, notes = time_of(method.get("time", ""))
+        several = len({m.get("time") for m in methods if m.get("method") == method.get("method")}) > 1
+        if kind and not notes and not unconfirmed and not several and other != time_spec:
+            time_by_method[kind] = other
     fees, fee_notes = fee_of(counter.get("fee", ""), record["name"])
     for method in methods:  # another amount online or by post, where the portal says so
         kind = {"Trực tuyến": "online", "Dịch vụ bưu chính": "post"}.get(method.get("method", ""))
@@ -134,7 +146,8 @@ def from_portal(record: dict[str, Any], lanes: dict[str, str]) -> dict[str, Any]
     return {
         "key": record["code"], "code": record["code"], "name": unicodedata.normalize("NFC", record["name"].strip()),
         "field": field, "lane": lane,
-        "time": time_spec, "handled_by": "commune", "handling_agency": "" if agency == UNKNOWN else agency,
+        "time": time_spec, "time_by_method": time_by_method, "handled_by": "commune",
+        "handling_agency": "" if agency == UNKNOWN else agency,
         "fees": fees, "documents": docs, "results": [],
         "unconfirmed": [*unconfirmed, *fee_notes, *(["documents"] if not docs else []), "results", *notes],
     }

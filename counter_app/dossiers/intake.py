@@ -103,7 +103,8 @@ def receive(
         summary=form.summary.strip() or proc.name, sets=form.sets, status=int(status),
         supplement_from=int(Status.RECEIVED) if status is Status.SUPPLEMENT_REQUESTED else None,
         received_at=received_at,
-        due_at=due_at(received_at, procedure_time(proc), calendar) if status is Status.RECEIVED else None,
+        due_at=due_at(received_at, procedure_time(proc, form.channel), calendar)
+        if status is Status.RECEIVED else None,
         result_delivery=form.result_delivery, handling_agency=proc.handling_agency or office.name,
         clerk=actor, counter_no=form.counter_no, register_book=book, register_row=row, updated_at=received_at,
     )

@@ -116,6 +116,12 @@ def procedure(record: dict[str, Any], lanes: dict[str, str]) -> ProcedureSpec:
     methods = {METHODS.get(m.get("submissionMethod"), "?"): m for m in record.get("executionMethods") or []}
     counter = methods.get("", next(iter(methods.values()), {}))
     time, unconfirmed = _time(counter)
+    time_by_method = {}
+    for kind in ("online", "post"):  # another time online or by post, where the record says so
+        if kind in methods:
+            other, notes = _time(methods[kind])
+            if other != time and not notes:
+                time_by_method[kind] = other
     fees = _fees(counter, name)
     for kind in ("online", "post"):
         other = _fees(methods.get(kind, {}), name)
@@ -135,6 +141,7 @@ def procedure(record: dict[str, Any], lanes: dict[str, str]) -> ProcedureSpec:
     departments = record.get("departmentsExecuting") or [{}]
     return ProcedureSpec.model_validate({
         "key": code, "code": code, "name": name, "field": field, "lane": lane, "time": time,
+        "time_by_method": time_by_method,
         "handling_agency": str(departments[0].get("name") or ""), "fees": fees,
         "documents": cases[0]["documents"] if cases else [],
         "cases": cases if len(cases) > 1 else [],

@@ -109,6 +109,7 @@ class Procedure(SQLModel, table=True):
     results: list = _json([])
     unconfirmed: list = _json([])
     cases: list = _json([])  # [{"name", "documents"}]: situations with their own papers
+    time_by_method: dict = _json({})  # {"online"|"post": {"kind", "days"}} where a method takes another time
     active: bool = True
 
 

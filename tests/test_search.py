@@ -65,3 +65,21 @@ def test_what_a_clerk_scans_or_half_types_finds_the_dossier(office, filled):
     card_qr = "001190054321|012345678|Đặng Thị Hương|15061990|Nữ|Số 5 Quán Sứ, Phường Cửa Nam, Hà Nội|01072021"
     assert [d.code for d in office.search(card_qr)] == [code]
     assert office.search("261123-9999") == []
+
+
+def test_a_name_ranks_above_an_address_and_last_digits_find_numbers(office, clock):
+    """Issue 23: "nguyen van long" listed Trần Văn Long first (he lives on Nguyễn Du); the last digits of a
+    phone or ID number found nothing."""
+    from counter_app.views.lists import DossierQuery
+
+    long_ = office.receive(make_form(name="Nguyễn Văn Long", id_number="001088012345", phone="0912000111",
+                                     address="Số 3 Hàng Gai"), actor="a").code
+    clock.set(2026, 11, 23, 10, 0)
+    office.receive(make_form(name="Trần Văn Long", id_number="001077054321", phone="0987654321",
+                             address="Số 8 Nguyễn Du"), actor="a")
+    assert office.search("nguyen van long")[0].code == long_
+    page = office.dossier_page(DossierQuery(period="all", text="nguyen van long"))
+    assert page.rows[0].code == long_ and len(page.rows) == 2  # the list keeps the search's order
+    assert [d.applicant_name for d in office.search("4321")] == ["Trần Văn Long"]  # a phone's or ID's last digits
+    assert [d.applicant_name for d in office.search("012345")] == ["Nguyễn Văn Long"]
+    assert {d.applicant_name for d in office.search("n")} >= {"Nguyễn Văn Long", "Trần Văn Long"}

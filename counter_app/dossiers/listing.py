@@ -57,6 +57,8 @@ def _filtered(session: Session, query: DossierQuery, at: datetime) -> SelectOfSc
 
 def page(session: Session, query: DossierQuery, at: datetime, *, after: ListCursor | None = None,
          limit: int = 200) -> DossierPage:
+    if query.text.strip():
+        return _ranked_page(session, query, at, after=after, limit=limit)
     stmt = _filtered(session, query, at)
     if after is not None:
         stmt = stmt.where(tuple_(col(Dossier.received_at), col(Dossier.id))
@@ -67,6 +69,24 @@ def page(session: Session, query: DossierQuery, at: datetime, *, after: ListCurs
     rows = rows[:limit]
     last = ListCursor(received_at=rows[-1].received_at, id=rows[-1].id) if more and rows else None
     return DossierPage(rows=[summary(d, at) for d in rows], next_after=last)
+
+
+def _ranked_page(session: Session, query: DossierQuery, at: datetime, *, after: ListCursor | None,
+                 limit: int) -> DossierPage:
+    """A text search in the search's own order (a code, a number's last digits, a person's name, then the
+    rest; each newest first), paged by position among its at most `SEARCH_CAP` matches."""
+    # One letter matches half the office: its newest page is all a clerk reads (a prefix limit).
+    cap = SEARCH_CAP if len(query.text.strip()) > 1 else limit
+    ids = search.search_ids(session, query.text, limit=cap)
+    position = {dossier_id: n for n, dossier_id in enumerate(ids)}
+    stmt = _filtered(session, query.model_copy(update={"text": ""}), at).where(col(Dossier.id).in_(ids or [-1]))
+    rows = sorted(session.exec(stmt).all(), key=lambda d: position[d.id])
+    start = after.offset if after is not None and after.offset else 0
+    chunk = rows[start:start + limit]
+    more = start + limit < len(rows)
+    last = ListCursor(received_at=chunk[-1].received_at, id=chunk[-1].id, offset=start + limit) \
+        if more and chunk else None
+    return DossierPage(rows=[summary(d, at) for d in chunk], next_after=last)
 
 
 def count(session: Session, query: DossierQuery, at: datetime) -> int:

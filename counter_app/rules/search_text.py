@@ -26,6 +26,22 @@ def dossier_search_text(
     return fold(" ".join(p for p in parts if p))
 
 
+def dossier_search_columns(
+    *, code: str, applicant_name: str, representative: str, id_number: str, phone: str, address: str,
+    representative_id: str = "", subject_name: str = "", subject_id_number: str = "",
+) -> tuple[str, str]:
+    """The two columns of the search index, folded: the people's names, then everything else.
+
+    Names are a column of their own so a search ranks a name above an address ("nguyen van long" finds
+    Nguyễn Văn Long before someone living on Nguyễn Du). ID and phone numbers are also indexed reversed,
+    as `r` + digits, so their last digits are found as a prefix ("5678" → `r8765`*).
+    """
+    names = fold(" ".join(p for p in (applicant_name, representative, subject_name) if p))
+    numbers = [n for n in (id_number, phone, representative_id, subject_id_number) if n and n.isdigit()]
+    rest = fold(" ".join(p for p in (code, id_number, phone, address, representative_id, subject_id_number) if p))
+    return names, " ".join([rest, *(f"r{n[::-1]}" for n in numbers)])
+
+
 def search_query(raw: str) -> str:
     """What the clerk put in the search box, as the search should read it.
 

@@ -35,6 +35,7 @@ class ListCursor(BaseModel):
 
     received_at: datetime
     id: int
+    offset: int | None = None  # a text search's page: rows are in the search's rank, not by receipt time
 
 
 class DossierPage(BaseModel):

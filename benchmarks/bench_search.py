@@ -145,7 +145,8 @@ def main() -> None:
         pass
     con.close()
 
-    # The searches a clerk makes, each for a dossier of the store (so each has an expected hit): the name as
+    # The searches a clerk makes, each for a dossier of the store (so each has an expected hit, though among
+    # 500,000 a given name and surname are shared by many, and the newest page may not hold it): the name as
     # typed without accents, the given name and surname, the phone, its last 4 digits, the ID number, its
     # last 6, the code's day-and-number tail; and one-letter queries. Timed through Office.dossier_page as
     # the list asks (every date, newest page), against a LIKE baseline written to find the same rows.
@@ -180,10 +181,8 @@ def main() -> None:
                                                           (expected,)).fetchone()[0] in codes)
         if len(like) < 40:  # a LIKE scan reads every row: a few are enough
             t0 = time.perf_counter()
-            rows = con.execute(f"SELECT id FROM dossier WHERE {where} ORDER BY id DESC LIMIT 200",
-                               (argument,)).fetchall()
+            con.execute(f"SELECT id FROM dossier WHERE {where} ORDER BY id DESC LIMIT 200", (argument,)).fetchall()
             like.append((time.perf_counter() - t0) * 1000)
-            assert expected is None or expected in {r[0] for r in rows}, (kind, query)
     con.close()
     for kind, samples in timings.items():
         hits = found.get(kind)

@@ -79,11 +79,14 @@ def _ranked_page(session: Session, query: DossierQuery, at: datetime, *, after: 
     cap = SEARCH_CAP if len(query.text.strip()) > 1 else limit
     ids = search.search_ids(session, query.text, limit=cap)
     position = {dossier_id: n for n, dossier_id in enumerate(ids)}
+    # Which matches pass the other filters (ids only), then only this page's dossiers in full.
     stmt = _filtered(session, query.model_copy(update={"text": ""}), at).where(col(Dossier.id).in_(ids or [-1]))
-    rows = sorted(session.exec(stmt).all(), key=lambda d: position[d.id])
+    kept = sorted(session.exec(stmt.with_only_columns(col(Dossier.id))).all(), key=position.__getitem__)
     start = after.offset if after is not None and after.offset else 0
-    chunk = rows[start:start + limit]
-    more = start + limit < len(rows)
+    wanted = kept[start:start + limit]
+    found = {d.id: d for d in session.exec(select(Dossier).where(col(Dossier.id).in_(wanted or [-1]))).all()}
+    chunk = [found[i] for i in wanted]
+    more = start + limit < len(kept)
     last = ListCursor(received_at=chunk[-1].received_at, id=chunk[-1].id, offset=start + limit) \
         if more and chunk else None
     return DossierPage(rows=[summary(d, at) for d in chunk], next_after=last)

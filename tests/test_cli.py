@@ -135,3 +135,17 @@ def test_the_global_options_work_after_the_command_too(tmp_path):
     assert path.exists() and str(path) in made.stdout
     listed = run("accounts", "list", "--db", str(path))
     assert listed.returncode == 0 and "quantri" in listed.stdout
+
+
+def test_the_register_of_a_period_as_a_pdf(demo_db, tmp_path, capsys):
+    """Issue 21 item 2: `counter-app register --from --to` writes the dossier register."""
+    import subprocess as sp
+
+    out = tmp_path / "so.pdf"
+    assert main(["--db", str(demo_db), "register", "--from", "2026-11-01", "--to", "2026-10-01"]) == 2
+    assert "Ngày kết thúc phải từ ngày bắt đầu trở đi" in capsys.readouterr().err
+    assert main(["--db", str(demo_db), "register", "--from", "2025-01-01", "--to", "2027-12-31",
+                 "--out", str(out)]) == 0
+    assert "dossiers from 01/01/2025" in capsys.readouterr().out
+    text = sp.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "SỔ THEO DÕI HỒ SƠ" in text and oct(out.stat().st_mode & 0o777) == "0o600"

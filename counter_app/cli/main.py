@@ -24,9 +24,9 @@ from counter_app.cli import secret as cli_secret
 from counter_app.cli import sync as cli_sync
 from counter_app.cli.logfiles import add_file_log
 from counter_app.dossiers import catalog
-from counter_app.errors import ConfigError, OfficeError, StoreDamaged
+from counter_app.errors import ConfigError, InvalidInput, OfficeError, StoreDamaged
 from counter_app.office import Office
-from counter_app.rules.clock import aware, now
+from counter_app.rules.clock import TZ, aware, now
 from counter_app.rules.redact import configure_logging
 from counter_app.rules.workcal import OfficeHours
 from counter_app.settings import Settings, load_settings
@@ -76,6 +76,10 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--days", type=int, default=28, help="weeks of history to make, in days (default 28)")
 
     sub.add_parser("verify-log", help="verify the hash chain of the event log; exit 1 if broken")
+    register = sub.add_parser("register", help="the dossier register (sổ theo dõi hồ sơ) of a period, as a PDF")
+    register.add_argument("--from", dest="date_from", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    register.add_argument("--to", dest="date_to", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    register.add_argument("--out", type=Path, help="the PDF to write (default: so-theo-doi-FROM-TO.pdf here)")
 
     cat = sub.add_parser("catalog", help="procedure catalog")
     cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
@@ -284,6 +288,23 @@ def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_register(settings: Settings, args: argparse.Namespace) -> int:
+    """The register for a period written to a PDF file (the office's administrator prints or archives it)."""
+    from counter_app.local.office import LocalOffice
+    from printers.forms import records
+
+    if args.date_to < args.date_from:
+        raise InvalidInput("register: --to before --from", "Ngày kết thúc phải từ ngày bắt đầu trở đi.")
+    office = LocalOffice(_open(settings))
+    entries = office.register_entries(args.date_from, args.date_to)
+    out = args.out or Path(f"so-theo-doi-{args.date_from:%Y%m%d}-{args.date_to:%Y%m%d}.pdf")
+    out.write_bytes(records.register(office.info(), entries, args.date_from, args.date_to,
+                                     printed_on=now().astimezone(TZ).date()))
+    out.chmod(0o600)  # it names citizens
+    print(f"{out}: {len(entries)} dossiers from {args.date_from:%d/%m/%Y} to {args.date_to:%d/%m/%Y}")
+    return 0
+
+
 def _cmd_verify(settings: Settings, _args: argparse.Namespace) -> int:
     """The log's own chain, then (when the office syncs) the heads of it the city keeps."""
     from counter_app.audit import verify_chain
@@ -368,7 +389,8 @@ def _cmd_printers(settings: Settings, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "gui": _cmd_gui, "kiosk": _cmd_kiosk, "board": _cmd_board, "queue": _cmd_queue, "demo": _cmd_demo,
-    "verify-log": _cmd_verify, "catalog": _cmd_catalog, "office": _cmd_office, "due": _cmd_due,
+    "verify-log": _cmd_verify, "register": _cmd_register, "catalog": _cmd_catalog, "office": _cmd_office,
+    "due": _cmd_due,
     "printers": _cmd_printers, "accounts": lambda settings, args: cli_accounts.run(args, _open(settings)),
     "city-server": lambda _settings, args: cli_city.run_server(args),
     "city": lambda _settings, args: cli_city.run(args),

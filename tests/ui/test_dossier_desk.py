@@ -397,3 +397,31 @@ def test_a_fee_to_pay_by_transfer_shows_its_vietqr_on_screen(qtbot, desk, office
     dialog.payment_qr(10000).save(str(image))
     read = subprocess.run(["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True).stdout.strip()
     assert read.startswith("000201") and "5405" + "10000" in read and code in read
+
+
+def test_the_register_is_printed_for_a_period_from_the_menu(qtbot, desk, office, clock, tmp_path):
+    """Issue 21 item 2: the dossier register (form 06) had a renderer and nothing called it."""
+    import subprocess
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    from printers.spool import Spool
+
+    code = office.receive(make_form(name="Hà Thị Thu"), actor="canbo1").code
+    dialog = desk.open_register()
+    qtbot.addWidget(dialog)
+    dialog.date_from.setDate(QDate(2026, 11, 1))
+    dialog.date_to.setDate(QDate(2026, 10, 1))
+    dialog.submit()
+    assert dialog.banner.kind == "error"  # the end before the start
+    dialog.date_to.setDate(QDate(2026, 11, 30))
+    dialog.submit()
+    qtbot.waitUntil(lambda: "Đã gửi lệnh in sổ theo dõi hồ sơ từ 01/11/2026 đến 30/11/2026" in dialog.banner.text(),
+                    timeout=5000)
+    (job,) = [j for j in office.print_jobs() if j.kind == "register"]
+    assert (job.request.date_from, job.request.date_to) == (date(2026, 11, 1), date(2026, 11, 30))
+    Spool(office, preview_dir=tmp_path, clock=clock).drain()
+    (pdf,) = tmp_path.glob("register-20261101-20261130-*.pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "SỔ THEO DÕI HỒ SƠ" in text and code in text and "Hà Thị Thu" in text

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from counter_app.errors import OfficeError
 from counter_app.events import DossierChanged, HubConnection, OfficeEvent, PrintChanged, SyncChanged
 from counter_app.office import Office
+from counter_app.rules.clock import TZ, now
 from counter_app.views.accounts import AccountView, Role, SessionView
 from counter_app.views.dossiers import DossierDetail, OfficeInfo
 from counter_app.views.health import StoreHealth
@@ -42,6 +43,7 @@ from ui.desk.health_text import health_text
 from ui.desk.intake_form import IntakeFormWidget
 from ui.desk.print_jobs_dialog import PrintJobsDialog
 from ui.desk.queue_panel import QueuePanel
+from ui.desk.register_dialog import RegisterDialog
 from ui.desk.screen_lock import IdleWatch, LockOverlay, hide_while_locked
 from ui.desk.sync_dialog import SyncDialog
 from ui.desk.sync_text import SYNC_NOT_SET, sync_text
@@ -137,6 +139,7 @@ class ClerkWindow(QMainWindow):
         add("&Hồ sơ", "Mở hồ sơ theo mã…", "Ctrl+O", self.show_list_search)
         self.daily_action = add("&Báo cáo", "Tình hình trong ngày", "Ctrl+D", self.open_daily)
         self.daily_action.setEnabled(self.session.can(Role.SUPERVISOR))
+        add("&Báo cáo", "In sổ theo dõi hồ sơ…", "Ctrl+Shift+R", self.open_register)
         add("&Máy in", "Lệnh in và máy in", "Ctrl+Shift+P", self.open_print_jobs)
         add("Đồng &bộ", "Đồng bộ với thành phố ngay", "Ctrl+Shift+S", self.sync_now)
         add("Đồng &bộ", "Tình trạng đồng bộ và dữ liệu bị từ chối…", "Ctrl+Shift+Y", self.open_sync)
@@ -194,6 +197,12 @@ class ClerkWindow(QMainWindow):
         view = DailyView(self.office, self)
         view.show()
         return view
+
+    def open_register(self) -> RegisterDialog:
+        dialog = RegisterDialog(self.office, actor=self.actor, counter_no=self.counter_no,
+                                today=now().astimezone(TZ).date(), parent=self)
+        dialog.show()
+        return dialog
 
     def open_sync(self) -> SyncDialog:
         dialog = SyncDialog(self.office, self.actor, can_resend=self.session.can(Role.SUPERVISOR), parent=self)

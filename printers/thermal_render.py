@@ -20,6 +20,8 @@ from printers.thermal_layout import QR, Block, Row, Rule, Space, Text
 
 PAPER_DOTS = {58: 384, 80: 576}
 MARGIN = 8  # dots left blank at each side
+QR_MAX_DOTS = 168  # 21 mm at 203 dpi: what a phone reads at arm's length
+ROW_SPAN = 480  # a label and its value stand within 60 mm, every row alike
 MIN_SIZE = 14
 
 
@@ -115,10 +117,15 @@ class _Canvas:
         size = _scale(block.size, self.width)
         label_font, value_font = pil_font(size), pil_font(size, block.bold_value)
         label, value = _nfc(block.label), _nfc(block.value)
-        if label_font.getlength(label) + value_font.getlength(value) + 12 <= self.inner:
+        needed = label_font.getlength(label) + value_font.getlength(value) + 12
+        if needed <= self.inner:
+            # On wide paper the pair stands in a centred span, not from edge to edge: the printer's line then
+            # carries the middle of each row only (a ticket's three rows were a third of its bytes).
+            span = min(self.inner, max(needed, ROW_SPAN))
+            left = (self.width - span) / 2
             top = self.y + round(size * 0.18)
-            self.ops.append(("text", (MARGIN, top), label, label_font, 0))
-            self.ops.append(("text", (self.width - MARGIN - value_font.getlength(value), top), value, value_font, 0))
+            self.ops.append(("text", (left, top), label, label_font, 0))
+            self.ops.append(("text", (left + span - value_font.getlength(value), top), value, value_font, 0))
             self.y += _line_height(label_font)
             return
         for line in wrap(label, label_font, self.inner):
@@ -133,7 +140,9 @@ class _Canvas:
         code.add_data(block.data)
         code.make(fit=True)
         modules = code.modules_count + 2 * code.border
-        box = max(2, int(self.inner * block.share) // modules)  # whole dots per module keeps it scannable
+        # Whole dots per module keep it scannable; no bigger than about 22 mm (on 80 mm paper a larger QR only
+        # adds bytes on the printer's line: issue 23 measured the 80 mm ticket at 21 KB).
+        box = max(2, min(int(self.inner * block.share), QR_MAX_DOTS) // modules)
         image = _qr_image(code.get_matrix(), box)
         self.ops.append(("image", ((self.width - image.width) // 2, self.y), image))
         self.y += image.height

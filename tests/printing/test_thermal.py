@@ -102,6 +102,16 @@ def test_blank_rows_are_fed_and_sides_cut_so_the_58mm_ticket_stays_small(office,
     assert raster_image(data, 384).tobytes() == image.tobytes()
 
 
+@pytest.mark.parametrize(("dots", "most"), [(576, 18_000), (384, 12_000)])
+def test_a_ticket_is_small_on_the_printer_s_line_and_its_qr_still_reads(office, ticket, tmp_path, dots, most):
+    """Issue 23: the 80 mm ticket was 19–21 KB (almost 2 s at 115,200 baud); at most 18 KB (58 mm: 12 KB)."""
+    data = escpos_output.raster_bytes(thermal_render.render(slips.ticket_blocks(ticket, office.info(), LINK), dots))
+    assert len(data) <= most, len(data)
+    path = tmp_path / "ticket.png"
+    raster_image(data, dots).save(path)
+    assert zbar(path) == [LINK]
+
+
 def test_a_profile_narrower_than_the_paper_gets_an_image_it_accepts(office, ticket):
     dots = escpos_output.printer_dots(80, "TM-T88V")
     assert dots == 512

@@ -160,11 +160,11 @@ def lay_over(active: CatalogFile, records: list[dict[str, Any]]) -> CatalogFile:
     lanes = field_lanes()
     incoming = [procedure(r, lanes) for r in records]
     by_code = {p.code: p for p in incoming}
-    kept = [by_code.pop(p.code) if p.code in by_code else p for p in active.procedures]
-    # a curated key stays with its procedure when the portal's record replaces it
-    kept = [p if p.key in {q.key for q in active.procedures} or p.code not in {q.code for q in active.procedures}
-            else p.model_copy(update={"key": next(q.key for q in active.procedures if q.code == p.code)})
-            for p in kept]
-    return CatalogFile(version=next_version(active.version), issued=active.issued,
-                       source=f"{active.source} Cập nhật từ bản ghi Cổng Dịch vụ công.".strip(),
-                       procedures=[*kept, *by_code.values()])
+    procedures = []
+    for old in active.procedures:  # a replaced procedure keeps its key (a curated "ht.khai-sinh" stays so)
+        new = by_code.pop(old.code, None) if old.code else None
+        procedures.append(new.model_copy(update={"key": old.key}) if new is not None else old)
+    note = "Cập nhật từ bản ghi Cổng Dịch vụ công."
+    source = active.source if note in active.source else f"{active.source} {note}".strip()
+    return CatalogFile(version=next_version(active.version), issued=active.issued, source=source,
+                       procedures=[*procedures, *by_code.values()])

@@ -22,6 +22,7 @@ from counter_app.views.dossiers import (
     IntakeForm,
     OfficeInfo,
     ProcedureInfo,
+    PublicStatus,
 )
 from counter_app.views.health import StoreHealth
 from counter_app.views.lists import DailyReport, DossierPage, DossierQuery, KnownApplicant, ListCursor
@@ -42,6 +43,10 @@ class Office(Protocol):
     def info(self) -> OfficeInfo: ...
     def procedures(self, query: str = "") -> list[ProcedureInfo]: ...
     def procedure(self, key: str) -> ProcedureInfo: ...
+    def public_status(self, code: str) -> PublicStatus:
+        """What a citizen holding the receipt may see of a dossier (the kiosk's lookup): no ID, address or
+        phone, the name masked."""
+        ...
     def frequent_procedures(self, limit: int = 10) -> list[str]:
         """Keys of the procedures this office received most in the last 90 days (the intake's Ctrl+1…0)."""
         ...

@@ -84,3 +84,27 @@ def test_a_returning_applicant_is_recognised_by_id_number(office):
     assert known is not None and known.dossiers == 2 and known.last_code == second.code != first.code
     assert (known.applicant.name, known.applicant.phone) == ("Nguyễn Văn Đức", "0912345678")
     assert office.known_applicant("") is None
+
+
+def test_the_public_status_of_a_dossier_shows_no_personal_data(office, clock):
+    """Issue 20 item 2: what the kiosk shows from the receipt's QR; never the ID, address or phone."""
+    from datetime import datetime
+
+    from counter_app.rules.clock import TZ
+    from counter_app.views.dossiers import DocumentIn, PublicStatus
+
+    assert not {"id_number", "phone", "address", "email", "birth_date"} & set(PublicStatus.model_fields)
+    code = office.receive(make_form(name="Nguyễn Văn An", id_number="001090099999"), actor="canbo1").code
+    office.start_processing(code, actor="canbo1")
+    clock.set(2026, 11, 24, 9, 0)
+    office.reschedule(code, reason="Chờ xác minh thông tin cư trú", new_due=datetime(2026, 12, 8, 16, tzinfo=TZ),
+                      actor="canbo1")
+    seen = office.public_status(f"https://dichvucong.hanoi.gov.vn/tra-cuu-ho-so?ma={code}")  # the QR's text
+    assert (seen.code, seen.applicant, seen.status_label) == (code, "Nguyễn V. A.", "Đang xử lý")
+    assert seen.reschedule_reason == "Chờ xác minh thông tin cư trú" and seen.rescheduled_from is not None
+    assert [s.what for s in seen.steps] == ["Tiếp nhận hồ sơ", "Chuyển xử lý", "Hẹn lại ngày trả (xin lỗi)"]
+    assert "001090099999" not in seen.model_dump_json() and "0912345678" not in seen.model_dump_json()
+    other = office.receive(make_form("1.004222", name="Lê Thị Bình"), actor="canbo1").code
+    office.request_supplement(other, missing=[DocumentIn(name="Giấy tờ chứng minh chỗ ở")], reason="Thiếu",
+                              actor="canbo1")
+    assert office.public_status(other).missing == ["Giấy tờ chứng minh chỗ ở"]

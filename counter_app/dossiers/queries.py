@@ -10,10 +10,19 @@ from counter_app.dossiers import search
 from counter_app.dossiers.actions import get_dossier
 from counter_app.rules.applicant import subject_label
 from counter_app.rules.clock import TZ
-from counter_app.rules.lifecycle import Status, allowed_actions
+from counter_app.rules.display import mask_name
+from counter_app.rules.lifecycle import ACTION_LABELS, Action, Status, allowed_actions
 from counter_app.store.models import Account, Dossier, DossierDocument, DossierFee, Event
 from counter_app.views.accounts import Role
-from counter_app.views.dossiers import DocumentView, DossierDetail, DossierSummary, EventView, FeeView
+from counter_app.views.dossiers import (
+    DocumentView,
+    DossierDetail,
+    DossierSummary,
+    EventView,
+    FeeView,
+    PublicStatus,
+    PublicStep,
+)
 from counter_app.views.printing import RegisterEntry
 
 
@@ -107,3 +116,28 @@ def frequent_procedures(session: Session, at: datetime, limit: int = 10) -> list
                         .group_by(col(Dossier.procedure_key))
                         .order_by(func.count().desc(), col(Dossier.procedure_key)).limit(limit)).all()
     return [key for key, _ in rows]
+
+
+def public_status(session: Session, code: str) -> PublicStatus:
+    """The public facts of a dossier (the kiosk's lookup, the city's page): its steps, dates and what is
+    asked, never the applicant's ID number, address or phone, and the name masked."""
+    d = get_dossier(session, code)
+    events = session.exec(select(Event).where(Event.dossier_id == d.id).order_by(col(Event.seq))).all()
+    steps, moved_from, reason = [], None, ""
+    for e in events:
+        kind = e.kind.removeprefix("dossier.").removeprefix("city.")
+        label = ACTION_LABELS.get(Action(kind), "") if kind in {a.value for a in Action} else ""
+        if label:
+            steps.append(PublicStep(at=e.at, what=label[:1].upper() + label[1:]))
+        if kind == Action.RESCHEDULE:
+            previous = e.details.get("previous_due_at")
+            moved_from = datetime.fromisoformat(previous) if previous else None
+            reason = str(e.details.get("reason", ""))
+    status = Status(d.status)
+    missing = [doc.name for doc in session.exec(select(DossierDocument).where(
+        DossierDocument.dossier_id == d.id, DossierDocument.role == "missing")).all()] \
+        if status is Status.SUPPLEMENT_REQUESTED else []
+    return PublicStatus(code=d.code, procedure_name=d.procedure_name, applicant=mask_name(d.applicant_name),
+                        status_label=status.label_vi, received_at=d.received_at, due_at=d.due_at,
+                        rescheduled_from=moved_from, reschedule_reason=reason, missing=missing,
+                        result_ready=status is Status.RESULT_READY, steps=steps)

@@ -37,6 +37,8 @@ ACCESS: Final[dict[str, dict[MachineKind, Need]]] = {
     "procedures": _ALL_MACHINES,
     "procedure": _ALL_MACHINES,
     "frequent_procedures": _counter(CLERK),  # counts per procedure only, no person
+    # a receipt's public facts (masked name, no ID, address or phone): the kiosk's lookup, and the counters
+    "public_status": _COUNTER_AND_KIOSK,
     "preview_due": _COUNTER_AND_KIOSK,
     "import_catalog": _counter(ADMINISTRATOR),
     # dossiers: a clerk's work; stopping one is a supervisor's

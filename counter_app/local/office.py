@@ -26,6 +26,7 @@ from counter_app.queue import figures as queue_figures
 from counter_app.queue import service as queue_service
 from counter_app.rules import clock_guard
 from counter_app.rules.clock import aware, now
+from counter_app.rules.search_text import search_query
 from counter_app.rules.textfold import fold
 from counter_app.rules.throttle import Throttle
 from counter_app.rules.workcal import due_at
@@ -39,6 +40,7 @@ from counter_app.views.dossiers import (
     IntakeForm,
     OfficeInfo,
     ProcedureInfo,
+    PublicStatus,
 )
 from counter_app.views.queue import CallView, CounterQueue, QueueStatus, TicketView
 
@@ -116,6 +118,10 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHeal
             proc = catalog.active_procedure(s, key)
             version = s.get(CatalogVersion, proc.catalog_version_id)
             return _procedure_info(proc, version.version if version else "")
+
+    def public_status(self, code: str) -> PublicStatus:
+        with self.store.read() as s:
+            return dossier_queries.public_status(s, search_query(code))
 
     def frequent_procedures(self, limit: int = 10) -> list[str]:
         with self.store.read() as s:

@@ -60,3 +60,11 @@ def fmt_span(seconds: float) -> str:
     if hours:
         return f"{hours} giờ" + (f" {minutes} phút" if minutes else "")
     return f"{minutes} phút"
+
+
+def mask_name(name: str) -> str:
+    """A citizen's name as a public screen may show it: the family name, then initials ("Nguyễn V. A.")."""
+    words = name.split()
+    if len(words) < 2:
+        return f"{words[0][:1]}." if words else ""
+    return " ".join([words[0], *(f"{w[:1].upper()}." for w in words[1:])])

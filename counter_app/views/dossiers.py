@@ -224,3 +224,24 @@ class OfficeInfo(BaseModel):
     catalog_version: str | None
     lanes: list[dict]
     counters: list[dict]
+
+
+class PublicStep(BaseModel):
+    at: datetime
+    what: str  # "Tiếp nhận hồ sơ", "Yêu cầu bổ sung hồ sơ", …
+
+
+class PublicStatus(BaseModel):
+    """What anyone holding the receipt may see of a dossier: never the ID, address or phone; the name masked."""
+
+    code: str
+    procedure_name: str
+    applicant: str  # masked: "Nguyễn V. A."
+    status_label: str
+    received_at: datetime
+    due_at: datetime | None
+    rescheduled_from: datetime | None = None
+    reschedule_reason: str = ""
+    missing: list[str] = []  # what a supplement request asks for, while it waits
+    result_ready: bool = False
+    steps: list[PublicStep] = []

@@ -35,7 +35,8 @@ def test_the_hall_gets_only_what_it_shows():
     assert board == {"info", "procedures", "procedure", "queue_status", "counter_queue", "calls_since",
                      "tickets_of_day", "ticket"}
     assert kiosk - board == {"issue_ticket", "preview_due", "submit_print", "claim_print_job", "print_job_done",
-                             "print_job_failed", "printers", "printer", "print_settings", "print_job"}
+                             "print_job_failed", "printers", "printer", "print_settings", "print_job",
+                             "public_status"}  # a receipt's public facts: no ID, address or phone, a masked name
     assert all(ACCESS[op][kind] is MACHINE for op in kiosk | board for kind in ACCESS[op]
                if kind is not MachineKind.COUNTER)
 

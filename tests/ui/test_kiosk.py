@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from counter_app.views.printing import PrinterConfig
 from printers.spool import Spool
+from tests.conftest import make_form
 from ui.hall.kiosk import KioskWindow, queue_ticket_print
 
 SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
@@ -95,3 +96,26 @@ def test_an_office_failure_is_an_apology_not_a_crash(qtbot, office):
     assert window.choose_error.text().startswith("Xin lỗi, hiện chưa lấy được số.")
     assert window.lane_buttons["A"].isEnabled()
     window.runner.wait()
+
+
+def test_the_kiosk_looks_a_dossier_up_from_its_receipt_qr(qtbot, office):
+    """Issue 20 item 2: "Tra cứu hồ sơ" and the receipt's QR under the scanner; public facts only."""
+    code = office.receive(make_form(name="Nguyễn Văn An", id_number="001090099999"), actor="canbo1").code
+    kiosk = KioskWindow(office, print_ticket=lambda t: None)
+    qtbot.addWidget(kiosk)
+    kiosk.resize(1366, 768)
+    kiosk.show()
+    kiosk.show_choose()
+    kiosk.show_lookup()
+    assert kiosk.pages.currentWidget() is kiosk.lookup_page
+    kiosk.lookup_input.setText(f"https://dichvucong.hanoi.gov.vn/tra-cuu-ho-so?ma={code}")  # as the scanner types
+    kiosk.lookup_input.returnPressed.emit()
+    qtbot.waitUntil(lambda: code in kiosk.lookup_result.text(), timeout=5000)
+    shown = kiosk.lookup_result.text()
+    kiosk.grab().save(str(SHOTS / "kiosk_lookup.png"))
+    assert "Người nộp: Nguyễn V. A." in shown and "Tình trạng: <b>" in shown and "Hẹn trả kết quả" in shown
+    assert "001090099999" not in shown and "Nguyễn Văn An" not in shown and "0912345678" not in shown
+    kiosk.lookup_input.setText("https://dichvucong.hanoi.gov.vn/tra-cuu-ho-so?ma=000.00.73.H26-261123-9999")
+    kiosk.lookup_input.returnPressed.emit()
+    qtbot.waitUntil(lambda: "Không tìm thấy hồ sơ" in kiosk.lookup_result.text(), timeout=5000)
+    kiosk.close_for_real()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -28,11 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.errors import OfficeError
+from counter_app.errors import NotFound, OfficeError
 from counter_app.office import Office
 from counter_app.rules.clock import now
-from counter_app.rules.display import fmt_clock, fmt_date_long
+from counter_app.rules.display import fmt_clock, fmt_date_long, fmt_datetime
 from counter_app.rules.queue import PRIORITY_LABELS
+from counter_app.views.dossiers import PublicStatus
 from counter_app.views.printing import PrintRequest
 from counter_app.views.queue import QueueStatus, TicketView
 from printers.spool import Spool
@@ -132,7 +134,8 @@ class KioskWindow(PublicScreen):
         self._landscape = True
         self.choose_page = self._build_choose(info.name, info.lanes)
         self.ticket_page = self._build_ticket()
-        for page in (self.idle_page, self.choose_page, self.ticket_page):
+        self.lookup_page = self._build_lookup()
+        for page in (self.idle_page, self.choose_page, self.ticket_page, self.lookup_page):
             self.pages.addWidget(page)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -176,6 +179,9 @@ class KioskWindow(PublicScreen):
         top.addWidget(back)
         top.addWidget(QLabel("Mời quý vị chọn lĩnh vực cần giải quyết", objectName="title", wordWrap=True,
                              alignment=Qt.AlignmentFlag.AlignCenter), 1)
+        lookup = QPushButton("Tra cứu hồ sơ", objectName="back")
+        lookup.clicked.connect(self.show_lookup)
+        top.addWidget(lookup)
         box.addLayout(top)
 
         priority_box = QWidget(objectName="priorityBox")
@@ -246,6 +252,61 @@ class KioskWindow(PublicScreen):
         done.clicked.connect(self.show_idle)
         box.addWidget(done, 0, center)
         return page
+
+    def _build_lookup(self) -> QWidget:
+        """The receipt's QR held under the scanner shows where the dossier stands, from the office's hub
+        (the link to the city may be down): public facts only, the name masked."""
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.setContentsMargins(48, 28, 48, 28)
+        top = QHBoxLayout()
+        back = QPushButton("‹ Quay lại", objectName="back")
+        back.clicked.connect(self.show_choose)
+        top.addWidget(back)
+        top.addWidget(QLabel("Tra cứu tình trạng hồ sơ", objectName="title", alignment=Qt.AlignmentFlag.AlignCenter),
+                      1)
+        box.addLayout(top)
+        box.addWidget(QLabel("Xin đưa mã QR trên giấy hẹn vào máy quét.", objectName="subtitle", wordWrap=True,
+                             alignment=Qt.AlignmentFlag.AlignCenter))
+        self.lookup_input = QLineEdit()  # what the scanner types; no keyboard is offered
+        self.lookup_input.setMaximumHeight(2)
+        self.lookup_input.setStyleSheet("border: none; background: transparent; color: transparent;")
+        self.lookup_input.returnPressed.connect(self._look_up)
+        box.addWidget(self.lookup_input)
+        self.lookup_result = QLabel(objectName="ticketInfo", wordWrap=True, alignment=Qt.AlignmentFlag.AlignCenter)
+        box.addWidget(self.lookup_result, 1)
+        return page
+
+    def show_lookup(self) -> None:
+        self.lookup_result.setText("")
+        self.lookup_input.clear()
+        self.pages.setCurrentWidget(self.lookup_page)
+        self.lookup_input.setFocus()
+        self._idle_timer.start(IDLE_AFTER_MS)
+
+    def _look_up(self) -> None:
+        scanned = self.lookup_input.text().strip()
+        self.lookup_input.clear()
+        if not scanned:
+            return
+        self._idle_timer.start(IDLE_AFTER_MS)
+        self.runner.run(partial(self.office.public_status, scanned), self._show_status_of,
+                        lambda exc: self.lookup_result.setText(
+                            "Không tìm thấy hồ sơ của mã vừa quét. Xin hỏi bàn hướng dẫn."
+                            if isinstance(exc, NotFound) else SORRY))
+
+    def _show_status_of(self, seen: PublicStatus) -> None:
+        lines = [f"<b>{seen.code}</b>", seen.procedure_name, f"Người nộp: {seen.applicant}",
+                 f"Tình trạng: <b>{seen.status_label}</b>"]
+        if seen.due_at:
+            lines.append(f"Hẹn trả kết quả: <b>{fmt_datetime(seen.due_at)}</b>")
+        if seen.reschedule_reason:
+            lines.append(f"Đã hẹn lại: {seen.reschedule_reason}")
+        if seen.missing:
+            lines.append("Cần bổ sung: " + "; ".join(seen.missing))
+        if seen.result_ready:
+            lines.append("Đã có kết quả: mời quý vị đến quầy trả kết quả.")
+        self.lookup_result.setText("<br>".join(lines))
 
     # --- flow
     def show_idle(self) -> None:

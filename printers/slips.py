@@ -7,7 +7,7 @@ from datetime import datetime
 from counter_app.rules.citizen_id import mask_id
 from counter_app.rules.display import fmt_date, fmt_datetime, fmt_money
 from counter_app.rules.money_words import in_words
-from counter_app.views.dossiers import DossierDetail, OfficeInfo
+from counter_app.views.dossiers import PAY_METHODS, DossierDetail, OfficeInfo
 from counter_app.views.queue import TicketView
 from printers.thermal_layout import QR, Block, Row, Rule, Space, Text
 
@@ -74,14 +74,12 @@ def fee_receipt_blocks(dossier: DossierDetail, office: OfficeInfo, receipt_no: s
     fees = [f for f in dossier.fees if f.receipt_no == receipt_no] or [f for f in dossier.fees if f.paid]
     total = sum(f.amount for f in fees)
     series, _, serial = receipt_no.partition("-")
-    payer = dossier.representative if dossier.applicant_type != 1 and dossier.representative \
-        else dossier.applicant_name
     blocks: list[Block] = [
         *_header(office),
         Text("BIÊN LAI THU PHÍ, LỆ PHÍ", size=28, bold=True),
         Row("Ký hiệu:", series), Row("Số:", serial),
         Rule(),
-        Text(f"Người nộp: {payer}", align="left", size=24),
+        Text(f"Người nộp: {dossier.signer}", align="left", size=24),
         Text(f"Hồ sơ: {dossier.code}", align="left", size=22),
     ]
     for fee in fees:
@@ -90,7 +88,7 @@ def fee_receipt_blocks(dossier: DossierDetail, office: OfficeInfo, receipt_no: s
         Rule(),
         Row("Tổng cộng:", fmt_money(total)),
         Text(f"Bằng chữ: {in_words(total)}", align="left", size=22),
-        Row("Hình thức:", {"cash": "Tiền mặt", "transfer": "Chuyển khoản"}.get(method, method)),
+        Row("Hình thức:", PAY_METHODS.get(method, method)),
         Row("Người thu:", collector),
     ]
     return blocks

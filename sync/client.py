@@ -13,9 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
+from typing import TypeVar
 
 import httpx
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from counter_app import audit
 from counter_app.accounts import SYSTEM
@@ -43,6 +44,7 @@ from sync.protocol import (
 )
 
 log = logging.getLogger(__name__)
+Page = TypeVar("Page", bound=BaseModel)
 
 RECOVERY_CHUNK = 500  # items applied per transaction while recovering
 KEEP_ACKED = timedelta(days=30)  # acknowledged ops kept this long for a supervisor to look at
@@ -172,11 +174,8 @@ class SyncClient:
         while True:
             with self.store.read() as s:
                 since = city_changes.peek(s).cursor
-            response = self._call("GET", "/v1/sync/changes", params={"since": since, "limit": CHANGES_LIMIT})
-            if response.status_code != 200:
-                raise SyncError(f"changes: HTTP {response.status_code}",
-                                f"Không nhận được thay đổi từ thành phố (mã {response.status_code}).")
-            page = ChangesResponse.model_validate_json(response.content)
+            page = self._page("/v1/sync/changes", {"since": since, "limit": CHANGES_LIMIT}, ChangesResponse,
+                              "nhận được thay đổi")
             with self.store.write() as s:
                 catalogs += city_changes.apply_changes(s, [c.model_dump(mode="json") for c in page.changes],
                                                        at=self.clock())
@@ -193,11 +192,7 @@ class SyncClient:
         found: list[audit.Anchor] = []
         after = 0
         while True:
-            response = self._call("GET", "/v1/sync/chain-heads", params={"after": after})
-            if response.status_code != 200:
-                raise SyncError(f"chain heads: HTTP {response.status_code}",
-                                f"Không lấy được mốc nhật ký từ thành phố (mã {response.status_code}).")
-            page = ChainHeadsResponse.model_validate_json(response.content)
+            page = self._page("/v1/sync/chain-heads", {"after": after}, ChainHeadsResponse, "lấy được mốc nhật ký")
             found += [audit.Anchor(seq=h.seq, hash=bytes.fromhex(h.hash), at=h.received_at) for h in page.heads]
             if not page.more or not page.heads:
                 return found
@@ -261,16 +256,21 @@ class SyncClient:
                  report.superseded)
         return report
 
+    def _page(self, path: str, params: dict, model: type[Page], what_vi: str) -> Page:
+        """One page of a city feed; `SyncError` naming `what_vi` unless the city answers 200."""
+        response = self._call("GET", path, params=params)
+        if response.status_code != 200:
+            raise SyncError(f"GET {path}: HTTP {response.status_code}",
+                            f"Không {what_vi} từ thành phố (mã {response.status_code}).")
+        return model.model_validate_json(response.content)
+
     def _stored_ops(self, since: datetime) -> list[dict]:
         found: list[dict] = []
         after_op = ""
         while True:
-            response = self._call("GET", "/v1/sync/ops", params={"since": since.isoformat(), "after_op": after_op,
-                                                                 "limit": STORED_OPS_LIMIT})
-            if response.status_code != 200:
-                raise SyncError(f"stored ops: HTTP {response.status_code}",
-                                f"Không lấy lại được dữ liệu đã gửi thành phố (mã {response.status_code}).")
-            page = StoredOpsResponse.model_validate_json(response.content)
+            page = self._page("/v1/sync/ops", {"since": since.isoformat(), "after_op": after_op,
+                                               "limit": STORED_OPS_LIMIT}, StoredOpsResponse,
+                              "lấy lại được dữ liệu đã gửi")
             found += [o.model_dump() for o in page.ops]
             if not page.more or not page.ops:
                 return found
@@ -279,11 +279,8 @@ class SyncClient:
     def _changes_after(self, since: int) -> list[dict]:
         found: list[dict] = []
         while True:
-            response = self._call("GET", "/v1/sync/changes", params={"since": since, "limit": CHANGES_LIMIT})
-            if response.status_code != 200:
-                raise SyncError(f"changes: HTTP {response.status_code}",
-                                f"Không nhận được thay đổi từ thành phố (mã {response.status_code}).")
-            page = ChangesResponse.model_validate_json(response.content)
+            page = self._page("/v1/sync/changes", {"since": since, "limit": CHANGES_LIMIT}, ChangesResponse,
+                              "nhận được thay đổi")
             found += [c.model_dump() for c in page.changes]
             if not page.more or not page.changes:
                 return found

@@ -1,8 +1,10 @@
-"""Run one function in several spawned processes that start together; collect what each returns."""
+"""Helpers for tests that run processes: one function in several spawned processes started together, and
+stopping a helper process (a hub, a private cupsd) cleanly."""
 
 from __future__ import annotations
 
 import multiprocessing
+import subprocess
 from collections.abc import Callable
 from typing import Any
 
@@ -28,3 +30,15 @@ def run_together(target: Callable[..., Any], args_per_process: list[tuple], time
         p.join(timeout=60)
         assert p.exitcode == 0
     return results
+
+
+def stop_process(proc: subprocess.Popen | None) -> None:
+    """Ask a helper process (a hub, a private cupsd) to end; kill it if it has not within ten seconds."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)

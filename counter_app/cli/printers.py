@@ -13,7 +13,7 @@ from counter_app.accounts import SYSTEM
 from counter_app.errors import InvalidInput
 from counter_app.settings import Settings
 from counter_app.store import Store
-from counter_app.views.printing import Connection, PrinterConfig, PrintRequest
+from counter_app.views.printing import Connection, PrinterConfig, PrintRequest, PrintSettings
 
 TYPICAL_TICKET_BYTES = 9_600  # a 58 mm raster ticket (benchmarks/bench_printing.py)
 
@@ -113,9 +113,9 @@ def run(settings: Settings, args: argparse.Namespace, store: Store) -> int:
         print(f"{Spool(office, preview_dir=settings.preview_dir).drain()} lệnh in đã xử lý.")
     elif command == "bank":
         try:
-            value = office.print_settings().model_copy(update={})
-            value = type(value).model_validate({**value.model_dump(), "bank_bin": args.bin.strip(),
-                                                "bank_account": args.account.strip(), "bank_account_name": args.name})
+            value = PrintSettings.model_validate({**office.print_settings().model_dump(), "bank_bin": args.bin.strip(),
+                                                  "bank_account": args.account.strip(),
+                                                  "bank_account_name": args.name})
         except ValidationError:
             raise InvalidInput("bad bank BIN or account", "Mã ngân hàng (BIN) phải gồm 6 chữ số và số tài khoản "
                                "tối đa 19 chữ số hoặc chữ cái.") from None

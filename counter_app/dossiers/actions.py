@@ -19,7 +19,7 @@ from counter_app.rules.lifecycle import Action, Status, target
 from counter_app.rules.text import clean
 from counter_app.rules.workcal import WorkCalendar, due_at
 from counter_app.store.models import Dossier, DossierDocument, DossierFee, Procedure
-from counter_app.views.dossiers import DocumentIn
+from counter_app.views.dossiers import PAY_METHODS, DocumentIn
 
 TEXT_MAX = 2000  # a reason or a note: a few sentences
 
@@ -229,9 +229,6 @@ def reschedule(
     return _apply(session, dossier, Action.RESCHEDULE, actor=actor, at=at,
                   details={"reason": reason, "previous_due_at": previous.isoformat() if previous else None,
                            "new_due_at": new_due.isoformat(), "apology_no": number})
-
-
-PAY_METHODS = {"cash": "Tiền mặt", "transfer": "Chuyển khoản"}
 
 
 def collect_fees(session: Session, code: str, *, method: str, actor: str, at: datetime) -> Dossier:

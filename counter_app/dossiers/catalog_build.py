@@ -49,11 +49,11 @@ def time_of(text: str) -> tuple[dict[str, Any], list[str]]:
     if not number:
         return {"kind": "working_days", "days": 1}, ["time: cổng quốc gia không ghi thời hạn"]
     days = max(1, round(float(number.group(1).replace(",", "."))))
-    if "Giờ" in text:
+    if "giờ" in text.lower():
         hours = float(number.group(1).replace(",", "."))
         spec = {"kind": "same_day"} if hours <= 4 else {"kind": "working_days", "days": max(1, round(hours / 8))}
         return spec, [f"time: {text} (tính theo giờ)"]
-    if "Ngày" in text:
+    if "ngày" in text.lower():
         return {"kind": "working_days", "days": days}, [f"time: {text} (ngày thường, không phải ngày làm việc)"]
     return {"kind": "working_days", "days": days}, [f"time: {days} (cổng không ghi đơn vị)"]
 

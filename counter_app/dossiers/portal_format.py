@@ -20,12 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.dossiers.catalog import CatalogFile, ProcedureSpec, version_tuple
-from counter_app.dossiers.catalog_build import clean_name, field_lanes
+from counter_app.dossiers.catalog_build import clean_name, field_lanes, time_of
 from counter_app.errors import InvalidInput
 
 _CODE = re.compile(r"\d\.\d{6}")
 METHODS = {"DIRECT": "", "ONLINE": "online", "POSTAL": "post"}
-UNITS = {"DAY": "ngày", "HOUR": "giờ", "OTHER": ""}
 
 
 def is_portal_text(data: Any) -> bool:
@@ -64,16 +63,12 @@ def read_records(path: Path) -> list[dict[str, Any]]:
 
 
 def _time(method: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A method's time read as the bundled catalog reads the portal's words (`catalog_build.time_of`)."""
     days, unit = method.get("processingTime"), str(method.get("processingTimeUnit") or "")
     if not isinstance(days, int | float) or days < 0:
         return {"kind": "working_days", "days": 1}, ["time: bản ghi không có thời hạn"]
-    if unit == "WORKING_DAY":
-        return ({"kind": "working_days", "days": round(days)} if days >= 1 else {"kind": "same_day"}), []
-    note = f"time: {days:g} {UNITS.get(unit, unit.lower())}".strip()
-    if unit == "HOUR":
-        return ({"kind": "same_day"} if days <= 4 else {"kind": "working_days", "days": max(1, round(days / 8))}), [
-            f"{note} (tính theo giờ)"]
-    return {"kind": "working_days", "days": max(1, round(days))}, [f"{note} (không phải ngày làm việc)"]
+    words = {"WORKING_DAY": "Ngày làm việc", "DAY": "ngày", "HOUR": "giờ"}.get(unit, "")
+    return time_of(f"{days:g} {words}".strip())
 
 
 def _fees(method: dict[str, Any], name: str) -> list[dict[str, Any]]:

@@ -156,6 +156,10 @@ class DossierSummary(BaseModel):
     clerk: str = ""
 
 
+# How a fee was paid, as receipts and screens say it.
+PAY_METHODS = {"cash": "Tiền mặt", "transfer": "Chuyển khoản"}
+
+
 class DossierDetail(DossierSummary):
     clerk_name: str = ""  # the receiving clerk's full name and title, as slips print them
     clerk_title: str = ""
@@ -188,6 +192,11 @@ class DossierDetail(DossierSummary):
     fees: list[FeeView]
     events: list[EventView]
     allowed_actions: list[str]
+
+    @property
+    def signer(self) -> str:
+        """Who signs and pays for the applicant: an organisation through its representative, by name."""
+        return self.representative if self.applicant_type != 1 and self.representative else self.applicant_name
 
 
 class ProcedureInfo(BaseModel):

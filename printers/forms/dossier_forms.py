@@ -10,7 +10,7 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 from counter_app.rules import vietqr
 from counter_app.rules.display import fmt_date, fmt_money, fmt_time_formal
 from counter_app.rules.money_words import in_words
-from counter_app.views.dossiers import DocumentView, DossierDetail, EventView, OfficeInfo
+from counter_app.views.dossiers import PAY_METHODS, DocumentView, DossierDetail, EventView, OfficeInfo
 from printers.forms.style import (
     build,
     copy_mark,
@@ -33,11 +33,6 @@ def _documents_table(docs: list[DocumentView]) -> Flowable:
     rows: list[list] = [["STT", "Tên giấy tờ", "Bản chính", "Bản sao chứng thực", "Bản sao/ bản chụp"]]
     rows += [[str(i), d.name, str(d.originals), str(d.certified), str(d.copies)] for i, d in enumerate(docs, 1)]
     return grid(rows, [12 * mm, W - 12 * mm - 3 * 24 * mm, 24 * mm, 24 * mm, 24 * mm])
-
-
-def _signer(d: DossierDetail) -> str:
-    """Who signs for the applicant: an organisation signs through its representative, by name."""
-    return d.representative if d.applicant_type != 1 and d.representative else d.applicant_name
 
 
 def _applicant(d: DossierDetail) -> list[Flowable]:
@@ -113,7 +108,7 @@ def receipt(office: OfficeInfo, d: DossierDetail, *, link: str, time_label: str,
         out += [
             p(f"Vào Sổ theo dõi hồ sơ, Quyển số: <b>{esc(d.register_book)}</b>, "
               f"Số thứ tự: <b>{d.register_row}</b>"),
-            signatures(W, [("NGƯỜI NỘP HỒ SƠ", _signer(d)), ("NGƯỜI TIẾP NHẬN HỒ SƠ", d.clerk_name or d.clerk)]),
+            signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.signer), ("NGƯỜI TIẾP NHẬN HỒ SƠ", d.clerk_name or d.clerk)]),
         ]
         return out
 
@@ -156,7 +151,7 @@ def supplement(office: OfficeInfo, d: DossierDetail, event: EventView, *, link: 
           f"{esc(_title(event))}<b>{esc(event.signed_by)}</b>"
           f"{', số điện thoại ' + esc(office.phone) if office.phone else ''} "
           "để được hướng dẫn."),
-        signatures(W, [("NGƯỜI NỘP HỒ SƠ", _signer(d)), ("NGƯỜI HƯỚNG DẪN", event.signed_by)]),
+        signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.signer), ("NGƯỜI HƯỚNG DẪN", event.signed_by)]),
     ]
     return build([story], title=f"Phiếu yêu cầu bổ sung {d.code}")
 
@@ -170,7 +165,7 @@ def refusal(office: OfficeInfo, d: DossierDetail, event: EventView, *, link: str
           "giải quyết hồ sơ này với lý do cụ thể như sau:"),
         p(f"<b>{esc(str(event.details.get('reason', '')))}</b>"),
         p("Xin thông báo để ông/bà được biết và thực hiện./."),
-        signatures(W, [("NGƯỜI NỘP HỒ SƠ", _signer(d)), ("NGƯỜI TIẾP NHẬN HỒ SƠ", event.signed_by)]),
+        signatures(W, [("NGƯỜI NỘP HỒ SƠ", d.signer), ("NGƯỜI TIẾP NHẬN HỒ SƠ", event.signed_by)]),
     ]
     return build([story], title=f"Phiếu từ chối {d.code}")
 
@@ -231,11 +226,11 @@ def fee_receipt(office: OfficeInfo, d: DossierDetail, event: EventView, *, link:
     rows: list[list] = [["STT", "Nội dung thu", "Cách tính", "Số tiền"]]
     rows += [[str(i), f.name, f.basis, fmt_money(f.amount)] for i, f in enumerate(fees, 1)]
     rows.append(["", "Tổng cộng", "", fmt_money(total)])
-    how = {"cash": "Tiền mặt", "transfer": "Chuyển khoản"}.get(str(event.details.get("method", "")), "")
+    how = PAY_METHODS.get(str(event.details.get("method", "")), "")
     story: list[Flowable] = [
         *header(office, W, number=f"Ký hiệu: {series} — Số: {serial}", on=event.at.date()),
         title_with_code("BIÊN LAI THU PHÍ, LỆ PHÍ", d.code, link, W),
-        field("Tên người nộp", _signer(d) if d.applicant_type != 1 else d.applicant_name),
+        field("Tên người nộp", d.signer),
         *([field("Tên tổ chức", d.applicant_name)] if d.applicant_type != 1 else []),
         field("Địa chỉ", d.address),
         field("Nội dung yêu cầu giải quyết", d.procedure_name),
@@ -244,6 +239,6 @@ def fee_receipt(office: OfficeInfo, d: DossierDetail, event: EventView, *, link:
         field("Hình thức thanh toán", how),
         p("Căn cứ thu: mức thu phí, lệ phí theo quy định hiện hành (Thông tư số 226/2016/TT-BTC đối với "
           "phí chứng thực; Nghị quyết của Hội đồng nhân dân thành phố đối với lệ phí thuộc thẩm quyền)."),
-        signatures(W, [("NGƯỜI NỘP TIỀN", _signer(d)), ("NGƯỜI THU TIỀN", event.signed_by)]),
+        signatures(W, [("NGƯỜI NỘP TIỀN", d.signer), ("NGƯỜI THU TIỀN", event.signed_by)]),
     ]
     return build([story], title=f"Biên lai thu phí {number}")

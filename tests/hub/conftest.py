@@ -26,6 +26,7 @@ from counter_app.rules.fingerprint import fingerprint_of_pem
 from counter_app.store import Store
 from counter_app.views.accounts import AccountIn, Role
 from tests.conftest import _STAFF_HASH, AGENCY, add_staff
+from tests.processes import stop_process
 from tests.sync.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,13 +124,7 @@ class Hub:
         self.proc.wait(timeout=10)
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
 
     def log(self) -> str:
         path = self.folder / "hub.log"

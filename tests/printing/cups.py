@@ -13,6 +13,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from tests.processes import stop_process
+
 PPD = Path("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd")
 
 
@@ -79,10 +81,4 @@ class Cups:
         raise AssertionError(f"no output for job {title!r}: {log.read_text() if log.exists() else 'no log'}")
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
+        stop_process(self.proc)

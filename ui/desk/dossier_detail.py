@@ -35,7 +35,7 @@ from counter_app.rules.citizen_id import mask_id
 from counter_app.rules.display import fmt_date, fmt_datetime, fmt_money
 from counter_app.rules.lifecycle import SUPERVISOR_ACTIONS, Action, Status
 from counter_app.views.accounts import Role
-from counter_app.views.dossiers import APPLICANT_TYPES, DossierDetail, EventView
+from counter_app.views.dossiers import APPLICANT_TYPES, PAY_METHODS, DossierDetail, EventView
 from counter_app.views.printing import JOB_KINDS, PrintRequest, PrintSettings
 from ui.common.messages import Banner, error_text
 from ui.common.qr_image import qr_pixmap
@@ -110,8 +110,9 @@ class DossierDetailDialog(QDialog):
         self.ask_method: Callable[[int], str | None] = ask_method or self._ask_method
         self._bank: PrintSettings | None = None  # the office's account, for a payment QR on screen
         self.runner = Runner(self)
-        self.runner.run(office.print_settings, lambda value: setattr(self, "_bank", value),
-                        lambda exc: log.info("print settings not read: %s", exc))
+        if any(not f.paid and f.amount for f in dossier.fees):  # the office's account, for the payment QR
+            self.runner.run(office.print_settings, lambda value: setattr(self, "_bank", value),
+                            lambda exc: log.info("print settings not read: %s", exc))
         self.busy = False
         self.resize(1100, 700)  # within 1366×768 less the taskbar
         self.banner = Banner()
@@ -307,11 +308,11 @@ class DossierDetailDialog(QDialog):
         if payment is not None:  # the citizen can scan it from the screen with a banking app
             box.setIconPixmap(payment)
             box.setInformativeText(f"Chuyển khoản: quét mã bằng ứng dụng ngân hàng; nội dung {self.dossier.code}.")
-        cash = box.addButton("Tiền mặt", QMessageBox.ButtonRole.AcceptRole)
-        transfer = box.addButton("Chuyển khoản", QMessageBox.ButtonRole.AcceptRole)
+        buttons = {box.addButton(label, QMessageBox.ButtonRole.AcceptRole): method
+                   for method, label in PAY_METHODS.items()}
         box.addButton("Thôi", QMessageBox.ButtonRole.RejectRole)
         box.exec()
-        return {cash: "cash", transfer: "transfer"}.get(box.clickedButton())
+        return buttons.get(box.clickedButton())
 
     def run_action(self, action: str, perform: Perform) -> None:
         self.busy = True

@@ -40,6 +40,7 @@ from counter_app.rules.applicant import applicant_problems, lacks_diacritics, pr
 from counter_app.rules.citizen_id import CitizenCard, parse_qr
 from counter_app.rules.display import fmt_date, fmt_datetime, fmt_money
 from counter_app.rules.fees import MAX_COPIES, MAX_PAGES
+from counter_app.rules.redact import describe
 from counter_app.views.dossiers import (
     APPLICANT_TYPES,
     ApplicantIn,
@@ -543,7 +544,8 @@ class IntakeFormWidget(QWidget):
         try:
             form = self.form()
         except (InvalidInput, ValueError) as exc:
-            log.info("intake form not saved: %s", exc)
+            # a validation error's own text quotes what was typed (a name, an ID): only the English of ours
+            log.info("intake form not saved: %s", exc if isinstance(exc, OfficeError) else describe(exc))
             if getattr(exc, "problems", None):
                 self.show_problems(exc.problems)  # type: ignore[union-attr]
                 return

@@ -24,6 +24,7 @@ from counter_app.rules.clock import aware
 from counter_app.rules.throttle import Throttle
 from counter_app.rules.workcal import OfficeHours, session_end
 from counter_app.store.models import Account, ClerkSession, OfficeRow
+from counter_app.store.peek import Peek
 from counter_app.views.accounts import MIN_PASSWORD, AccountIn, AccountView, Role, SessionView
 
 log = logging.getLogger(__name__)
@@ -168,15 +169,15 @@ def _session_end(session: Session, at: datetime) -> datetime:
     return session_end(at, hours)
 
 
-def session_of(session: Session, token: str, *, at: datetime) -> SessionView:
+def session_of(peek: Peek, token: str, *, at: datetime) -> SessionView:
     """The open session of `token`, or `SignInFailed` (past its day's closing, signed out, account disabled).
 
     The hub asks this on every request of a clerk, so it is one plain SQL query.
     """
-    row = session.connection().exec_driver_sql(
+    row = peek(
         "SELECT a.username, a.full_name, a.role, s.counter_no, s.started_at, s.machine, s.ends_at "
         "FROM clerk_session s JOIN account a ON a.id = s.account_id "
-        "WHERE s.token_hash = ? AND s.ended_at IS NULL AND a.active", (_token_hash(token),)).first()
+        "WHERE s.token_hash = ? AND s.ended_at IS NULL AND a.active", (_token_hash(token),))
     if row is not None and row[6] is not None and aware(datetime.fromisoformat(row[6])) <= at:
         row = None  # the working day is over: sign in again tomorrow
     if row is None:

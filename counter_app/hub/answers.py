@@ -44,13 +44,13 @@ class Answers:
 
     def get(self, key: str) -> tuple[str, int | None, bytes | None] | None:
         """(request hash, status, body) of a key carried out, or None if it never was."""
-        with self.store.read() as s:
-            row = idempotency.answer(s, key)
+        row = idempotency.answer(self.store.peek, key)
         if row is None:
             return None
+        request_hash, status, body = row
         with self._lock:
-            status, body = self._unsaved.get(key, (row.status, row.body))
-        return row.request_hash, status, body
+            status, body = self._unsaved.get(key, (status, body))
+        return request_hash, status, body
 
     def flush(self) -> int:
         with self._lock:
@@ -58,8 +58,7 @@ class Answers:
         if not batch:
             return 0
         with self.store.write() as s:
-            for key, (status, body) in batch.items():
-                idempotency.save_answer(s, key, status, body)
+            idempotency.save_answers(s, batch)
         with self._lock:
             for key in batch:
                 if self._unsaved.get(key) == batch[key]:

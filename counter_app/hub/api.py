@@ -12,7 +12,7 @@ import asyncio
 import logging
 import os
 import tempfile
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
@@ -30,7 +30,8 @@ from counter_app.errors import AlreadyDone, InvalidInput, KeyReused, MachineRefu
 from counter_app.hub import idempotency, machines, policy
 from counter_app.hub.answers import Answers
 from counter_app.hub.events import Fanout
-from counter_app.hub.gate import Gate, hub_door, limit_of
+from counter_app.hub.gate import OPS, Gate, hub_door, limit_of
+from counter_app.hub.operations import Answer, Handle, Operations
 from counter_app.hub.policy import Caller, actor_for
 from counter_app.hub.refusals import ERRORS, ErrorBody, error_answer
 from counter_app.local.office import LocalOffice
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 # A comment line on a quiet stream: clients notice a dead hub, the hub a revoked machine.
 HEARTBEAT_S = float(os.environ.get("COUNTER_HUB_HEARTBEAT_S", "10"))
 MAX_KEY = 100
+HOT = ("call_next", "start_serving", "finish_ticket", "queue_status", "counter_queue", "issue_ticket", "recall",
+       "no_show", "calls_since", "submit_print")
 
 
 class Health(BaseModel):
@@ -84,11 +87,9 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
 
     def check(operation: str | None, machine_token: str, session_token: str) -> Caller:
         """Looked up on every request, before its body is read, so a revocation counts at once."""
-        with store.read() as s:
-            return policy.admit(s, operation, machine_token, session_token, office._now())
+        return policy.admit(store.peek, operation, machine_token, session_token, office._now())
 
     admit, limit = hub_door(check)
-    app.add_middleware(Gate, admit=admit, limit=limit)
 
     @app.exception_handler(OfficeError)
     async def _office_error(_request: Request, exc: OfficeError) -> Response:
@@ -133,8 +134,7 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
 
         def still_allowed() -> bool:
             try:
-                with store.read() as s:
-                    machines.authenticate(s, token)
+                machines.authenticate(store.peek, token)
                 return True
             except MachineRefused:
                 return False
@@ -162,8 +162,10 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
         return StreamingResponse(stream(), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
-    for op in operations().values():
-        _add_operation(app, office, op, credentials, answers)
+    ops = operations()
+    app.add_middleware(Operations, ops=ops, handle=_handler(office, answers), max_key=MAX_KEY)
+    app.add_middleware(Gate, admit=admit, limit=limit)  # outermost: it decides before Operations reads a byte
+    _describe(app, ops.values(), credentials)
     return app
 
 
@@ -172,10 +174,8 @@ def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
             for e in exc.errors()]
 
 
-def _add_operation(app: FastAPI, office: LocalOffice, op: RemoteOp, credentials: Callable[..., Any],
-                   answers: Answers) -> None:
-
-    def run(who: Caller, args: BaseModel) -> Any:
+def _handler(office: LocalOffice, answers: Answers) -> Handle:
+    def run(op: RemoteOp, who: Caller, args: BaseModel) -> Any:
         values = {name: getattr(args, name) for name in type(args).model_fields}
         actor = actor_for(op, who, values)
         if actor is not None:
@@ -189,26 +189,20 @@ def _add_operation(app: FastAPI, office: LocalOffice, op: RemoteOp, credentials:
                 return office.import_catalog(path, actor=values["actor"])
         return getattr(office, op.name)(**values)
 
-    def answer(who: Caller, args: BaseModel) -> tuple[int, bytes]:
+    def answer(op: RemoteOp, who: Caller, args: BaseModel) -> tuple[int, bytes]:
         try:
-            return 200, op.answer.dump_json(run(who, args))
+            return 200, op.answer.dump_json(run(op, who, args))
         except OfficeError as exc:
             log.warning("%s by %s refused: %s", op.name, who.name, exc)
             return error_answer(exc)
 
-    async def endpoint(args: op.args,  # type: ignore[name-defined]
-                       who: Annotated[Caller, Depends(credentials)],
-                       idempotency_key: Annotated[str | None, Header(max_length=MAX_KEY)] = None) -> Response:
-        return await run_in_threadpool(handle, who, args, idempotency_key)
-
-    def handle(who: Caller, args: BaseModel, idempotency_key: str | None) -> Response:
+    def handle(op: RemoteOp, who: Caller, args: BaseModel, idempotency_key: str | None) -> Answer:
         """The operation, on one worker thread (the gate already knows who it is and that they may)."""
         # NUL, lone surrogates, direction overrides, endless strings: refused before the office sees them
         text.check_all(args.model_dump(mode="json"),
                        max_len=limit_of(op.name) if op.name == "import_catalog" else text.ANY_TEXT_MAX)
         if not op.writes or not idempotency_key:
-            status, body = answer(who, args)
-            return Response(body, status_code=status, media_type="application/json")
+            return *answer(op, who, args), []
         asked = idempotency.request_hash(who.machine.name, who.session.username if who.session else "", op.name,
                                          args.model_dump_json())
         prior = answers.get(idempotency_key)
@@ -216,7 +210,7 @@ def _add_operation(app: FastAPI, office: LocalOffice, op: RemoteOp, credentials:
             try:
                 with idempotency.pending(idempotency_key, machine=who.machine.name, operation=op.name,
                                          request_hash=asked, at=office._now()) as request:
-                    status, body = answer(who, args)
+                    status, body = answer(op, who, args)
             except IntegrityError:  # the same key at the same instant from a second connection
                 prior = answers.get(idempotency_key)
                 if prior is None:
@@ -224,7 +218,7 @@ def _add_operation(app: FastAPI, office: LocalOffice, op: RemoteOp, credentials:
             else:
                 if request.recorded:
                     answers.put(idempotency_key, status, body)
-                return Response(body, status_code=status, media_type="application/json")
+                return status, body, []
         prior_hash, prior_status, prior_body = prior
         if prior_hash != asked:
             raise KeyReused(f"key {idempotency_key} for {op.name} by {who.name} at {who.machine.name}")
@@ -232,11 +226,25 @@ def _add_operation(app: FastAPI, office: LocalOffice, op: RemoteOp, credentials:
             raise AlreadyDone(f"{op.name} {idempotency_key} was carried out; its answer was not kept",
                               "Yêu cầu này đã được thực hiện trước đó. Xin tải lại để xem kết quả.")
         log.info("%s from %s answered again for key %s", op.name, who.machine.name, idempotency_key)
-        return Response(prior_body, status_code=prior_status, media_type="application/json",
-                        headers={"Idempotent-Replay": "true"})
+        return prior_status, prior_body, [(b"idempotent-replay", b"true")]
 
-    app.add_api_route(
-        f"/api/ops/{op.name}", endpoint, methods=["POST"], name=op.name, operation_id=op.name,
-        response_model=op.returns, responses=ERRORS, tags=["writes" if op.writes else "reads"],
-        summary=op.name.replace("_", " "), description=op.doc or None,
-    )
+    return handle
+
+
+def _describe(app: FastAPI, ops: Iterable[RemoteOp], credentials: Callable[..., Any]) -> None:
+    """The API's description (`/openapi.json`, `/docs`): the app's own routes and every operation, as FastAPI
+    words them. `Operations` serves the operations; these routes only describe them."""
+    described = FastAPI(title=app.title, version=app.version, description=app.description)
+    described.router.routes.extend(app.router.routes)
+    for op in ops:
+        async def endpoint(args: op.args,  # type: ignore[name-defined]
+                           who: Annotated[Caller, Depends(credentials)],
+                           idempotency_key: Annotated[str | None, Header(max_length=MAX_KEY)] = None) -> Response:
+            raise AssertionError("served by Operations")  # pragma: no cover
+
+        described.add_api_route(
+            f"{OPS}{op.name}", endpoint, methods=["POST"], name=op.name, operation_id=op.name,
+            response_model=op.returns, responses=ERRORS, tags=["writes" if op.writes else "reads"],
+            summary=op.name.replace("_", " "), description=op.doc or None,
+        )
+    app.openapi = described.openapi  # type: ignore[method-assign]

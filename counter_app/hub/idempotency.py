@@ -2,7 +2,7 @@
 
 The hub sets the key for the duration of one request (`pending`); the store's write transaction
 records it (`record`) in the same commit as the change itself, so a key is on file exactly when its
-change is. The answer is stored right after (`save_answer`) to be given again to a repeat, and only
+change is. The answer is stored right after (`save_answers`, in batches) to be given again to a repeat, and only
 to a repeat: the key is filed with a hash of who sent what (`request_hash`), and the same key with
 another body, clerk or machine is refused. Answers hold personal data, so they are kept one day.
 """
@@ -16,9 +16,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, delete
 
 from counter_app.store.models import HubRequest
+from counter_app.store.peek import Peek
 
 KEEP = timedelta(days=1)
 
@@ -60,15 +62,18 @@ def request_hash(machine: str, clerk: str, operation: str, body: str) -> str:
     return hashlib.sha256("\x1f".join((machine, clerk, operation, body)).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def answer(session: Session, key: str) -> HubRequest | None:
-    return session.get(HubRequest, key)
+def answer(peek: Peek, key: str) -> tuple[str, int | None, bytes | None] | None:
+    """(request hash, status, body) filed for `key`, or None. In plain SQL: every keyed write asks."""
+    found = peek("SELECT request_hash, status, body FROM hub_request WHERE key = ?", (key,))
+    return None if found is None else (found[0], found[1], found[2])
 
 
-def save_answer(session: Session, key: str, status: int, body: bytes) -> None:
-    row = session.get(HubRequest, key)
-    if row is not None:
-        row.status, row.body = status, body
-        session.add(row)
+def save_answers(session: Session, answers: dict[str, tuple[int, bytes]]) -> None:
+    """File a batch of answers in one statement (a key not on file is passed over)."""
+    table = HubRequest.__table__
+    session.connection().execute(
+        update(table).where(table.c.key == bindparam("k")).values(status=bindparam("s"), body=bindparam("b")),
+        [{"k": key, "s": status, "b": body} for key, (status, body) in answers.items()])
 
 
 def prune(session: Session, now: datetime) -> int:

@@ -20,6 +20,7 @@ from counter_app import accounts, audit
 from counter_app.errors import InvalidInput, MachineRefused, NotFound
 from counter_app.rules.clock import TZ
 from counter_app.store.models import Machine
+from counter_app.store.peek import Peek
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +103,10 @@ def _when(text: str) -> datetime:
     return datetime.fromisoformat(text).astimezone(TZ)
 
 
-def authenticate(session: Session, token: str) -> MachineView:
+def authenticate(peek: Peek, token: str) -> MachineView:
     """The machine holding `token`; refused if unknown or revoked. Runs on every request, so in plain SQL."""
-    found = session.connection().exec_driver_sql(
-        "SELECT name, kind, counter_no, created_at, revoked_at FROM machine WHERE token_hash = ?",
-        (_hash(token),)).first() if token else None
+    found = peek("SELECT name, kind, counter_no, created_at, revoked_at FROM machine WHERE token_hash = ?",
+                 (_hash(token),)) if token else None
     if found is None:
         raise MachineRefused("unknown machine token",
                              "Máy này chưa được đăng ký với máy chủ văn phòng (mã máy không đúng).")

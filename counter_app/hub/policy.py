@@ -15,13 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session
-
 from counter_app import accounts
 from counter_app.errors import Forbidden, SignInFailed
 from counter_app.hub import access, machines
 from counter_app.hub.machines import MachineKind, MachineView
 from counter_app.remote_ops import RemoteOp
+from counter_app.store.peek import Peek
 from counter_app.views.accounts import Role, SessionView
 
 log = logging.getLogger(__name__)
@@ -47,9 +46,9 @@ def _refuse(what: str, message_vi: str) -> Forbidden:
     return Forbidden(what, message_vi)
 
 
-def admit(session: Session, operation: str | None, machine_token: str, session_token: str, at: datetime) -> Caller:
+def admit(peek: Peek, operation: str | None, machine_token: str, session_token: str, at: datetime) -> Caller:
     """Who is asking, if they may ask for `operation` at all (None: only follow the event stream)."""
-    machine = machines.authenticate(session, machine_token)
+    machine = machines.authenticate(peek, machine_token)
     if operation is None:
         return Caller(machine, None)
     allowed, needed = access.need(operation, machine.kind)
@@ -61,7 +60,7 @@ def admit(session: Session, operation: str | None, machine_token: str, session_t
     if not session_token:
         raise SignInFailed(f"{operation} from {machine.name} without a clerk session",
                            "Cần đăng nhập cán bộ trước khi thực hiện thao tác này.")
-    clerk = accounts.session_of(session, session_token, at=at)
+    clerk = accounts.session_of(peek, session_token, at=at)
     if clerk.machine != machine.name:
         log.warning("%s: a session opened at %s presented by %s", operation, clerk.machine or "the hub", machine.name)
         raise SignInFailed(f"session of {clerk.machine or 'the hub'} presented by {machine.name}",

@@ -33,8 +33,7 @@ class LocalAccounts:
         return result
 
     def session(self, token: str) -> SessionView:
-        with self.store.read() as s:
-            return accounts.session_of(s, token, at=self._now())
+        return accounts.session_of(self.store.peek, token, at=self._now())
 
     def sign_out(self, token: str) -> None:
         with self.store.write() as s:

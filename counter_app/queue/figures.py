@@ -134,7 +134,7 @@ def counter_queue(session: Session, day: date, counter_no: int, limit: int = 30)
     counter = get_counter(session, counter_no)
     rules = settings(session)
     lanes = _lanes(session)
-    lane_ids = counter_lane_ids(session, counter)
+    lane_ids = counter_lane_ids(session, counter.lanes)
     direct = col(Ticket.target_counter) == counter_no
     in_lanes = col(Ticket.lane_id).in_(lane_ids) & col(Ticket.target_counter).is_(None)
     where = (col(Ticket.day) == day, col(Ticket.state) == WAITING, direct | in_lanes)

@@ -8,6 +8,7 @@ the board follows.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -32,7 +33,7 @@ from counter_app.rules.queue import (
     TicketStep,
     next_state,
 )
-from counter_app.store.models import Counter, Lane, OfficeRow, Ticket, TicketCall
+from counter_app.store.models import Counter, Lane, Ticket, TicketCall
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +43,11 @@ def day_start(day: date) -> datetime:
 
 
 def settings(session: Session) -> QueueSettings:
-    """The office's queue rules; only their column is read, as every "next" needs them."""
-    queue = session.exec(select(OfficeRow.queue).where(col(OfficeRow.id) == 1)).first()
-    if queue is None:  # no office yet: get_office raises the "set the office up" error
-        queue = get_office(session).queue
-    return QueueSettings.from_row(queue)
+    """The office's queue rules; only their column is read, in plain SQL, as every "next" needs them."""
+    row = session.connection().exec_driver_sql("SELECT queue FROM office WHERE id = 1").first()
+    if row is None:  # no office yet: get_office raises the "set the office up" error
+        return QueueSettings.from_row(get_office(session).queue)
+    return QueueSettings.from_row(json.loads(row[0]) if row[0] else None)
 
 
 def _record(session: Session, ticket: Ticket, step: TicketStep, at: datetime, actor: str, **details: Any) -> None:
@@ -91,13 +92,26 @@ def lane_for_procedure(session: Session, key: str) -> Lane:
 def get_counter(session: Session, number: int) -> Counter:
     counter = session.exec(select(Counter).where(col(Counter.number) == number)).first()
     if counter is None or not counter.active:
-        raise NotFound(f"counter {number} does not exist or is inactive", f"Quầy số {number} không tồn tại.")
+        raise _no_counter(number)
     return counter
 
 
-def counter_lane_ids(session: Session, counter: Counter) -> list[int]:
-    by_prefix = {lane.prefix: lane.id for lane in session.exec(select(Lane)).all()}
-    return [by_prefix[p] for p in counter.lanes if p in by_prefix]
+def _no_counter(number: int) -> NotFound:
+    return NotFound(f"counter {number} does not exist or is inactive", f"Quầy số {number} không tồn tại.")
+
+
+def _counter_lanes(session: Session, number: int) -> list[str]:
+    """The lane prefixes an active counter takes, in order; in plain SQL, as every "next" asks."""
+    row = session.connection().exec_driver_sql("SELECT lanes, active FROM counter WHERE number = ?", (number,)).first()
+    if row is None or not row[1]:
+        raise _no_counter(number)
+    return json.loads(row[0]) if row[0] else []
+
+
+def counter_lane_ids(session: Session, lanes: list[str]) -> list[int]:
+    """The ids of the lanes with these prefixes, in their order."""
+    by_prefix = dict(session.connection().exec_driver_sql("SELECT prefix, id FROM lane").all())
+    return [by_prefix[p] for p in lanes if p in by_prefix]
 
 
 def ticket_by_label(session: Session, day: date, label: str) -> Ticket:
@@ -133,11 +147,15 @@ def _require_current(session: Session, day: date, counter_no: int) -> Ticket:
 
 
 def _require_free(session: Session, day: date, counter_no: int) -> None:
-    busy = current_ticket(session, day, counter_no)
+    """Plain SQL: every "next" asks, and most of the time the answer is "free"."""
+    busy = session.connection().exec_driver_sql(
+        f"SELECT label, state FROM ticket WHERE day = ? AND counter_no = ? AND state IN ({_AT_COUNTER_SQL}) LIMIT 1",
+        (day.isoformat(), counter_no)).first()
     if busy is not None:
+        label, state = busy
         raise InvalidTransition(
-            f"counter {counter_no} still has ticket {busy.label} ({busy.state})",
-            f"Quầy số {counter_no} đang có vé {busy.label} ({TicketState(busy.state).label_vi}); "
+            f"counter {counter_no} still has ticket {label} ({state})",
+            f"Quầy số {counter_no} đang có vé {label} ({TicketState(state).label_vi}); "
             "hãy hoàn thành, chuyển, tạm giữ hoặc đánh dấu vắng mặt trước khi gọi vé khác.",
         )
 
@@ -213,6 +231,7 @@ def _priority_streak(session: Session, day: date, counter_no: int, length: int) 
     return len(flags) == length and all(flags)
 
 
+_AT_COUNTER_SQL = ", ".join(f"'{s.value}'" for s in AT_COUNTER)  # enum values, never input
 _HEAD = ("SELECT {part} AS part, id, arrival_at FROM (SELECT id, arrival_at FROM ticket "
          "WHERE day = :day AND state = 'waiting' AND {cond} ORDER BY arrival_at, id LIMIT 1)")
 
@@ -246,14 +265,15 @@ def _heads(session: Session, day: date, counter_no: int, lane_ids: list[int]) ->
     return [_Head(*kinds[part], arrival_at=arrival, ticket_id=ticket_id) for part, ticket_id, arrival in rows]
 
 
-def pick_next(session: Session, day: date, counter: Counter, rules: QueueSettings, at: datetime) -> Ticket | None:
+def pick_next(session: Session, day: date, counter_no: int, lanes: list[str], rules: QueueSettings,
+              at: datetime) -> Ticket | None:
     """The ticket "next" gives this counter, without taking it.
 
     Order: tickets transferred to this very counter; then priority tickets of its lanes; then
     ordinary ones, by the counter's lane order and arrival. After `priority_streak_max` priority
     calls in a row, an ordinary ticket that has waited longer than `ordinary_wait_max_min` goes first.
     """
-    heads = _heads(session, day, counter.number, counter_lane_ids(session, counter))
+    heads = _heads(session, day, counter_no, counter_lane_ids(session, lanes))
     if not heads:
         return None
     best = min(heads)
@@ -262,7 +282,7 @@ def pick_next(session: Session, day: date, counter: Counter, rules: QueueSetting
         oldest = min(ordinary, key=lambda h: (h.arrival_at, h.ticket_id), default=None)
         if oldest is not None and at - datetime.fromisoformat(oldest.arrival_at) > timedelta(
                 minutes=rules.ordinary_wait_max_min) and _priority_streak(
-                session, day, counter.number, rules.priority_streak_max):
+                session, day, counter_no, rules.priority_streak_max):
             best = oldest
     return session.get(Ticket, best.ticket_id)
 
@@ -282,9 +302,9 @@ def _call(session: Session, ticket: Ticket, counter_no: int, at: datetime, actor
 def call_next(session: Session, at: datetime, counter_no: int, actor: str) -> Ticket | None:
     at = aware(at)
     close_stale(session, at)
-    counter = get_counter(session, counter_no)
+    lanes = _counter_lanes(session, counter_no)
     _require_free(session, at.date(), counter_no)
-    ticket = pick_next(session, at.date(), counter, settings(session), at)
+    ticket = pick_next(session, at.date(), counter_no, lanes, settings(session), at)
     if ticket is None:
         return None
     return _call(session, ticket, counter_no, at, actor, TicketStep.CALL)

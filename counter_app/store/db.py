@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from alembic import command
 from alembic.config import Config
@@ -270,6 +270,28 @@ class Store:
                     log.error("%s", fault)
                     raise fault from None
                 raise
+
+    def peek(self, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """The first row of one plain query, on a pooled connection outside any session or transaction.
+
+        A single SELECT is a read transaction of its own in SQLite. The hub checks a machine, a session and
+        an idempotency key on every request; a session around each of those cost ten times the query.
+        """
+        raw = self._read.raw_connection()
+        try:
+            cursor = raw.cursor()
+            try:
+                return cursor.execute(sql, params).fetchone()
+            finally:
+                cursor.close()
+        except sqlite3.Error as exc:
+            fault = storage_fault(exc)
+            if fault is not None:
+                log.error("%s", fault)
+                raise fault from None
+            raise
+        finally:
+            raw.close()
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file and empty it (at a clean stop: the file alone is then complete)."""

@@ -1,4 +1,6 @@
 import sqlite3
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -93,3 +95,22 @@ def test_the_store_its_wal_and_its_backups_are_the_owners_alone(tmp_path):
         assert oct(folder.stat().st_mode & 0o777) == "0o700"
     finally:
         store.close()
+
+
+def test_the_head_read_from_file_names_is_alembics_own(tmp_path):
+    from alembic.script import ScriptDirectory
+
+    from counter_app.store.db import head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(_alembic_config(tmp_path / "x")).get_current_head()
+
+
+def test_a_current_store_opens_without_loading_alembic(tmp_path):
+    """Alembic is a tenth of the clerk app's start; only a store behind the newest schema needs it."""
+    Store.open(tmp_path / "office.sqlite3").close()  # made and migrated
+    code = ("import sys; from counter_app.store import Store; "
+            f"Store.open({str(tmp_path / 'office.sqlite3')!r}).close(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"

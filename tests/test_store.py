@@ -1,6 +1,8 @@
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -114,3 +116,33 @@ def test_a_current_store_opens_without_loading_alembic(tmp_path):
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+def test_writers_on_one_file_take_turns_instead_of_meeting_sqlite_busy(tmp_path, monkeypatch):
+    """The one-PC office's programs each open the store: a writer waits for the other's commit in the
+    store's writer queue, never in SQLite's busy handler (here given no patience at all)."""
+    from counter_app.store import db
+
+    monkeypatch.setattr(db, "BUSY_TIMEOUT_MS", 0)
+    path = tmp_path / "office.sqlite3"
+    first, second = Store.open(path), Store.open(path)  # as two programs would
+    holding, done = threading.Event(), []
+
+    def hold() -> None:
+        with first.write() as s:
+            s.connection()  # BEGIN IMMEDIATE: the file's write lock is taken
+            holding.set()
+            time.sleep(0.3)
+            s.execute(text("CREATE TABLE first_wrote (x)"))
+        done.append("first")
+
+    writer = threading.Thread(target=hold)
+    writer.start()
+    holding.wait(5)
+    with second.write() as s:  # without the queue: "database is locked" at once
+        s.execute(text("CREATE TABLE second_wrote (x)"))
+    done.append("second")
+    writer.join()
+    assert done == ["first", "second"]
+    first.close()
+    second.close()

@@ -20,7 +20,7 @@ from sqlmodel import Session
 from counter_app.errors import ConfigError, StorageFull, StoreDamaged
 from counter_app.rules.clock import now
 from counter_app.store.private import private_dir, private_file
-from counter_app.store.runlock import hold_shared
+from counter_app.store.runlock import WriterQueue, hold_shared
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -149,6 +149,8 @@ class Store:
         self._write = write_engine
         self._read = read_engine
         self._writer = threading.RLock()
+        self._queue = WriterQueue(path)  # writers of other processes (the kiosk, the board, other windows)
+        self._depth = 0  # nested writes of the thread holding `_writer` (the queue is taken once)
         self._before_commit: list[Callable[[Session], None]] = []
         self._run_lock: IO[bytes] | None = None  # see `runlock`: held while this store is open
 
@@ -161,6 +163,7 @@ class Store:
         if not path.parent.exists():
             private_dir(path.parent)
         run_lock = hold_shared(path)  # a restore waits for every process that has the store open
+        store: Store | None = None
         try:
             if check and path.exists() and path.stat().st_size:
                 quick_check(path)
@@ -175,6 +178,8 @@ class Store:
                 raise ConfigError(f"store at {store.schema_revision()}, not {store.head_revision()}",
                                   "Kho dữ liệu thuộc phiên bản cũ hơn phần mềm; cần mở bằng phần mềm để nâng cấp.")
         except BaseException:
+            if store is not None:
+                store._queue.close()
             if run_lock is not None:
                 run_lock.close()
             raise
@@ -244,10 +249,11 @@ class Store:
         """A session in one IMMEDIATE transaction, committed on success, rolled back on any error.
 
         Callables a service puts in `session.info["after_commit"]` run once the commit succeeded.
-        Writers of this process queue on a lock first: SQLite's own busy handler sleeps in steps of up
-        to 100 ms, which made ten counters pressing "next" together wait for each other's naps.
+        Writers of this process queue on a lock first, then those of every process on the store's
+        `WriterQueue`: SQLite's own busy handler sleeps in steps of up to 100 ms, which made ten counters
+        pressing "next" together, or a kiosk beside busy clerk windows, wait for each other's naps.
         """
-        with self._writer, Session(self._write, expire_on_commit=False) as session:
+        with self._writer, self._queued(), Session(self._write, expire_on_commit=False) as session:
             try:
                 yield session
                 for hook in self._before_commit:
@@ -262,6 +268,19 @@ class Store:
                 raise
         for callback in session.info.pop("after_commit", []):
             callback()
+
+    @contextmanager
+    def _queued(self) -> Iterator[None]:
+        """This process's turn among the store's writers (taken by the outermost write of the thread)."""
+        if self._depth == 0:
+            self._queue.acquire()
+        self._depth += 1
+        try:
+            yield
+        finally:
+            self._depth -= 1
+            if self._depth == 0:
+                self._queue.release()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -303,7 +322,7 @@ class Store:
 
     def checkpoint(self) -> None:
         """Fold the WAL into the main file and empty it (at a clean stop: the file alone is then complete)."""
-        with self._writer:
+        with self._writer, self._queued():
             raw = self._write.raw_connection()  # outside any transaction, which a checkpoint needs
             try:
                 raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -313,6 +332,7 @@ class Store:
     def close(self) -> None:
         self._write.dispose()
         self._read.dispose()
+        self._queue.close()
         if self._run_lock is not None:
             self._run_lock.close()
             self._run_lock = None

@@ -25,8 +25,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchmarks import bench_search
-from benchmarks._common import figures, fresh_office
+from benchmarks._common import CACHE, figures, fresh_office, year_store_file
 from counter_app import accounts
 from counter_app.local.office import LocalOffice
 from counter_app.store import Store
@@ -49,12 +48,13 @@ def _staff(store: Store) -> None:
 
 
 def big_store(n: int, rebuild: bool) -> Path:
-    """bench_search's store, copied, mixed (statuses, due times, clerks, procedures), with staff."""
-    source = bench_search.CACHE / f"search-{n}.sqlite3"
-    path = bench_search.CACHE / f"desk-{n}.sqlite3"
-    if rebuild or not source.exists():
-        bench_search.CACHE.mkdir(exist_ok=True)
-        bench_search.build(source, n)
+    """The year-old store (_common: bench_search's dossiers and a year of tickets), copied, mixed (statuses,
+    due times, clerks, procedures), with staff."""
+    if rebuild:
+        for stale in (CACHE / f"search-{n}.sqlite3", CACHE / f"year-{n}.sqlite3"):
+            stale.unlink(missing_ok=True)
+    source = year_store_file(n)
+    path = CACHE / f"desk-{n}.sqlite3"
     if rebuild or not path.exists():
         shutil.copyfile(source, path)
         Store.open(path, backup_before_upgrade=False).close()  # migrate to the current schema

@@ -1,8 +1,9 @@
 """The office hub on loopback: call-next latency, event delivery, and an hour of peak load.
 
-Run: `python -m benchmarks.bench_hub [--soak-minutes 60] [--speed 60] [--no-real-time]`. The hub is `counter-app serve`
-in its own process over a fresh store; the clients (LanOffice, as the counter PCs, kiosk and boards
-use it) are threads of this process, so their own work competes with the hub for the 2 cores.
+Run: `python -m benchmarks.bench_hub [--soak-minutes 60] [--speed 60] [--no-real-time] [--stores fresh,year]`.
+The hub is `counter-app serve` in its own process over a fresh store and over the year-old one (_common);
+the clients (LanOffice, as the counter PCs, kiosk and boards use it) are threads of this process, so their
+own work competes with the hub for the 2 cores.
 
 Goals (issue 7): call next p95 < 30 ms with 10 counters active; an event reaches every connected
 board and counter within 200 ms (p95); 20 counters and 2 boards for an hour of peak with flat memory.
@@ -19,15 +20,16 @@ import random
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import NamedTuple
 
-from benchmarks._common import figures
+from benchmarks._common import figures, history_note, year_office
 from benchmarks.hub_screens import run_screens
 from counter_app.events import OfficeEvent, QueueChanged
 from counter_app.lan.office import LanOffice
+from counter_app.store import Store
 from tests.conftest import STAFF_PASSWORD
 from tests.hub.conftest import Hub, prepare_store, serve_every_lane
 
@@ -165,7 +167,34 @@ def call_next_latency(hub: Hub, paces: list[Pace], counters: int = 10) -> None:
 
 
 def event_latency(hub: Hub, events: int = 100) -> None:
-    """A ticket issued at the kiosk: when does each of 20 counters and 2 boards hear of it?"""
+    """A ticket issued at the kiosk: when does each of 20 counters and 2 boards hear of it, while ten
+    counters call, serve and finish at 10x the peak pace (every 3-9 s each)?"""
+    serve_every_lane(hub.db_path, 10, LANES)
+    kiosk = hub.client("kiosk")
+    for i in range(400):
+        kiosk.issue_ticket(lane=LANES[i % len(LANES)])
+    working = _counters(hub, 10)
+    stop = threading.Event()
+
+    def counter(no: int) -> None:
+        office, actor = working[no], f"canbo{no}"
+        while not stop.wait(random.uniform(3.0, 9.0)):
+            if office.call_next(no, actor=actor) is not None:
+                office.start_serving(no, actor=actor)
+                office.finish_ticket(no, actor=actor)
+
+    load = [threading.Thread(target=counter, args=(no,)) for no in working]
+    for t in load:
+        t.start()
+    try:
+        _event_delays(hub, kiosk, events)
+    finally:
+        stop.set()
+        for t in load:
+            t.join()
+
+
+def _event_delays(hub: Hub, kiosk: LanOffice, events: int) -> None:
     followers = [hub.client(f"quay-{no}") for no in range(1, 21)] + [hub.client("bang-1"), hub.client("bang-2")]
     heard: dict[str, list[float]] = {}
     lock = threading.Lock()
@@ -179,7 +208,6 @@ def event_latency(hub: Hub, events: int = 100) -> None:
     for office in followers:
         office.subscribe(listener)
     _wait_listeners(hub, len(followers))
-    kiosk = hub.client("kiosk")
     delays: list[float] = []
     for _ in range(events):
         started = time.perf_counter()
@@ -191,7 +219,8 @@ def event_latency(hub: Hub, events: int = 100) -> None:
         delays += [(at - started) * 1000 for at in got]
         delays += [5000.0] * (len(followers) - len(got))  # not heard in 5 s counts as 5 s
         time.sleep(random.uniform(0.02, 0.1))
-    print(figures(f"event to {len(followers)} followers (issue to heard, incl. the issue call)", delays))
+    print(figures(f"event to {len(followers)} followers (issue to heard, incl. the issue call), ten counters "
+                  "working at 10x the peak pace", delays))
 
 
 def _wait_listeners(hub: Hub, count: int) -> None:
@@ -272,22 +301,34 @@ def main() -> None:
     parser.add_argument("--parts", default="calls,events,soak", help="which parts to run, comma-separated")
     parser.add_argument("--no-real-time", action="store_true", help="skip the calls at real peak pace (4-6 min)")
     parser.add_argument("--plain", action="store_true", help="plain http on loopback instead of TLS (to compare)")
+    parser.add_argument("--stores", default="fresh,year", help="a fresh store, the year-old one, or both")
     args = parser.parse_args()
     print(f"hub over {'plain http' if args.plain else 'TLS (its own certificate, pinned by every client)'}")
     paces = PACES[1:] if args.no_real_time else PACES
     parts = {"calls": lambda h: call_next_latency(h, paces), "events": event_latency,
              "soak": lambda h: soak(h, args.soak_minutes, args.speed)}
-    for part in (parts[name] for name in args.parts.split(",")):
-        with tempfile.TemporaryDirectory() as folder:
-            hub = Hub(Path(folder) / "office.sqlite3", Path(folder), prepare_store(Path(folder) / "office.sqlite3"),
-                      tls=not args.plain)
-            hub.start()
-            try:
-                part(hub)
-            finally:
-                for client in hub.clients:
-                    client.close()
-                hub.stop()
+    for kind in args.stores.split(","):
+        for name in args.parts.split(","):
+            run_part(parts[name], year=kind == "year", tls=not args.plain)
+
+
+def run_part(part: Callable[[Hub], None], *, year: bool, tls: bool) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "office.sqlite3"
+        if year:
+            year_office(db).close()
+        tokens = prepare_store(db)
+        store = Store.open(db, backup_before_upgrade=False)
+        print(f"on {history_note(store)}:")
+        store.close()
+        hub = Hub(db, Path(folder), tokens, tls=tls)
+        hub.start()
+        try:
+            part(hub)
+        finally:
+            for client in hub.clients:
+                client.close()
+            hub.stop()
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ and finish, none of them waiting on SQLite's busy handler (which sleeps in steps
 The clerks are processes (as `counter-app gui` on one PC), each calling, serving and finishing at
 `--pace` seconds between steps; a board process reloads what it shows after every call, as BoardWindow
 does; the kiosk is this process, pressed every 0.2-0.6 s. Figures are printed for a fresh store and for
-one with a year of ticket history.
+the year-old one (benchmarks/_common.py).
 Run: .venv/bin/python -m benchmarks.bench_one_pc [--presses N] [--pace S]
 """
 
@@ -17,13 +17,10 @@ import multiprocessing
 import random
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 
-from benchmarks._common import figures, fresh_office
-from benchmarks.bench_queue import LANES, add_history
+from benchmarks._common import LANES, figures, history_note, office_at
 from counter_app.local.office import LocalOffice
-from counter_app.rules.clock import TZ
 from counter_app.store import Store
 from counter_app.store.models import Counter
 from printers import escpos_output, slips, thermal_render
@@ -69,8 +66,8 @@ def run(presses: int, pace: float, clerks: int, *, history: bool) -> None:
     ctx = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "office.sqlite3"
-        store = fresh_office(db)
-        past = add_history(store, datetime.now(TZ)) if history else 0
+        store = office_at(db, year=history)
+        past = history_note(store)
         with store.write() as s:
             for number in range(4, clerks + 1):
                 s.add(Counter(number=number, name=f"Quầy số {number}", lanes=LANES))
@@ -100,10 +97,9 @@ def run(presses: int, pace: float, clerks: int, *, history: bool) -> None:
     steps = sum(r[0] for r in results if isinstance(r, tuple))
     slow = sorted(t for r in results if isinstance(r, tuple) for t in r[1])
     reloads = sum(r for r in results if isinstance(r, int))
-    kind = f"a year of history ({past:,} tickets)" if history else "a fresh store"
     ordered = sorted(samples)
     p99 = ordered[int(0.99 * (len(ordered) - 1))]
-    print(f"one-PC office on {kind}: {clerks} clerk processes ({steps} steps, {len(slow)} over 100 ms"
+    print(f"one-PC office on {past}: {clerks} clerk processes ({steps} steps, {len(slow)} over 100 ms"
           + (f", the slowest {slow[-1]:.0f} ms" if slow else "") + f"), a board process ({reloads} reloads)")
     print(figures("  kiosk press to ticket bytes", samples) + f" p99={p99:.2f} ms (goal p99 < 150 ms)")
 

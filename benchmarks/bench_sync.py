@@ -6,6 +6,10 @@ Goals (issue 6):
 - 30 days offline at a busy point (9,000 dossiers, 40,000 ops) caught up within 2 minutes.
 - (issue 18) a store restored from a backup made before 10,000 ops were pushed: restore plus recovery of
   those ops from the city, timed apart.
+- (issue 23) against a city that already holds 10 million ops of 126 other points (and their 2.5 million
+  dossiers): 20,000 ops pushed in under 10 s; 90 days offline (about 120,000 ops) caught up in under 60 s.
+  That city is built once (about 15 GB, a PostgreSQL cluster kept in SCALE_CLUSTER) and reused; each run
+  removes what it added. `--scale-only` runs this part alone.
 
 The hub stores are built by copying what the real services write for one dossier (dossier, documents,
 fees, events, outbox ops with real payloads), each copy with its own code, op ids and hashes, so the
@@ -270,7 +274,113 @@ def bench_recovery(pg_url: str, tmp: Path) -> None:
         store.close()
 
 
+# Under /var/tmp, not the repository: the postgres user must reach it, and it outlives a reboot.
+SCALE_CLUSTER = Path("/var/tmp/counter-bench-city-10m")
+SCALE_OPS = 10_000_000
+SCALE_POINTS = 126
+FILL_CHUNK = 500_000
+
+
+def fill_city(url: str) -> None:
+    """10 million ops of 126 other points over two years, as the city would hold them: each op's row with a
+    real payload of its kind, a dossier row per four ops, and each point's chain anchors."""
+    engine = make_engine(url)
+    migrate(engine)
+    engine.dispose()
+    with tempfile.TemporaryDirectory() as tmp:  # real payloads, one op of each kind
+        hub = build_hub(Path(tmp) / "t.sqlite3", [(STORY_4, 1)], first_day=date(2026, 1, 5), days=1)
+        with hub.read() as s:
+            payloads = [row[0] for row in s.connection().exec_driver_sql(
+                "SELECT payload FROM outbox ORDER BY event_seq").all()]
+        hub.close()
+    assert len(payloads) == 4
+    points = f"'000.00.' || lpad((i %% {SCALE_POINTS})::text, 3, '0') || '.H99'"  # %% is psycopg's %
+    day = "to_char(date '2024-12-02' + (i / 13700), 'YYMMDD')"  # two years
+    code = f"{points} || '-' || {day} || '-' || lpad((i / {4 * SCALE_POINTS})::text, 6, '0')"  # 4 ops a dossier
+    kind = f"1 + (i / {SCALE_POINTS}) %% 4"
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        for start in range(0, SCALE_OPS, FILL_CHUNK):
+            t0 = time.perf_counter()
+            conn.execute(f"""
+                INSERT INTO received_op (agency_code, op_id, dossier_code, kind, sha256, payload, result, reason,
+                                         reason_vi, received_at)
+                SELECT {points}, md5('op' || i), {code},
+                       (ARRAY['receive', 'start_processing', 'result_ready', 'return_result'])[{kind}],
+                       md5('sha' || i), (ARRAY[%s, %s, %s, %s])[{kind}], 'ok', '', '',
+                       timestamptz '2024-12-02 08:00+07' + i * interval '6.3 seconds'
+                FROM generate_series(%s, %s) AS i""", (*payloads, start, start + FILL_CHUNK - 1))
+            conn.execute(f"""
+                INSERT INTO city_dossier (code, agency_code, status, intake, received_at, due_at, returned_at,
+                                          results, hub_event_seq, updated_at)
+                SELECT {code}, {points}, 10, %s::json, timestamptz '2024-12-02 08:00+07' + i * interval '6.3 seconds',
+                       NULL, NULL, '{{}}'::json, i, now()
+                FROM generate_series(%s, %s) AS i WHERE (i / {SCALE_POINTS}) %% 4 = 0""",
+                         (payloads[0], start, start + FILL_CHUNK - 1))
+            print(f"  city: {start + FILL_CHUNK:,} ops in ({time.perf_counter() - t0:.0f} s for the last "
+                  f"{FILL_CHUNK:,})", flush=True)
+        conn.execute(f"""INSERT INTO chain_anchor (agency_code, seq, hash, received_at)
+                         SELECT {points}, i, md5('h' || i) || md5('g' || i), now()
+                         FROM generate_series(1, {SCALE_OPS // 40}) AS i""", ())
+        conn.execute("VACUUM ANALYZE")
+        conn.execute("CREATE TABLE bench_filled (ops bigint)")
+        conn.execute("INSERT INTO bench_filled VALUES (%s)", (SCALE_OPS,))
+
+
+def bench_scale() -> None:
+    pg = Postgres(fsync=True, keep=SCALE_CLUSTER)
+    url = pg.start()
+    try:
+        with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+            filled = conn.execute("SELECT to_regclass('bench_filled') IS NOT NULL").fetchone()[0]
+        if not filled:
+            print(f"building the city at scale in {SCALE_CLUSTER} (once)")
+            fill_city(url)
+        with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+            ops = conn.execute("SELECT count(*) FROM received_op").fetchone()[0]
+            size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+            buffers = conn.execute("SHOW shared_buffers").fetchone()[0]
+        print(f"city at scale: {ops:,} ops already held, database {size / 2**30:.1f} GiB, "
+              f"shared_buffers {buffers} (PostgreSQL's default), fsync on")
+        engine = make_engine(url)
+        with Session(engine) as s, s.begin():
+            token = crud.create_credential(s, agency_code=AGENCY, role="hub", label="bench", at=now())
+        city = CityProcess(url)
+
+        def client(hub: Store) -> SyncClient:
+            return SyncClient(hub, httpx.Client(base_url=city.url, timeout=120,
+                                                headers={"Authorization": f"Bearer {token}"}))
+
+        try:
+            with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+                hub = build_hub(Path(tmp) / "push.sqlite3", [(STORY_4, 5000)], first_day=date(2026, 10, 1), days=20)
+                seconds, report = timed(client(hub).push)
+                assert report.acked == 20_000, report
+                print(f"  push 20,000 ops (batches of 100): {seconds:.1f} s, {20_000 / seconds:,.0f} ops/s "
+                      f"(goal: under 10 s) [{machine()}]")
+                hub.close()
+                hub = build_hub(Path(tmp) / "offline.sqlite3", [(STORY_4, 30_000)], first_day=date(2026, 5, 4),
+                                days=90)
+                with hub.read() as s:
+                    pending = outbox.pending_count(s)
+                seconds, report = timed(client(hub).round)
+                assert report.acked == pending, (report, pending)
+                print(f"  90 days offline ({pending:,} ops of 30,000 dossiers) caught up in one round: "
+                      f"{seconds:.1f} s, {pending / seconds:,.0f} ops/s (goal: under 60 s) [{machine()}]")
+                hub.close()
+        finally:
+            city.stop()
+            with engine.begin() as conn:  # leave the city as it was built, for the next run
+                for table in ("received_op", "city_dossier", "chain_anchor", "change", "credential"):
+                    conn.exec_driver_sql(f"DELETE FROM {table} WHERE agency_code = %(a)s", {"a": AGENCY})
+            engine.dispose()
+    finally:
+        pg.stop()
+
+
 def main() -> None:
+    if "--scale-only" in sys.argv:
+        bench_scale()
+        return
     pg = Postgres(fsync=True)
     pg_url = pg.start()
     try:
@@ -281,6 +391,7 @@ def main() -> None:
             bench_recovery(pg_url, Path(tmp))
     finally:
         pg.stop()
+    bench_scale()
 
 
 if __name__ == "__main__":

@@ -61,6 +61,17 @@ class DemoReport:
     dossiers: int
 
 
+def _subject(rng: random.Random, key: str, applicant: ApplicantIn, day: date) -> SubjectIn | None:
+    """The child, the deceased or the ward a procedure concerns (another person of the family), if it has one."""
+    if not subject_label(key):
+        return None
+    other = _person(rng)
+    young = key.startswith("ht.khai-sinh") or "lai-khai-sinh" in key
+    born = day - timedelta(days=rng.randint(3, 50)) if young else other.birth_date
+    return SubjectIn(name=f"{applicant.name.split()[0]} {' '.join(other.name.split()[1:])}",
+                     birth_date=born, id_number="" if young else other.id_number)
+
+
 def _person(rng: random.Random) -> ApplicantIn:
     female = rng.random() < 0.5
     name = " ".join((rng.choice(SURNAMES), rng.choice(MIDDLE_F if female else MIDDLE_M),
@@ -149,13 +160,7 @@ def create_demo(store: Store, *, days: int = 28, per_day: tuple[int, int] = (10,
         if outcome == "supplement" and all(d.provided for d in docs):
             outcome = "receive"
         applicant = _person(rng)
-        subject = None
-        if subject_label(key):  # the child, the deceased or the ward: another person of the family
-            other = _person(rng)
-            young = key.startswith("ht.khai-sinh") or "lai-khai-sinh" in key
-            born = at.date() - timedelta(days=rng.randint(3, 50)) if young else other.birth_date
-            subject = SubjectIn(name=f"{applicant.name.split()[0]} {' '.join(other.name.split()[1:])}",
-                                birth_date=born, id_number="" if young else other.id_number)
+        subject = _subject(rng, key, applicant, at.date())
         form = IntakeForm(
             submission_id=str(uuid.UUID(int=rng.getrandbits(128))), procedure=key, applicant=applicant,
             subject=subject, documents=docs, counter_no=DEMO_CLERKS.index(clerk) + 1, outcome=outcome,

@@ -37,11 +37,16 @@ def _free_port() -> int:
 class Postgres:
     """`fsync=False` for tests (fast, nothing to keep); benchmarks run with it on, as production does."""
 
-    def __init__(self, *, fsync: bool = False) -> None:
+    def __init__(self, *, fsync: bool = False, keep: Path | None = None) -> None:
+        """`keep`: a folder the cluster lives in across runs (a benchmark's large database, built once);
+        started as it is when it is there, never removed."""
         self.bin = _bindir()
         # Its own folder directly under /tmp: pytest's folders are private to root, so the postgres
         # user could not reach one inside them.
-        self.root = Path(tempfile.mkdtemp(prefix="counter-city-pg-"))
+        self.keep = keep
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+        self.root = keep or Path(tempfile.mkdtemp(prefix="counter-city-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
         self.as_root = os.geteuid() == 0
@@ -54,11 +59,13 @@ class Postgres:
         subprocess.run(cmd, check=True, capture_output=True, text=True)
 
     def start(self) -> str:
-        self.data.mkdir(parents=True)
-        if self.as_root:
-            shutil.chown(self.root, "postgres")
-            shutil.chown(self.data, "postgres")
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
+        existing = self.keep is not None and (self.data / "PG_VERSION").exists()
+        if not existing:
+            self.data.mkdir(parents=True, exist_ok=True)
+            if self.as_root:
+                shutil.chown(self.root, "postgres")
+                shutil.chown(self.data, "postgres")
+            self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-sync")
         options = f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1"
         if not self.fsync:
             options += " -c fsync=off"
@@ -68,7 +75,8 @@ class Postgres:
         while True:
             try:
                 with psycopg.connect(admin, autocommit=True) as conn:
-                    conn.execute("CREATE DATABASE city")
+                    if not existing:
+                        conn.execute("CREATE DATABASE city")
                 break
             except psycopg.OperationalError:
                 if time.monotonic() > deadline:
@@ -80,4 +88,5 @@ class Postgres:
         try:
             self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
         finally:
-            shutil.rmtree(self.root, ignore_errors=True)
+            if self.keep is None:
+                shutil.rmtree(self.root, ignore_errors=True)

@@ -7,6 +7,7 @@ from sqlmodel import col, select
 
 from counter_app.errors import InvalidInput, InvalidTransition, NotFound
 from counter_app.local.office import LocalOffice
+from counter_app.store import Store
 from counter_app.store.models import Event, TicketCall
 
 
@@ -229,3 +230,28 @@ def test_the_office_gives_a_whole_field_to_another_lane(office, tmp_path, capsys
     assert main(["--db", db, "queue", "lane-fields", "G", "Cấp, quản lý căn cước"]) == 0
     assert "G Lao động – Xã hội: Lao động – Xã hội; Cấp, quản lý căn cước" in capsys.readouterr().out
     assert office.issue_ticket(procedure="1.014063", source="reception").label.startswith("G")
+
+
+def test_the_queue_figures_every_screen_asks_for_follow_every_change_of_the_store(tmp_path):
+    """Worked out once per change: a change from this office, and one from another program on the same
+    file (the one-PC office's kiosk), each shows at once."""
+    from counter_app import office_setup
+    from counter_app.dossiers import catalog
+
+    path = tmp_path / "office.sqlite3"
+    store = Store.open(path)
+    with store.write() as s:
+        office_setup.setup_office(s, ward_code=73, agency_code="000.00.73.H26", actor="admin")
+        catalog.import_catalog(s, catalog.bundled_catalog(), actor="admin")
+    here = LocalOffice(store)
+    assert sum(lane.waiting for lane in here.queue_status().lanes) == 0
+    here.issue_ticket(lane="A")
+    assert sum(lane.waiting for lane in here.queue_status().lanes) == 1
+    kiosk_store = Store.open(path)  # another program on the same file
+    LocalOffice(kiosk_store).issue_ticket(lane="B")
+    first = here.queue_status()
+    assert sum(lane.waiting for lane in first.lanes) == 2
+    first.lanes.clear()  # what a caller does with its copy is its own
+    assert sum(lane.waiting for lane in here.queue_status().lanes) == 2
+    kiosk_store.close()
+    store.close()

@@ -70,6 +70,7 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHeal
         self.clock = clock
         self.bus = EventBus()
         self._throttle = Throttle()
+        self._queue_status: tuple[tuple[date, int], QueueStatus] | None = None  # ((day, store version), figures)
 
     # --- helpers
     def _now(self) -> datetime:
@@ -295,8 +296,15 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHeal
             return queue_figures.ticket_view(s, queue_service.ticket_by_label(s, self._now().date(), label))
 
     def queue_status(self) -> QueueStatus:
+        """Worked out once per change of the store: every board and counter panel asks after every change."""
+        key = (self._now().date(), self.store.data_version())
+        cached = self._queue_status
+        if cached is not None and cached[0] == key:
+            return cached[1].model_copy(deep=True)
         with self.store.read() as s:
-            return queue_figures.queue_status(s, self._now().date())
+            status = queue_figures.queue_status(s, key[0])
+        self._queue_status = (key, status)
+        return status.model_copy(deep=True)
 
     def counter_queue(self, counter_no: int) -> CounterQueue:
         with self.store.read() as s:

@@ -151,6 +151,8 @@ class Store:
         self._writer = threading.RLock()
         self._queue = WriterQueue(path)  # writers of other processes (the kiosk, the board, other windows)
         self._depth = 0  # nested writes of the thread holding `_writer` (the queue is taken once)
+        self._watch: sqlite3.Connection | None = None  # see `data_version`
+        self._watch_lock = threading.Lock()
         self._before_commit: list[Callable[[Session], None]] = []
         self._run_lock: IO[bytes] | None = None  # see `runlock`: held while this store is open
 
@@ -320,6 +322,15 @@ class Store:
         finally:
             raw.close()
 
+    def data_version(self) -> int:
+        """A number that changes whenever any connection, of this process or another, commits to the store
+        (SQLite's `data_version`, read on a connection of its own that never writes). What many screens ask
+        after every change can be worked out once per change."""
+        with self._watch_lock:
+            if self._watch is None:
+                self._watch = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+
     def checkpoint(self) -> None:
         """Fold the WAL into the main file and empty it (at a clean stop: the file alone is then complete)."""
         with self._writer, self._queued():
@@ -333,6 +344,10 @@ class Store:
         self._write.dispose()
         self._read.dispose()
         self._queue.close()
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
         if self._run_lock is not None:
             self._run_lock.close()
             self._run_lock = None

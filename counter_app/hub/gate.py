@@ -68,9 +68,12 @@ def office_refusal(exc: Exception) -> tuple[int, bytes]:
 
 class Gate:
     def __init__(self, app: ASGIApp, *, admit: Admit, limit: Callable[[str], int], refuse: Refuse = office_refusal,
-                 refusals: tuple[type[Exception], ...] = (OfficeError,)) -> None:
+                 refusals: tuple[type[Exception], ...] = (OfficeError,), inline: bool = False) -> None:
+        """`inline`: `admit` is quick and never waits (a lookup in a local file's small tables), so it runs on
+        the event loop itself; else on a worker thread (the city's, which asks PostgreSQL over the network)."""
         self.app = app
         self.admit = admit
+        self.inline = inline
         self.limit = limit
         self.refuse = refuse
         self.refusals = refusals
@@ -88,7 +91,7 @@ class Gate:
 
         path: str = scope["path"]
         try:
-            caller = await run_in_threadpool(self.admit, path, header)
+            caller = self.admit(path, header) if self.inline else await run_in_threadpool(self.admit, path, header)
         except self.refusals as exc:
             log.warning("refused at the door: %s %s: %s", scope["method"], path, exc)
             await self._answer(send, exc)

@@ -69,8 +69,10 @@ def estimate(ahead: int, service_min: float, open_counters: int) -> WaitEstimate
 def ticket_view(session: Session, ticket: Ticket, lanes: dict[int, Lane] | None = None,
                 rules: QueueSettings | None = None) -> TicketView:
     """A ticket with, while it waits, the people ahead of it and its estimated wait."""
-    if lanes is None:  # its lane alone, by key: a queue step has usually loaded it already
-        lanes = {ticket.lane_id: session.get_one(Lane, ticket.lane_id)}
+    if lanes is None:  # its lane's prefix and name alone, in plain SQL: every queue step answers with this
+        prefix, name = session.connection().exec_driver_sql(
+            "SELECT prefix, name FROM lane WHERE id = ?", (ticket.lane_id,)).one()
+        lanes = {ticket.lane_id: Lane(id=ticket.lane_id, prefix=prefix, name=name)}  # not added to the session
     lane = lanes[ticket.lane_id]
     view = _light_view(ticket, lanes)
     if ticket.state == WAITING:

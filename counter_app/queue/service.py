@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import insert, text
+from sqlalchemy import func, insert, literal, text, update
 from sqlmodel import Session, col, select
 
 from counter_app import audit
@@ -100,12 +100,15 @@ def _no_counter(number: int) -> NotFound:
     return NotFound(f"counter {number} does not exist or is inactive", f"Quầy số {number} không tồn tại.")
 
 
-def _counter_lanes(session: Session, number: int) -> list[str]:
-    """The lane prefixes an active counter takes, in order; in plain SQL, as every "next" asks."""
-    row = session.connection().exec_driver_sql("SELECT lanes, active FROM counter WHERE number = ?", (number,)).first()
+def _counter_lane_ids(session: Session, number: int) -> list[int]:
+    """The ids of the lanes an active counter takes, in its order; in one plain query, as every "next" asks."""
+    row = session.connection().exec_driver_sql(
+        "SELECT lanes, active, (SELECT json_group_object(prefix, id) FROM lane) FROM counter WHERE number = ?",
+        (number,)).first()
     if row is None or not row[1]:
         raise _no_counter(number)
-    return json.loads(row[0]) if row[0] else []
+    by_prefix = json.loads(row[2])
+    return [by_prefix[p] for p in (json.loads(row[0]) if row[0] else []) if p in by_prefix]
 
 
 def counter_lane_ids(session: Session, lanes: list[str]) -> list[int]:
@@ -265,15 +268,15 @@ def _heads(session: Session, day: date, counter_no: int, lane_ids: list[int]) ->
     return [_Head(*kinds[part], arrival_at=arrival, ticket_id=ticket_id) for part, ticket_id, arrival in rows]
 
 
-def pick_next(session: Session, day: date, counter_no: int, lanes: list[str], rules: QueueSettings,
-              at: datetime) -> Ticket | None:
-    """The ticket "next" gives this counter, without taking it.
+def pick_next(session: Session, day: date, counter_no: int, lane_ids: list[int], rules: QueueSettings,
+              at: datetime) -> int | None:
+    """The id of the waiting ticket "next" gives this counter, without taking it.
 
     Order: tickets transferred to this very counter; then priority tickets of its lanes; then
     ordinary ones, by the counter's lane order and arrival. After `priority_streak_max` priority
     calls in a row, an ordinary ticket that has waited longer than `ordinary_wait_max_min` goes first.
     """
-    heads = _heads(session, day, counter_no, counter_lane_ids(session, lanes))
+    heads = _heads(session, day, counter_no, lane_ids)
     if not heads:
         return None
     best = min(heads)
@@ -284,7 +287,7 @@ def pick_next(session: Session, day: date, counter_no: int, lanes: list[str], ru
                 minutes=rules.ordinary_wait_max_min) and _priority_streak(
                 session, day, counter_no, rules.priority_streak_max):
             best = oldest
-    return session.get(Ticket, best.ticket_id)
+    return best.ticket_id
 
 
 def _call(session: Session, ticket: Ticket, counter_no: int, at: datetime, actor: str, step: TicketStep) -> Ticket:
@@ -302,12 +305,30 @@ def _call(session: Session, ticket: Ticket, counter_no: int, at: datetime, actor
 def call_next(session: Session, at: datetime, counter_no: int, actor: str) -> Ticket | None:
     at = aware(at)
     close_stale(session, at)
-    lanes = _counter_lanes(session, counter_no)
+    lane_ids = _counter_lane_ids(session, counter_no)
     _require_free(session, at.date(), counter_no)
-    ticket = pick_next(session, at.date(), counter_no, lanes, settings(session), at)
-    if ticket is None:
+    ticket_id = pick_next(session, at.date(), counter_no, lane_ids, settings(session), at)
+    if ticket_id is None:
         return None
-    return _call(session, ticket, counter_no, at, actor, TicketStep.CALL)
+    ticket = _take(session, ticket_id, counter_no, at)
+    _announce(session, ticket, at, recall=False)
+    _record(session, ticket, TicketStep.CALL, at, actor)
+    return ticket
+
+
+_CALLED = next_state("", TicketState.WAITING.value, TicketStep.CALL).value
+
+
+def _take(session: Session, ticket_id: int, counter_no: int, at: datetime) -> Ticket:
+    """Mark the waiting ticket `pick_next` chose called, in one UPDATE … RETURNING: loading it into the
+    session and flushing it back cost a fifth of a "next". The ticket returned is not in the session."""
+    t = Ticket.__table__
+    row = session.execute(
+        update(t).where(t.c.id == ticket_id, t.c.state == TicketState.WAITING.value)
+        .values(state=_CALLED, counter_no=counter_no, target_counter=None, called_at=at,
+                first_called_at=func.coalesce(t.c.first_called_at, literal(at, t.c.first_called_at.type)))
+        .returning(*t.c)).one()  # under the write lock: the ticket `pick_next` saw waiting still waits
+    return Ticket(**row._mapping)
 
 
 def call_ticket(session: Session, at: datetime, counter_no: int, label: str, actor: str) -> Ticket:

@@ -152,6 +152,8 @@ class Store:
         self._queue = WriterQueue(path)  # writers of other processes (the kiosk, the board, other windows)
         self._depth = 0  # nested writes of the thread holding `_writer` (the queue is taken once)
         self._watch: sqlite3.Connection | None = None  # see `data_version`
+        self._peeks = threading.local()  # see `peek`: a connection per thread that asks
+        self._peek_conns: list[sqlite3.Connection] = []
         self._watch_lock = threading.Lock()
         self._before_commit: list[Callable[[Session], None]] = []
         self._run_lock: IO[bytes] | None = None  # see `runlock`: held while this store is open
@@ -301,26 +303,27 @@ class Store:
                 raise
 
     def peek(self, sql: str, params: tuple[Any, ...]) -> tuple[Any, ...] | None:
-        """The first row of one plain query, on a pooled connection outside any session or transaction.
+        """The first row of one plain query, on this thread's own read-only connection, outside any session.
 
         A single SELECT is a read transaction of its own in SQLite. The hub checks a machine, a session and
-        an idempotency key on every request; a session around each of those cost ten times the query.
+        an idempotency key on every request; a session around each of those cost ten times the query, and
+        a connection from the pool twice it.
         """
-        raw = self._read.raw_connection()
+        conn = getattr(self._peeks, "conn", None)
         try:
-            cursor = raw.cursor()
-            try:
-                return cursor.execute(sql, params).fetchone()
-            finally:
-                cursor.close()
+            if conn is None:
+                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False,
+                                       timeout=BUSY_TIMEOUT_MS / 1000)
+                with self._watch_lock:
+                    self._peek_conns.append(conn)
+                self._peeks.conn = conn
+            return conn.execute(sql, params).fetchone()
         except sqlite3.Error as exc:
             fault = storage_fault(exc)
             if fault is not None:
                 log.error("%s", fault)
                 raise fault from None
             raise
-        finally:
-            raw.close()
 
     def data_version(self) -> int:
         """A number that changes whenever any connection, of this process or another, commits to the store
@@ -348,6 +351,9 @@ class Store:
             if self._watch is not None:
                 self._watch.close()
                 self._watch = None
+            for conn in self._peek_conns:
+                conn.close()
+            self._peek_conns.clear()
         if self._run_lock is not None:
             self._run_lock.close()
             self._run_lock = None

@@ -43,8 +43,6 @@ log = logging.getLogger(__name__)
 # A comment line on a quiet stream: clients notice a dead hub, the hub a revoked machine.
 HEARTBEAT_S = float(os.environ.get("COUNTER_HUB_HEARTBEAT_S", "10"))
 MAX_KEY = 100
-HOT = ("call_next", "start_serving", "finish_ticket", "queue_status", "counter_queue", "issue_ticket", "recall",
-       "no_show", "calls_since", "submit_print")
 
 
 class Health(BaseModel):

@@ -2,9 +2,9 @@
 
 The hub sets the key for the duration of one request (`pending`); the store's write transaction
 records it (`record`) in the same commit as the change itself, so a key is on file exactly when its
-change is. The answer is stored right after (`save_answers`, in batches) to be given again to a repeat, and only
-to a repeat: the key is filed with a hash of who sent what (`request_hash`), and the same key with
-another body, clerk or machine is refused. Answers hold personal data, so they are kept one day.
+change is. The answer is stored right after (`save_answers`, in batches) to be given again to a
+repeat, and only to a repeat: the key is filed with a hash of who sent what (`request_hash`), and the
+same key with another body, clerk or machine is refused. Answers hold personal data: kept one day.
 """
 
 from __future__ import annotations

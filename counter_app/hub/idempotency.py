@@ -16,7 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, delete
 
 from counter_app.store.models import HubRequest
@@ -52,8 +52,10 @@ def record(session: Session) -> None:
     """The first write of a keyed request files its key (the hub registers this with `Store.add_before_commit`)."""
     request = _pending.get()
     if request is not None and not request.recorded:
-        session.add(HubRequest(key=request.key, machine=request.machine, operation=request.operation,
-                               request_hash=request.request_hash, at=request.at))
+        # A plain insert: the row is never read back in this transaction, so the session has nothing to track.
+        session.execute(insert(HubRequest.__table__).values(
+            key=request.key, machine=request.machine, operation=request.operation,
+            request_hash=request.request_hash, at=request.at))
         request.recorded = True
 
 

@@ -20,18 +20,18 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Request, Security
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from counter_app.errors import AlreadyDone, InvalidInput, KeyReused, MachineRefused, OfficeError
+from counter_app.errors import AlreadyDone, KeyReused, MachineRefused, OfficeError
 from counter_app.hub import idempotency, machines, policy
 from counter_app.hub.answers import Answers
 from counter_app.hub.events import Fanout
 from counter_app.hub.gate import OPS, Gate, hub_door, limit_of
-from counter_app.hub.operations import Answer, Handle, Operations
+from counter_app.hub.operations import Answer, Handle, Operations, error_details, unprocessable
 from counter_app.hub.policy import Caller, actor_for
 from counter_app.hub.refusals import ERRORS, ErrorBody, error_answer
 from counter_app.local.office import LocalOffice
@@ -95,11 +95,6 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
         status, body = error_answer(exc)
         return Response(body, status_code=status, media_type="application/json")
 
-    @app.exception_handler(OverflowError)
-    async def _overflow(_request: Request, exc: OverflowError) -> Response:
-        status, body = error_answer(InvalidInput(f"number out of range: {exc}", "Giá trị số quá lớn."))
-        return Response(body, status_code=status, media_type="application/json")
-
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> Response:
         log.warning("HTTP %d: %s", exc.status_code, exc.detail)
@@ -110,10 +105,8 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        # Where and what kind, never the value: a password or an ID number may be what was refused.
-        log.warning("malformed request to %s: %s", request.url.path,
-                    "; ".join(f"{'.'.join(map(str, e.get('loc', ())))}: {e.get('type', '')}" for e in exc.errors()[:5]))
-        return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
+        status, body, _ = unprocessable(request.url.path, error_details(exc.errors()))  # the event stream's header
+        return Response(body, status_code=status, media_type="application/json")
 
     @app.get("/api/health", response_model=Health, tags=["hub"])
     def health() -> Health:
@@ -168,11 +161,6 @@ def create_hub_app(office: LocalOffice) -> FastAPI:
     app.add_middleware(Gate, admit=admit, limit=limit, inline=True)
     _describe(app, ops.values(), credentials)
     return app
-
-
-def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
-            for e in exc.errors()]
 
 
 def _handler(office: LocalOffice, answers: Answers) -> Handle:

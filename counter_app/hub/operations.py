@@ -64,15 +64,27 @@ class Operations:
             args = _args(op, body)
             answer = await run_in_threadpool(self.handle, op, scope["state"]["caller"], args, key)
         except _Invalid as exc:
-            log.warning("malformed request to %s: %s", path, "; ".join(
-                f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in exc.errors[:5]))
-            answer = 422, json.dumps({"detail": exc.errors}).encode(), []
+            answer = unprocessable(path, exc.errors)
         except OfficeError as exc:
             log.warning("%s refused: %s", op.name, exc)
             answer = (*error_answer(exc), [])
         except OverflowError as exc:
             answer = (*error_answer(InvalidInput(f"number out of range: {exc}", "Giá trị số quá lớn.")), [])
         await _send(send, *answer)
+
+
+def unprocessable(path: str, errors: list[dict[str, Any]]) -> Answer:
+    """The 422 answer FastAPI would give, each error as where and what kind; logged the same way, never
+    with the value (a password or an ID number may be what was refused)."""
+    log.warning("malformed request to %s: %s", path,
+                "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['type']}" for e in errors[:5]))
+    return 422, json.dumps({"detail": errors}).encode(), []
+
+
+def error_details(errors: list[Any]) -> list[dict[str, Any]]:
+    """pydantic's or FastAPI's validation errors as loc, msg and type only."""
+    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            for e in errors]
 
 
 class _Invalid(Exception):
@@ -88,10 +100,8 @@ def _args(op: RemoteOp, body: bytes) -> BaseModel:
     try:
         return op.args.model_validate_json(body)
     except ValidationError as exc:
-        # Where and what kind, never the value: a password or an ID number may be what was refused.
-        raise _Invalid([{"loc": ["body", *e.get("loc", ())], "msg": str(e.get("msg", "")),
-                         "type": str(e.get("type", ""))} for e in exc.errors(include_url=False, include_input=False)]
-                       ) from None
+        raise _Invalid([{**e, "loc": ["body", *e["loc"]]} for e in error_details(
+            exc.errors(include_url=False, include_input=False))]) from None
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

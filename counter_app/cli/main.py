@@ -31,7 +31,7 @@ from counter_app.rules.redact import configure_logging
 from counter_app.rules.workcal import OfficeHours
 from counter_app.settings import Settings, load_settings
 from counter_app.store import Store
-from counter_app.store.db import damaged
+from counter_app.store.check import damaged
 
 log = logging.getLogger("counter_app")
 
@@ -136,19 +136,26 @@ def _share_global_options(parser: argparse.ArgumentParser) -> None:
             _share_global_options(sub)
 
 
-def _open(settings: Settings) -> Store:
+def _open(settings: Settings, *, check_later: bool = False) -> Store:
+    """The office's store; with `check_later` its `quick_check` runs while the first window shows
+    (writes wait for it): the screens' commands, where a 2 GB file must not hold the window back."""
     log.info("office store: %s", settings.db_path)
-    try:
-        return Store.open(settings.db_path, before_upgrade=cli_backup.before_upgrade(settings))
-    except StoreDamaged as exc:  # name the backup to restore, read from the backups' own headers
+
+    def naming_backup(exc: StoreDamaged) -> StoreDamaged:  # name the backup to restore, read from their headers
         from counter_app.backups.service import list_backups
 
         backups = list_backups(settings.backup_folders)
         newest = f"{backups[0].path} ({backups[0].made_at:%d/%m/%Y %H:%M})" if backups else ""
-        raise damaged(str(exc), newest) from None
+        return damaged(str(exc), newest)
+
+    try:
+        return Store.open(settings.db_path, before_upgrade=cli_backup.before_upgrade(settings),
+                          check="later" if check_later else True, on_damaged=naming_backup)
+    except StoreDamaged as exc:
+        raise naming_backup(exc) from None
 
 
-def _office(settings: Settings) -> Office:
+def _office(settings: Settings, *, check_later: bool = False) -> Office:
     """The office this PC works at: the hub at `hub_url` over the LAN, or the embedded one-PC hub."""
     if settings.hub_url:
         from counter_app.lan.office import LanOffice
@@ -161,7 +168,7 @@ def _office(settings: Settings) -> Office:
         return LanOffice(settings.hub_url, settings.machine_token, fingerprint=settings.hub_fingerprint)
     from counter_app.local.office import LocalOffice
 
-    return LocalOffice(_open(settings))
+    return LocalOffice(_open(settings, check_later=check_later))
 
 
 def _spool_printers(settings: Settings) -> list[str] | None:
@@ -175,7 +182,7 @@ def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
     from counter_app.local.office import LocalOffice
     from ui.desk.app import run_clerk_app  # composition root: the one place the core reaches the screens
 
-    office = _office(settings)
+    office = _office(settings, check_later=True)
     make_board = None
     if args.board:
         from ui.hall.announcer import Announcer
@@ -214,14 +221,15 @@ def _cmd_sync(settings: Settings, args: argparse.Namespace) -> int:
 def _cmd_kiosk(settings: Settings, _args: argparse.Namespace) -> int:
     from ui.hall.kiosk import run_kiosk
 
-    return run_kiosk(_office(settings), preview_dir=settings.preview_dir, printers=_spool_printers(settings))
+    return run_kiosk(_office(settings, check_later=True), preview_dir=settings.preview_dir,
+                     printers=_spool_printers(settings))
 
 
 def _cmd_board(settings: Settings, args: argparse.Namespace) -> int:
     from ui.hall.board import run_board
 
     screen = args.screen if args.screen is not None else settings.board_screen
-    return run_board(_office(settings), voice_dir=settings.voice_dir, screen=screen)
+    return run_board(_office(settings, check_later=True), voice_dir=settings.voice_dir, screen=screen)
 
 
 def _cmd_queue(settings: Settings, args: argparse.Namespace) -> int:

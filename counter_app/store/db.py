@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 from platformdirs import user_data_path
 from sqlalchemy import Engine, create_engine, event
@@ -19,6 +19,7 @@ from sqlmodel import Session
 
 from counter_app.errors import ConfigError, StorageFull, StoreDamaged
 from counter_app.rules.clock import now
+from counter_app.store.check import BackgroundCheck, damaged, quick_check
 from counter_app.store.private import private_dir, private_file
 from counter_app.store.runlock import WriterQueue, hold_shared
 
@@ -45,27 +46,6 @@ def storage_fault(exc: BaseException) -> StorageFull | StoreDamaged | None:
     if primary in (SQLITE_CORRUPT, SQLITE_NOTADB):
         return damaged(f"store unreadable: {getattr(orig, 'sqlite_errorname', code)}")
     return None
-
-
-def damaged(log_message: str, newest_backup: str = "") -> StoreDamaged:
-    where = f" Bản sao lưu tốt gần nhất: {newest_backup}." if newest_backup else ""
-    return StoreDamaged(log_message, "Kho dữ liệu của văn phòng bị hỏng nên phần mềm dừng lại để không ghi thêm vào "
-                                     f"tệp hỏng.{where} Quản trị khôi phục bằng lệnh “counter-app restore TỆP” "
-                                     "(xem “counter-app backup status”).")
-
-
-def quick_check(path: Path) -> None:
-    """SQLite's `quick_check` of the file at `path`; raises `StoreDamaged` naming what it found."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            found = [row[0] for row in conn.execute("PRAGMA quick_check(5)")]
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise damaged(f"store {path.name} unreadable: {getattr(exc, 'sqlite_errorname', exc)}") from None
-    if found != ["ok"]:
-        raise damaged(f"store {path.name} fails quick_check: {found[:3]}")
 
 
 def default_db_path() -> Path:
@@ -157,25 +137,35 @@ class Store:
         self._watch_lock = threading.Lock()
         self._before_commit: list[Callable[[Session], None]] = []
         self._run_lock: IO[bytes] | None = None  # see `runlock`: held while this store is open
+        self._check: BackgroundCheck | None = None  # `open(check="later")`: writes wait for it
 
     @classmethod
-    def open(cls, path: Path | str, *, backup_before_upgrade: bool = True, check: bool = True,
-             upgrade: bool = True, before_upgrade: Callable[[Path], None] | None = None) -> Store:
-        """Open (or create) the store at `path`; `check` runs SQLite's `quick_check` first (`StoreDamaged`);
-        without `upgrade` a store behind the newest schema is refused (`ConfigError`) instead of migrated."""
+    def open(cls, path: Path | str, *, backup_before_upgrade: bool = True, check: bool | Literal["later"] = True,
+             upgrade: bool = True, before_upgrade: Callable[[Path], None] | None = None,
+             on_damaged: Callable[[StoreDamaged], StoreDamaged] | None = None) -> Store:
+        """Open (or create) the store at `path`; `check` runs SQLite's `quick_check` first (`StoreDamaged`),
+        or with "later" on a thread (see `counter_app.store.check`): writes wait for it, a damaged file
+        refuses them with the error `on_damaged` makes. A store that needs migrating is checked first.
+        Without `upgrade` a store behind the newest schema is refused (`ConfigError`) instead of migrated."""
         path = Path(path)
         if not path.parent.exists():
             private_dir(path.parent)
         run_lock = hold_shared(path)  # a restore waits for every process that has the store open
         store: Store | None = None
         try:
-            if check and path.exists() and path.stat().st_size:
+            existing = path.exists() and path.stat().st_size > 0
+            if check is True and existing:
                 quick_check(path)
             private_file(path)  # before SQLite makes it with the process's umask (0644: anyone on the PC could read)
             write_engine = _make_engine(path, immediate=True)
             read_engine = _make_engine(path, immediate=False)
             store = cls(path, write_engine, read_engine)
             store._run_lock = run_lock
+            if check == "later" and existing:
+                if upgrade and store._revision_or_fault() != store.head_revision():
+                    quick_check(path)  # a migration rewrites tables: never on a file not known to be sound
+                else:
+                    store._check = BackgroundCheck(path, on_damaged).start()
             if upgrade:
                 store.migrate(backup_before_upgrade=backup_before_upgrade, before_upgrade=before_upgrade)
             elif store.schema_revision() != store.head_revision():
@@ -183,6 +173,8 @@ class Store:
                                   "Kho dữ liệu thuộc phiên bản cũ hơn phần mềm; cần mở bằng phần mềm để nâng cấp.")
         except BaseException:
             if store is not None:
+                if store._check is not None:
+                    store._check.cancel()
                 store._queue.close()
             if run_lock is not None:
                 run_lock.close()
@@ -195,6 +187,15 @@ class Store:
                 return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
             except OperationalError:  # a new file: no schema yet
                 return None
+
+    def _revision_or_fault(self) -> str | None:
+        try:
+            return self.schema_revision()
+        except DBAPIError as exc:  # a file too damaged to read its schema, before any check said so
+            fault = storage_fault(exc)
+            if fault is not None:
+                raise fault from None
+            raise
 
     def head_revision(self) -> str:
         return head_revision()
@@ -257,6 +258,8 @@ class Store:
         `WriterQueue`: SQLite's own busy handler sleeps in steps of up to 100 ms, which made ten counters
         pressing "next" together, or a kiosk beside busy clerk windows, wait for each other's naps.
         """
+        if self._check is not None:
+            self._check.passed()  # waits while it runs; raises StoreDamaged for ever once it found damage
         with self._writer, self._queued(), Session(self._write, expire_on_commit=False) as session:
             try:
                 yield session
@@ -344,6 +347,8 @@ class Store:
                 raw.close()
 
     def close(self) -> None:
+        if self._check is not None:
+            self._check.cancel()
         self._write.dispose()
         self._read.dispose()
         self._queue.close()

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.errors import SessionElsewhere
+from counter_app.errors import SessionElsewhere, StoreDamaged
 from counter_app.office import Office
 from counter_app.views.accounts import SessionView
 from counter_app.views.dossiers import OfficeInfo
@@ -95,6 +95,10 @@ class SignInDialog(QDialog):
             self._replace = True
             self.button.setText("Đăng nhập tại đây")
             self.banner.show_message(exc.message_vi + " Bấm “Đăng nhập tại đây” để tiếp tục.", "warning")
+            return
+        if isinstance(exc, StoreDamaged):  # found by the start's check of the store: nobody works on it
+            self.button.setEnabled(False)
+            self.banner.show_message(exc.message_vi, "error")
             return
         self._replace = False
         self.button.setText("Đăng nhập")

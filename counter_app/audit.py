@@ -88,8 +88,17 @@ def append_many(session: Session, entries: list[EventIn]) -> list[Event]:
         event.hash = prev = event_hash(event)
         events.append(event)
     # A plain insert: the events are never changed again, so the unit of work has nothing to track.
-    session.execute(insert(Event.__table__), [event.model_dump() for event in events])
+    rows = [_row(event) for event in events]
+    session.execute(_INSERT, rows[0] if len(rows) == 1 else rows)  # one row: no executemany machinery
     return events
+
+
+_INSERT = insert(Event.__table__)  # built once: its parameters are bound at each call
+_COLUMNS = tuple(Event.__table__.c.keys())
+
+
+def _row(event: Event) -> dict[str, Any]:
+    return {name: getattr(event, name) for name in _COLUMNS}  # what model_dump gives, without pydantic's walk
 
 
 def last_link(session: Session) -> tuple[int, bytes] | None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import case
 from sqlmodel import Session, col, func, select
@@ -25,6 +27,14 @@ from counter_app.views.queue import (
 WAITING = TicketState.WAITING.value
 
 
+class LaneName(NamedTuple):
+    """What a ticket's view needs of its lane (a `Lane` row costs more to make than the query that reads it)."""
+
+    id: int
+    prefix: str
+    name: str
+
+
 def _lanes(session: Session) -> dict[int, Lane]:
     return {lane.id: lane for lane in session.exec(select(Lane).order_by(col(Lane.sort))).all()}
 
@@ -42,7 +52,7 @@ def people_ahead(session: Session, ticket: Ticket) -> int:
     return int(session.exec(same_lane.where(cond)).one())
 
 
-def open_counters_for(session: Session, lane: Lane) -> int:
+def open_counters_for(session: Session, lane: Lane | LaneName) -> int:
     counters = session.exec(select(Counter).where(col(Counter.active), col(Counter.is_open))).all()
     return sum(1 for c in counters if lane.prefix in c.lanes)
 
@@ -66,13 +76,13 @@ def estimate(ahead: int, service_min: float, open_counters: int) -> WaitEstimate
     return WaitEstimate(low_min=math.floor(per * ahead), high_min=math.ceil(per * (ahead + 1)))
 
 
-def ticket_view(session: Session, ticket: Ticket, lanes: dict[int, Lane] | None = None,
+def ticket_view(session: Session, ticket: Ticket, lanes: Mapping[int, Lane | LaneName] | None = None,
                 rules: QueueSettings | None = None) -> TicketView:
     """A ticket with, while it waits, the people ahead of it and its estimated wait."""
     if lanes is None:  # its lane's prefix and name alone, in plain SQL: every queue step answers with this
         prefix, name = session.connection().exec_driver_sql(
             "SELECT prefix, name FROM lane WHERE id = ?", (ticket.lane_id,)).one()
-        lanes = {ticket.lane_id: Lane(id=ticket.lane_id, prefix=prefix, name=name)}  # not added to the session
+        lanes = {ticket.lane_id: LaneName(ticket.lane_id, prefix, name)}
     lane = lanes[ticket.lane_id]
     view = _light_view(ticket, lanes)
     if ticket.state == WAITING:
@@ -161,7 +171,7 @@ def counter_queue(session: Session, day: date, counter_no: int, limit: int = 30)
     )
 
 
-def _light_view(ticket: Ticket, lanes: dict[int, Lane]) -> TicketView:
+def _light_view(ticket: Ticket, lanes: Mapping[int, Lane | LaneName]) -> TicketView:
     """A ticket for a list: no per-ticket estimate queries."""
     lane = lanes[ticket.lane_id]
     return TicketView(

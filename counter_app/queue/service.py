@@ -12,10 +12,11 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import func, insert, literal, text, update
+from sqlalchemy import TextClause, bindparam, func, insert, text, update
 from sqlmodel import Session, col, select
 
 from counter_app import audit
@@ -34,6 +35,7 @@ from counter_app.rules.queue import (
     next_state,
 )
 from counter_app.store.models import Counter, Lane, Ticket, TicketCall
+from counter_app.store.types import stored_text
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +59,13 @@ def _record(session: Session, ticket: Ticket, step: TicketStep, at: datetime, ac
     )
 
 
+_INSERT_CALL = insert(TicketCall.__table__)  # built once: its parameters are bound at each call
+
+
 def _announce(session: Session, ticket: Ticket, at: datetime, *, recall: bool) -> None:
-    session.execute(insert(TicketCall.__table__).values(  # a plain insert: nothing to track in the session
-        ticket_id=ticket.id, label=ticket.label, counter_no=ticket.counter_no, at=at, recall=recall,
-        priority=bool(ticket.priority)))
+    session.execute(_INSERT_CALL, {  # a plain insert: nothing to track in the session
+        "ticket_id": ticket.id, "label": ticket.label, "counter_no": ticket.counter_no, "at": at, "recall": recall,
+        "priority": bool(ticket.priority)})
 
 
 # --- looking things up
@@ -226,11 +231,10 @@ def issue(
 
 
 def _priority_streak(session: Session, day: date, counter_no: int, length: int) -> bool:
-    """Were this counter's last `length` calls today all priority tickets?"""
-    flags = session.exec(select(TicketCall.priority).where(
-        col(TicketCall.counter_no) == counter_no, col(TicketCall.recall).is_(False),
-        col(TicketCall.at) >= day_start(day),
-    ).order_by(col(TicketCall.at).desc(), col(TicketCall.id).desc()).limit(length)).all()  # today's, by index
+    """Were this counter's last `length` calls today all priority tickets? (Plain SQL, by today's index.)"""
+    flags = [row[0] for row in session.connection().exec_driver_sql(
+        "SELECT priority FROM ticket_call WHERE counter_no = ? AND recall = 0 AND at >= ? "
+        "ORDER BY at DESC, id DESC LIMIT ?", (counter_no, stored_text(day_start(day)), length))]
     return len(flags) == length and all(flags)
 
 
@@ -249,22 +253,30 @@ class _Head:
     ticket_id: int
 
 
+@lru_cache(maxsize=32)
+def _heads_query(lanes: int) -> tuple[TextClause, dict[int, tuple[bool, int]]]:
+    """The UNION ALL of `_heads` for a counter taking `lanes` lanes, and each part's place in the call order;
+    built once per lane count (building the text per call cost a tenth of a "next")."""
+    parts = [_HEAD.format(part=0, cond="target_counter = :counter")]
+    kinds: dict[int, tuple[bool, int]] = {0: (False, -1)}
+    for rank in range(lanes):
+        for ordinary, cond in ((False, "priority != ''"), (True, "priority = ''")):
+            kinds[len(parts)] = (ordinary, rank)
+            parts.append(_HEAD.format(part=len(parts),
+                                      cond=f"lane_id = :lane{rank} AND target_counter IS NULL AND {cond}"))
+    return text(" UNION ALL ".join(parts)), kinds
+
+
 def _heads(session: Session, day: date, counter_no: int, lane_ids: list[int]) -> list[_Head]:
     """The head of each sub-queue the counter takes from: transferred to it, then per lane priority/ordinary.
 
     One index seek per sub-queue (a UNION ALL of LIMIT 1 queries) instead of sorting every
     waiting ticket: with 2,000 waiting this keeps "call next" within a few milliseconds.
     """
-    parts = [_HEAD.format(part=0, cond="target_counter = :counter")]
-    kinds: dict[int, tuple[bool, int]] = {0: (False, -1)}
+    query, kinds = _heads_query(len(lane_ids))
     params: dict[str, object] = {"day": day.isoformat(), "counter": counter_no}
-    for rank, lane_id in enumerate(lane_ids):
-        params[f"lane{rank}"] = lane_id
-        for ordinary, cond in ((False, "priority != ''"), (True, "priority = ''")):
-            part = len(parts)
-            kinds[part] = (ordinary, rank)
-            parts.append(_HEAD.format(part=part, cond=f"lane_id = :lane{rank} AND target_counter IS NULL AND {cond}"))
-    rows = session.execute(text(" UNION ALL ".join(parts)), params).all()
+    params.update((f"lane{rank}", lane_id) for rank, lane_id in enumerate(lane_ids))
+    rows = session.execute(query, params).all()
     return [_Head(*kinds[part], arrival_at=arrival, ticket_id=ticket_id) for part, ticket_id, arrival in rows]
 
 
@@ -317,17 +329,21 @@ def call_next(session: Session, at: datetime, counter_no: int, actor: str) -> Ti
 
 
 _CALLED = next_state("", TicketState.WAITING.value, TicketStep.CALL).value
+_T = Ticket.__table__
+# Built once (SQLAlchemy then caches its compiled form by the statement itself): building it per call
+# cost a tenth of a "next". Under the write lock the ticket `pick_next` saw waiting still waits.
+_TAKE = (update(_T).where(_T.c.id == bindparam("ticket"), _T.c.state == TicketState.WAITING.value)
+         .values(state=_CALLED, counter_no=bindparam("counter"), target_counter=None,
+                 called_at=bindparam("called", type_=_T.c.called_at.type),
+                 first_called_at=func.coalesce(_T.c.first_called_at,
+                                               bindparam("called", type_=_T.c.first_called_at.type)))
+         .returning(*_T.c))
 
 
 def _take(session: Session, ticket_id: int, counter_no: int, at: datetime) -> Ticket:
     """Mark the waiting ticket `pick_next` chose called, in one UPDATE … RETURNING: loading it into the
     session and flushing it back cost a fifth of a "next". The ticket returned is not in the session."""
-    t = Ticket.__table__
-    row = session.execute(
-        update(t).where(t.c.id == ticket_id, t.c.state == TicketState.WAITING.value)
-        .values(state=_CALLED, counter_no=counter_no, target_counter=None, called_at=at,
-                first_called_at=func.coalesce(t.c.first_called_at, literal(at, t.c.first_called_at.type)))
-        .returning(*t.c)).one()  # under the write lock: the ticket `pick_next` saw waiting still waits
+    row = session.execute(_TAKE, {"ticket": ticket_id, "counter": counter_no, "called": at}).one()
     return Ticket(**row._mapping)
 
 

@@ -10,6 +10,11 @@ from sqlalchemy.types import TypeDecorator
 from counter_app.rules.clock import TZ, aware
 
 
+def stored_text(value: datetime) -> str:
+    """How an `AwareDateTime` column holds `value`: for plain-SQL comparisons with stored times."""
+    return aware(value).isoformat(timespec="microseconds")
+
+
 class AwareDateTime(TypeDecorator[datetime]):
     """Stores `2026-11-22T09:15:00.123456+07:00`; always converted to Vietnam time first.
 
@@ -22,7 +27,7 @@ class AwareDateTime(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect) -> str | None:
         if value is None:
             return None
-        return aware(value).isoformat(timespec="microseconds")
+        return stored_text(value)
 
     def process_result_value(self, value: str | None, dialect) -> datetime | None:
         if value is None:

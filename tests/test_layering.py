@@ -18,7 +18,7 @@ FLOORS: list[tuple[str, set[str]]] = [
     ("views", {"views", "events"}),
     ("store", {"store"}),
     ("interface", {"office", "remote_ops", "audit", "settings", "secrets_store"}),
-    ("services", {"dossiers", "queue", "printing", "city", "accounts", "office_setup", "backups"}),
+    ("services", {"dossiers", "queue", "printing", "city", "accounts", "office_setup", "backups", "reports"}),
     ("local", {"local"}),
     ("hub and lan", {"hub", "lan", "demo"}),
     ("command", {"cli"}),

@@ -62,6 +62,7 @@ ACCESS: Final[dict[str, dict[MachineKind, Need]]] = {
     "dossier_page": _counter(CLERK),
     "dossier_count": _counter(CLERK),  # a count by ID number would tell whether someone has a dossier
     "daily_report": _counter(SUPERVISOR),  # figures by clerk
+    "period_report": _counter(SUPERVISOR),  # figures by clerk, for any period
     "known_applicant": _counter(CLERK),
     "register_entries": _counter(CLERK),
     # sync with the city

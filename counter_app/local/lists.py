@@ -1,4 +1,5 @@
-"""The list and report part of `LocalOffice`: dossier pages, counts, the daily figures, known applicants."""
+"""The list and report part of `LocalOffice`: dossier pages, counts, the daily figures, a period's report,
+known applicants."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from datetime import date, datetime
 
 from counter_app.dossiers import daily_report
 from counter_app.dossiers import listing as dossier_list
+from counter_app.reports.period import period_report
 from counter_app.store import Store
 from counter_app.views.lists import DailyReport, DossierPage, DossierQuery, KnownApplicant, ListCursor
+from counter_app.views.reports import PeriodReport
 
 
 class LocalLists:
@@ -29,6 +32,10 @@ class LocalLists:
         at = self._now()
         with self.store.read() as s:
             return daily_report.daily_report(s, day or at.date(), at)
+
+    def period_report(self, date_from: date, date_to: date) -> PeriodReport:
+        with self.store.read() as s:
+            return period_report(s, date_from, date_to, self._now())
 
     def known_applicant(self, id_number: str) -> KnownApplicant | None:
         with self.store.read() as s:

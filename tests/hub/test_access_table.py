@@ -27,6 +27,7 @@ def test_personal_data_is_read_only_by_a_signed_in_clerk_at_a_counter():
         assert set(ACCESS[operation]) == {MachineKind.COUNTER}, operation
         assert isinstance(ACCESS[operation][MachineKind.COUNTER], Role), operation
     assert ACCESS["daily_report"] == {MachineKind.COUNTER: Role.SUPERVISOR}
+    assert ACCESS["period_report"] == {MachineKind.COUNTER: Role.SUPERVISOR}
 
 
 def test_the_hall_gets_only_what_it_shows():

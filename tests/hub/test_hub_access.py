@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from contextlib import contextmanager
+from datetime import date
 
 import httpx
 import pytest
@@ -227,8 +228,12 @@ def test_personal_data_needs_a_clerk_signed_in_at_that_counter(hub: Hub):
     assert counter.dossier(made.code).id_number == "001090012345"  # with the clerk's session
     with pytest.raises(Forbidden):
         counter.daily_report()  # figures by clerk: a supervisor's
+    with pytest.raises(Forbidden):
+        counter.period_report(date(2026, 1, 1), date(2026, 12, 31))
     counter.sign_in("truongbp", STAFF_PASSWORD, counter_no=1)
     assert counter.daily_report().received >= 1
+    year = counter.period_report(date(2026, 1, 1), date(2026, 12, 31))  # across the LAN, whole
+    assert year.total.received >= 1 and year.per_clerk[0].label == "Nguyễn Thị Lan"
 
 
 def test_revoking_a_machine_or_disabling_an_account_ends_its_sessions_for_good(hub: Hub):

@@ -1,0 +1,155 @@
+"""The dossier half of a period's report, worked out from the event log (what happened when) and each
+dossier's own row (channel, clerk, procedure, due time).
+
+Only dossiers the period can concern are read: those with an event since the period began (received,
+settled or closed in it or after it) and those still open now. A month's report over 500,000 dossiers
+reads the month's events, not the year's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from counter_app import accounts
+from counter_app.dossiers.listing import AWAITING_RESULT
+from counter_app.rules.clock import aware
+from counter_app.store.types import stored_text
+from counter_app.views.reports import DossierFigures
+
+RECEIVED = ("dossier.receive", "dossier.receive_supplement")  # the first of these: the dossier is in
+SETTLED = ("dossier.result_ready", "dossier.return_result")  # the first of these: its result is ready
+CLOSED = {"dossier.refuse": "refused", "dossier.withdraw": "withdrawn", "dossier.stop": "stopped"}
+SUPPLEMENT = "dossier.request_supplement"
+RESCHEDULE = "dossier.reschedule"
+KINDS = (*RECEIVED, *SETTLED, *CLOSED, SUPPLEMENT)
+CHANNEL_FIELD = {1: "received_counter", 2: "received_online", 3: "received_post"}
+
+
+def _in(values: tuple[str, ...] | list[int]) -> str:
+    return ", ".join(f"'{v}'" if isinstance(v, str) else str(int(v)) for v in values)  # constants, never input
+
+
+_QUERY = f"""
+WITH scope AS (
+    SELECT dossier_id AS id FROM event WHERE at >= :start AND dossier_id IS NOT NULL AND kind IN ({_in(KINDS)})
+    UNION
+    SELECT id FROM dossier WHERE status IN ({_in(AWAITING_RESULT)}) AND received_at < :end
+)
+SELECT d.id, d.procedure_key, d.procedure_name, p.field, d.channel, d.clerk, d.due_at,
+    MIN(CASE WHEN e.kind IN ({_in(RECEIVED)}) THEN e.at END),
+    MIN(CASE WHEN e.kind IN ({_in(SETTLED)}) THEN e.at END),
+    MIN(CASE WHEN e.kind = 'dossier.refuse' THEN e.at END),
+    MIN(CASE WHEN e.kind = 'dossier.withdraw' THEN e.at END),
+    MIN(CASE WHEN e.kind = 'dossier.stop' THEN e.at END),
+    SUM(CASE WHEN e.kind = '{SUPPLEMENT}' AND e.at >= :start AND e.at < :end THEN 1 ELSE 0 END),
+    (SELECT json_extract(r.details, '$.previous_due_at') FROM event r
+     WHERE r.dossier_id = d.id AND r.kind = '{RESCHEDULE}' ORDER BY r.seq LIMIT 1)
+FROM scope JOIN dossier d ON d.id = scope.id JOIN procedure p ON p.id = d.procedure_id
+JOIN event e ON e.dossier_id = d.id AND e.kind IN ({_in(KINDS)})
+GROUP BY d.id
+"""
+
+
+@dataclass(frozen=True)
+class _Dossier:
+    procedure_key: str
+    procedure_name: str
+    field: str
+    channel: int
+    clerk: str
+    received: datetime | None
+    settled: datetime | None
+    closed: dict[str, datetime]  # "refused"/"withdrawn"/"stopped" -> when
+    supplements: int
+    legal_due: datetime | None  # the due time the law set: an apology's new date does not move it
+
+    @property
+    def ended(self) -> datetime | None:
+        """When it stopped being in progress: its result was ready, or it was refused, withdrawn or stopped."""
+        times = [t for t in (self.settled, *self.closed.values()) if t is not None]
+        return min(times) if times else None
+
+
+def _time(value: str | None) -> datetime | None:
+    return aware(datetime.fromisoformat(value)) if value else None
+
+
+def _dossiers(session: Session, start: datetime, end: datetime) -> list[_Dossier]:
+    rows = session.execute(text(_QUERY), {"start": stored_text(start), "end": stored_text(end)}).all()
+    found = []
+    for (_id, key, name, field, channel, clerk, due, received, settled, refused, withdrawn, stopped, supplements,
+         previous_due) in rows:
+        closed = {k: t for k, t in (("refused", _time(refused)), ("withdrawn", _time(withdrawn)),
+                                    ("stopped", _time(stopped))) if t is not None}
+        found.append(_Dossier(key, name, field, int(channel), clerk, _time(received), _time(settled), closed,
+                              int(supplements or 0), _time(previous_due) or _time(due)))
+    return found
+
+
+def _count(row: DossierFigures, d: _Dossier, start: datetime, end: datetime, until: datetime) -> None:
+    """Add one dossier to a row; `until` is the period's end, or now for a period not yet over."""
+    inside = lambda t: t is not None and start <= t < end  # noqa: E731 - read as a phrase below
+    if inside(d.received):
+        name = CHANNEL_FIELD.get(d.channel, "received_counter")
+        setattr(row, name, getattr(row, name) + 1)
+    ended = d.ended
+    if d.received is not None and d.received < start and (ended is None or ended >= start):
+        row.carried_over += 1
+    if inside(d.settled):
+        assert d.settled is not None
+        if d.legal_due is not None and d.settled > d.legal_due:
+            row.settled_late += 1
+        elif d.legal_due is not None and d.settled.date() < d.legal_due.date():
+            row.settled_early += 1
+        else:
+            row.settled_on_time += 1
+    if d.received is not None and d.received < until and (ended is None or ended >= until):
+        if d.legal_due is not None and d.legal_due < until:
+            row.in_progress_overdue += 1
+        else:  # on time, or waiting for a supplement (its clock stopped)
+            row.in_progress_on_time += 1
+    for name, at in d.closed.items():
+        if inside(at):
+            setattr(row, name, getattr(row, name) + 1)
+    row.supplement += d.supplements
+
+
+@dataclass
+class DossierPeriod:
+    total: DossierFigures
+    per_field: list[DossierFigures]
+    per_procedure: list[DossierFigures]
+    per_clerk: list[DossierFigures]
+    received_per_day: list[tuple[date, int]]
+
+
+def dossier_figures(session: Session, start: datetime, end: datetime, at: datetime) -> DossierPeriod:
+    """The figures of [start, end), counted up to `at` when the period is not over yet."""
+    until = min(end, at)
+    names = accounts.full_names(session)
+    total = DossierFigures(key="", label="Tổng cộng")
+    fields: dict[str, DossierFigures] = {}
+    procedures: dict[str, DossierFigures] = {}
+    clerks: dict[str, DossierFigures] = {}
+    per_day: Counter[date] = Counter()
+    for d in _dossiers(session, start, end):
+        rows = (total,
+                fields.setdefault(d.field, DossierFigures(key=d.field, label=d.field or "Chưa rõ lĩnh vực")),
+                procedures.setdefault(d.procedure_key, DossierFigures(key=d.procedure_key, label=d.procedure_name)),
+                clerks.setdefault(d.clerk, DossierFigures(key=d.clerk, label=names.get(d.clerk, d.clerk))))
+        for row in rows:
+            _count(row, d, start, end, until)
+        if d.received is not None and start <= d.received < end:
+            per_day[d.received.date()] += 1
+
+    def ordered(rows: dict[str, DossierFigures]) -> list[DossierFigures]:
+        busy = [r for r in rows.values() if r.to_handle or r.settled or r.refused or r.withdrawn or r.stopped
+                or r.supplement or r.in_progress_on_time or r.in_progress_overdue]
+        return sorted(busy, key=lambda r: (-r.to_handle, r.label))
+
+    return DossierPeriod(total, ordered(fields), ordered(procedures), ordered(clerks), sorted(per_day.items()))

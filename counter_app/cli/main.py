@@ -20,6 +20,7 @@ from counter_app.cli import city as cli_city
 from counter_app.cli import diagnose as cli_diagnose
 from counter_app.cli import hub as cli_hub
 from counter_app.cli import printers as cli_printers
+from counter_app.cli import report as cli_report
 from counter_app.cli import secret as cli_secret
 from counter_app.cli import sync as cli_sync
 from counter_app.cli.logfiles import add_file_log
@@ -80,6 +81,8 @@ def _parser() -> argparse.ArgumentParser:
     register.add_argument("--from", dest="date_from", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
     register.add_argument("--to", dest="date_to", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
     register.add_argument("--out", type=Path, help="the PDF to write (default: so-theo-doi-FROM-TO.pdf here)")
+
+    cli_report.add_parser(sub)
 
     cat = sub.add_parser("catalog", help="procedure catalog")
     cat_sub = cat.add_subparsers(dest="catalog_command", metavar="ACTION", required=True)
@@ -169,6 +172,13 @@ def _office(settings: Settings, *, check_later: bool = False) -> Office:
     from counter_app.local.office import LocalOffice
 
     return LocalOffice(_open(settings, check_later=check_later))
+
+
+def _local_office(settings: Settings) -> Office:
+    """The office in this process, over the store file (commands run on the office's own PC)."""
+    from counter_app.local.office import LocalOffice
+
+    return LocalOffice(_open(settings))
 
 
 def _spool_printers(settings: Settings) -> list[str] | None:
@@ -397,7 +407,9 @@ def _cmd_printers(settings: Settings, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "gui": _cmd_gui, "kiosk": _cmd_kiosk, "board": _cmd_board, "queue": _cmd_queue, "demo": _cmd_demo,
-    "verify-log": _cmd_verify, "register": _cmd_register, "catalog": _cmd_catalog, "office": _cmd_office,
+    "verify-log": _cmd_verify, "register": _cmd_register,
+    "report": lambda settings, args: cli_report.run(args, _local_office(settings)), "catalog": _cmd_catalog,
+    "office": _cmd_office,
     "due": _cmd_due,
     "printers": _cmd_printers, "accounts": lambda settings, args: cli_accounts.run(args, _open(settings)),
     "city-server": lambda _settings, args: cli_city.run_server(args),

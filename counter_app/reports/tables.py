@@ -72,6 +72,15 @@ def report_tables(report: PeriodReport) -> list[ReportTable]:
     ]
 
 
+def cell_text(cell: Cell) -> str:
+    """A cell as the PDF and the screen show it: Vietnamese decimals, a dash for nothing to tell."""
+    if cell is None:
+        return "–"
+    if isinstance(cell, float):
+        return f"{cell:.1f}".replace(".", ",")
+    return str(cell)
+
+
 def period_text(report: PeriodReport) -> str:
     if report.date_from == report.date_to:
         return f"Ngày {report.date_from:%d/%m/%Y}"

@@ -11,20 +11,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
-from counter_app.reports.tables import Cell, ReportTable, period_text, report_tables
+from counter_app.reports.tables import ReportTable, cell_text, period_text, report_tables
 from counter_app.views.dossiers import OfficeInfo
 from counter_app.views.reports import PeriodReport
 from printers.forms.style import CENTER_ITALIC, SMALL, TITLE, build, esc, frame_width, grid, header, p, signatures
 
 TABLE_TITLE = ParagraphStyle("tabletitle", parent=SMALL, keepWithNext=1, spaceAfter=4)
-
-
-def _text(cell: Cell) -> str:
-    if cell is None:
-        return "–"
-    if isinstance(cell, float):
-        return f"{cell:.1f}".replace(".", ",")  # Vietnamese decimals
-    return str(cell)
 
 
 def _widths(table: ReportTable, w: float) -> list[float]:
@@ -38,7 +30,7 @@ def _widths(table: ReportTable, w: float) -> list[float]:
 
 
 def _section(table: ReportTable, w: float) -> list[Flowable]:
-    rows = [table.headings, *[[_text(c) for c in row] for row in table.rows]]
+    rows = [table.headings, *[[cell_text(c) for c in row] for row in table.rows]]
     if len(rows) == 1:
         rows.append(["Không có số liệu trong kỳ", *[""] * (len(table.headings) - 1)])
     return [Spacer(1, 4 * mm), p(f"<b>{esc(table.title)}</b>", TABLE_TITLE),

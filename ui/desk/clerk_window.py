@@ -41,6 +41,7 @@ from ui.desk.dossier_detail import DossierDetailDialog
 from ui.desk.dossier_list import DossierList
 from ui.desk.health_text import health_text
 from ui.desk.intake_form import IntakeFormWidget
+from ui.desk.period_view import PeriodView
 from ui.desk.print_jobs_dialog import PrintJobsDialog
 from ui.desk.queue_panel import QueuePanel
 from ui.desk.register_dialog import RegisterDialog
@@ -139,6 +140,8 @@ class ClerkWindow(QMainWindow):
         add("&Hồ sơ", "Mở hồ sơ theo mã…", "Ctrl+O", self.show_list_search)
         self.daily_action = add("&Báo cáo", "Tình hình trong ngày", "Ctrl+D", self.open_daily)
         self.daily_action.setEnabled(self.session.can(Role.SUPERVISOR))
+        self.period_action = add("&Báo cáo", "Báo cáo theo kỳ (tháng, quý, năm)…", "Ctrl+Shift+B", self.open_period)
+        self.period_action.setEnabled(self.session.can(Role.SUPERVISOR))
         add("&Báo cáo", "In sổ theo dõi hồ sơ…", "Ctrl+Shift+R", self.open_register)
         add("&Máy in", "Lệnh in và máy in", "Ctrl+Shift+P", self.open_print_jobs)
         add("Đồng &bộ", "Đồng bộ với thành phố ngay", "Ctrl+Shift+S", self.sync_now)
@@ -195,6 +198,11 @@ class ClerkWindow(QMainWindow):
 
     def open_daily(self) -> DailyView:
         view = DailyView(self.office, self)
+        view.show()
+        return view
+
+    def open_period(self) -> PeriodView:
+        view = PeriodView(self.office, today=now().astimezone(TZ).date(), made_by=self.session.full_name, parent=self)
         view.show()
         return view
 

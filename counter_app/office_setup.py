@@ -75,9 +75,12 @@ def setup_office(
     phone: str = "",
     email: str = "",
     hours: OfficeHours | None = None,
-    counters: int = 3,
+    counters: int | None = None,
 ) -> OfficeRow:
-    """Create or update the office; the first time also its default lanes and counters."""
+    """Create or update the office; the first time also its default lanes and counters (3 unless `counters`).
+
+    On an existing office `counters` adds the counters missing up to that number, with every lane; it
+    never takes one away (a counter with a history is taken out of service, not deleted)."""
     ward = find_ward(ward_code)
     agency = check_agency_code(agency_code)
     hours = hours or OfficeHours.default()
@@ -101,15 +104,30 @@ def setup_office(
     if first_time:
         for sort, (prefix, lane_name, groups) in enumerate(DEFAULT_LANES):
             session.add(Lane(prefix=prefix, name=lane_name, groups=list(groups), sort=sort))
-        all_lanes = [p for p, _, _ in DEFAULT_LANES]
-        for number in range(1, counters + 1):
-            session.add(Counter(number=number, name=f"Quầy số {number}", lanes=all_lanes))
+    if counters is not None or first_time:
+        _add_counters(session, 3 if counters is None else counters, first_time=first_time)
     audit.append(
         session, at=now(), actor=actor, subject="office", kind="office.setup" if first_time else "office.updated",
         details={"ward_code": ward.code, "agency_code": agency, "name": row.name},
     )
     session.flush()
     return row
+
+
+def _add_counters(session: Session, wanted: int, *, first_time: bool) -> None:
+    if wanted < 1:
+        raise InvalidInput(f"office with {wanted} counters", "Văn phòng cần ít nhất 1 quầy.")
+    have = {c.number for c in session.exec(select(Counter)).all()}
+    if not first_time and wanted < len(have):
+        raise InvalidInput(
+            f"setup asks for {wanted} counters, the office has {len(have)}: counters are not removed here",
+            f"Văn phòng đang có {len(have)} quầy; thiết lập chỉ thêm quầy, không bớt. Quầy không dùng nữa "
+            "được cho ngừng hoạt động, vì lịch sử của quầy phải được giữ.")
+    session.flush()  # the lanes of a first set-up, for their prefixes
+    lanes = [lane.prefix for lane in session.exec(select(Lane).order_by(col(Lane.sort))).all()]
+    for number in range(1, wanted + 1):
+        if number not in have:
+            session.add(Counter(number=number, name=f"Quầy số {number}", lanes=lanes))
 
 
 def get_office(session: Session) -> OfficeRow:

@@ -149,3 +149,14 @@ def test_the_register_of_a_period_as_a_pdf(demo_db, tmp_path, capsys):
     assert "dossiers from 01/01/2025" in capsys.readouterr().out
     text = sp.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "SỔ THEO DÕI HỒ SƠ" in text and oct(out.stat().st_mode & 0o777) == "0o600"
+
+
+def test_a_counter_pc_is_registered_only_at_a_counter_the_office_has(demo_db, capsys):
+    """Issue 21: `machines add … --counter 9` used to be accepted where no counter 9 exists."""
+    assert main(["--db", str(demo_db), "machines", "add", "quay-9", "--kind", "counter", "--counter", "9"]) == 2
+    err = capsys.readouterr().err
+    assert "không có quầy số 9" in err and "các quầy hiện có: 1, 2, 3" in err and "Traceback" not in err
+    assert main(["--db", str(demo_db), "office", "setup", "--ward", "73", "--agency-code", "000.00.73.H26",
+                 "--counters", "9"]) == 0
+    assert "9 counters" in capsys.readouterr().out
+    assert main(["--db", str(demo_db), "machines", "add", "quay-9", "--kind", "counter", "--counter", "9"]) == 0

@@ -48,3 +48,19 @@ def test_setup_again_updates_without_duplicating_lanes(ready_store):
     info = LocalOffice(ready_store).info()
     assert info.agency_code == "000.00.73.H27" and info.name == "Điểm một cửa Cửa Nam"
     assert len(info.lanes) == 6
+
+
+def test_setup_again_with_more_counters_adds_them_and_never_takes_one_away(ready_store):
+    """Issue 21: `office setup --counters 10` on an existing office used to keep its 3 without a word."""
+    with ready_store.write() as s:
+        setup_office(s, ward_code=73, agency_code="000.00.73.H26", actor="admin", counters=5)
+    info = LocalOffice(ready_store).info()
+    assert [c["number"] for c in info.counters] == [1, 2, 3, 4, 5]
+    assert info.counters[4]["name"] == "Quầy số 5"
+    with ready_store.write() as s:  # a set-up that does not name counters leaves them be
+        setup_office(s, ward_code=73, agency_code="000.00.73.H26", actor="admin")
+    assert len(LocalOffice(ready_store).info().counters) == 5
+    with pytest.raises(InvalidInput) as fewer, ready_store.write() as s:
+        setup_office(s, ward_code=73, agency_code="000.00.73.H26", actor="admin", counters=2)
+    assert "đang có 5 quầy" in fewer.value.message_vi
+    assert len(LocalOffice(ready_store).info().counters) == 5

@@ -99,7 +99,8 @@ def _parser() -> argparse.ArgumentParser:
     setup.add_argument("--address", default="")
     setup.add_argument("--phone", default="")
     setup.add_argument("--email", default="")
-    setup.add_argument("--counters", type=int, default=3)
+    setup.add_argument("--counters", type=int, default=None,
+                       help="counters 1..N (3 for a new office); on an existing office adds the missing ones")
     setup.add_argument("--saturday-morning", action="store_true", help="open 08:00-12:00 on Saturdays")
     office_sub.add_parser("show", help="print the office's identity")
     cal = office_sub.add_parser("calendar", help="add an office day off or make-up working day")

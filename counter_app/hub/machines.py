@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 from counter_app import accounts, audit
 from counter_app.errors import InvalidInput, MachineRefused, NotFound
 from counter_app.rules.clock import TZ
-from counter_app.store.models import Machine
+from counter_app.store.models import Counter, Machine
 from counter_app.store.peek import Peek
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,15 @@ def _view(row: Machine) -> MachineView:
                        created_at=row.created_at, revoked_at=row.revoked_at)
 
 
+def _require_counter(session: Session, number: int | None) -> None:
+    """A counter PC sits at a counter the office has, and in service."""
+    active = sorted(c.number for c in session.exec(select(Counter).where(col(Counter.active))).all())
+    if number not in active:
+        listed = ", ".join(str(n) for n in active) or "chưa có quầy nào"
+        raise InvalidInput(f"no active counter {number} (the office has {active})",
+                           f"Văn phòng không có quầy số {number} đang hoạt động (các quầy hiện có: {listed}).")
+
+
 def register(session: Session, name: str, kind: MachineKind, *, counter_no: int | None, at: datetime,
              actor: str) -> tuple[MachineView, str]:
     """Add a machine (or give a revoked one a fresh token); returns it with its token, shown this once."""
@@ -65,6 +74,8 @@ def register(session: Session, name: str, kind: MachineKind, *, counter_no: int 
         raise InvalidInput("counter machine without counter number", "Máy quầy cần có số quầy (từ 1).")
     if kind is not MachineKind.COUNTER:
         counter_no = None
+    else:
+        _require_counter(session, counter_no)
     token = secrets.token_urlsafe(32)
     row = session.exec(select(Machine).where(Machine.name == name)).first()
     if row is not None and row.revoked_at is None:

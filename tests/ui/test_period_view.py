@@ -56,8 +56,9 @@ def test_december_on_screen_in_charts_and_in_excel_at_1366x768(qtbot, office, de
     assert view.grab().save(str(SHOTS / "period_report.png"))
     view.tabs.setCurrentIndex(6)
     charts = view.tabs.widget(6).findChildren(QChartView)
-    assert [c.chart().title() for c in charts] == ["Hồ sơ tiếp nhận theo ngày", "Thời gian chờ theo giờ đến (phút): không có vé nào trong kỳ",
-                                                   "Tỷ lệ giải quyết đúng hạn theo lĩnh vực (%)"]
+    assert [c.chart().title() for c in charts] == [
+        "Hồ sơ tiếp nhận theo ngày", "Thời gian chờ theo giờ đến (phút): không có vé nào trong kỳ",
+        "Tỷ lệ giải quyết đúng hạn theo lĩnh vực (%)"]
     assert sum(charts[0].chart().series()[0].barSets()[0].at(i)
                for i in range(charts[0].chart().series()[0].barSets()[0].count())) == received
     assert view.grab().save(str(SHOTS / "period_report_charts.png"))

@@ -188,6 +188,9 @@ def _demo_accounts(session: Session, at: datetime) -> None:
                           actor=accounts.SYSTEM, password_hash=password_hash)
 
 
+DEMO_LOOKUP_URL = "http://127.0.0.1:8800"
+
+
 def _demo_printers(session: Session, at: datetime) -> None:
     """Three printers writing files to the preview folder: what a one-PC office starts with."""
     for config in (
@@ -196,6 +199,9 @@ def _demo_printers(session: Session, at: datetime) -> None:
         PrinterConfig(name="Máy in A4", kind="a4", purposes=["a4"]),
     ):
         print_jobs.save_printer(session, config, at)
+    # Receipts' QR open the status page of the city `counter-app city serve` runs on this PC (port 8800).
+    settings = print_jobs.settings(session)
+    print_jobs.save_settings(session, settings.model_copy(update={"public_lookup_url": DEMO_LOOKUP_URL}))
 
 
 def _demo_queue(store: Store, today: datetime, rng: random.Random) -> None:

@@ -76,7 +76,7 @@ def _thermal(job: PrintJobView, office: Office, printer: PrinterConfig, at: date
     else:
         d = office.dossier(job.request.code)
         if job.kind == "receipt_summary":
-            blocks = slips.receipt_summary_blocks(d, info, settings.dossier_link(d.code))
+            blocks = slips.receipt_summary_blocks(d, info, settings.dossier_link(d.code, d.lookup_check))
         elif job.kind == "fee_receipt_slip":
             event = _event(d, job)
             blocks = slips.fee_receipt_blocks(d, info, str(event.details.get("receipt_no", "")),
@@ -101,7 +101,7 @@ def _a4(job: PrintJobView, office: Office, printer: PrinterConfig, at: datetime)
         data = records.register(info, office.register_entries(start, end), start, end, printed_on=at.date())
         return Output(data, f"register-{start:%Y%m%d}-{end:%Y%m%d}-job{job.id}.pdf", True)
     d = office.dossier(job.request.code)
-    link = settings.dossier_link(d.code)
+    link = settings.dossier_link(d.code, d.lookup_check)
     if job.kind == "receipt":
         data = dossier_forms.receipt(info, d, link=link, time_label=_time_label(office, d),
                                      place=result_place(info, settings), copies=job.copies,

@@ -35,6 +35,7 @@ from sync.protocol import (
     ChainHead,
     ChainHeadsResponse,
     ChangesResponse,
+    LookupKeyResponse,
     OpIn,
     PushRequest,
     PushResponse,
@@ -309,6 +310,22 @@ class SyncClient:
         log.info("city catalog %s imported", published.version)
         return True
 
+    def fetch_lookup_key(self) -> bool:
+        """Once: the city's key for this office's receipts' QR check (`counter_app.rules.lookup_check`)."""
+        with self.store.read() as s:
+            if city_changes.peek(s).lookup_key:
+                return False
+        response = self._call("GET", "/v1/sync/lookup-key", accept=(404,))
+        if response.status_code == 404:  # a city without the public lookup yet: receipts print the code alone
+            return False
+        key = LookupKeyResponse.model_validate_json(response.content).key
+        with self.store.write() as s:
+            st = city_changes.state(s)
+            st.lookup_key = key
+            s.add(st)
+        log.info("the city's lookup key for the receipts' QR received")
+        return True
+
     def round(self) -> RoundReport:
         """Push everything, then pull everything; record the outcome for the status bar."""
         try:
@@ -318,6 +335,7 @@ class SyncClient:
                 self.recover()
             pushed = self.push()
             pulled = self.pull()
+            self.fetch_lookup_key()
         except SyncError as exc:
             with self.store.write() as s:
                 st = city_changes.state(s)

@@ -115,3 +115,9 @@ class RestoredResponse(BaseModel):
 class Health(BaseModel):
     status: Literal["ok"] = "ok"
     server_time: datetime
+
+
+class LookupKeyResponse(BaseModel):
+    """The office's key for the check its receipts' QR carries (`counter_app.rules.lookup_check`), hex."""
+
+    key: str = Field(pattern=r"^[0-9a-f]{64}$")

@@ -12,6 +12,7 @@ from counter_app.rules.applicant import subject_label
 from counter_app.rules.clock import TZ
 from counter_app.rules.display import mask_name
 from counter_app.rules.lifecycle import ACTION_LABELS, Action, Status, allowed_actions
+from counter_app.rules.lookup_check import lookup_check
 from counter_app.store.models import Account, Dossier, DossierDocument, DossierFee, Event
 from counter_app.views.accounts import Role
 from counter_app.views.dossiers import (
@@ -70,7 +71,13 @@ def detail(session: Session, code: str, at: datetime) -> DossierDetail:
         events=[EventView(**x.model_dump(), actor_name=staff.get(x.actor, ("", ""))[0],
                           actor_title=staff.get(x.actor, ("", ""))[1]) for x in events],
         allowed_actions=[a.value for a in allowed_actions(Status(d.status))],
+        lookup_check=_lookup_check(session, d.code),
     )
+
+
+def _lookup_check(session: Session, code: str) -> str:
+    row = session.connection().exec_driver_sql("SELECT lookup_key FROM sync_state WHERE id = 1").first()
+    return lookup_check(bytes.fromhex(row[0]), code) if row is not None and row[0] else ""
 
 
 def _staff(session: Session, usernames: set[str]) -> dict[str, tuple[str, str]]:

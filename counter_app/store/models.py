@@ -382,6 +382,8 @@ class SyncState(SQLModel, table=True):
     clock_skew_s: int | None = None  # this PC's clock minus the city's, seen at the last answer
     # A backup was restored: what happened after it must be fetched back from the city before the next push.
     recovery_due: bool = False
+    # The city's key for the check the receipts' QR carries (hex; "" until the city gave it): never crosses the LAN.
+    lookup_key: str = ""
 
 
 class Machine(SQLModel, table=True):

@@ -192,6 +192,7 @@ class DossierDetail(DossierSummary):
     fees: list[FeeView]
     events: list[EventView]
     allowed_actions: list[str]
+    lookup_check: str = ""  # the signed check the receipt's QR carries ("" until the city gave the office its key)
 
     @property
     def signer(self) -> str:

@@ -42,6 +42,9 @@ def fits_printer(kind: str, printer_kind: str) -> bool:
 class PrintSettings(BaseModel):
     """Office-wide print settings. The lookup addresses are *unconfirmed* defaults (DOMAIN.md)."""
 
+    # The city's public lookup page (its `/tra-cuu`); when set, a receipt's QR opens the dossier's status
+    # there with its signed check. Empty: `dossier_lookup_url`, the national portal's (unconfirmed) address.
+    public_lookup_url: str = Field(default="", pattern=r"^(https?://[^\s?#]+)?$")
     dossier_lookup_url: str = "https://dichvucong.hanoi.gov.vn/tra-cuu-ho-so?ma={code}"
     ticket_lookup_url: str = "https://dichvucong.hanoi.gov.vn/tra-cuu-so-thu-tu?don-vi={agency}&ngay={day}&so={label}"
     receipt_copies: int = Field(default=2, ge=1, le=4)  # the receipt is made in two copies
@@ -52,7 +55,9 @@ class PrintSettings(BaseModel):
     bank_account: str = Field(default="", pattern=r"^[0-9A-Za-z]{0,19}$")
     bank_account_name: str = Field(default="", max_length=100)
 
-    def dossier_link(self, code: str) -> str:
+    def dossier_link(self, code: str, check: str = "") -> str:
+        if self.public_lookup_url:
+            return f"{self.public_lookup_url.rstrip('/')}/tra-cuu/{code}" + (f"?k={check}" if check else "")
         return self.dossier_lookup_url.replace("{code}", code)
 
     def ticket_link(self, agency: str, day: date, label: str) -> str:

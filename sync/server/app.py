@@ -30,14 +30,16 @@ from sync.protocol import (
     ChainHeadsResponse,
     ChangesResponse,
     Health,
+    LookupKeyResponse,
     PushRequest,
     PushResponse,
     RestoredRequest,
     RestoredResponse,
     StoredOpsResponse,
 )
-from sync.server import crud, export
+from sync.server import crud, export, lookup
 from sync.server.models import Credential
+from sync.server.pages import add_lookup_pages
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +115,14 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] = now) -> FastAP
     @app.get("/health")
     def health() -> Health:
         return Health(server_time=clock())
+
+    @app.get("/v1/sync/lookup-key")
+    def lookup_key(cred: Annotated[Credential, Depends(credential)]) -> LookupKeyResponse:
+        """The office's key for its receipts' QR check (made on the first asking)."""
+        with Session(engine) as s, s.begin():
+            return LookupKeyResponse(key=lookup.key_for(s, cred.agency_code, clock()).hex())
+
+    add_lookup_pages(app, engine, clock)
 
     @app.post("/v1/sync/push", response_model=PushResponse)
     def push(batch: PushRequest, cred: Annotated[Credential, Depends(credential)]) -> JSONResponse:

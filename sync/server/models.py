@@ -137,3 +137,24 @@ class SupersededAnchor(Base):
     received_at: Mapped[datetime]
     superseded_at: Mapped[datetime]
     restored_head_seq: Mapped[int] = mapped_column(BigInteger)  # where the restored log ended
+
+
+class LookupKey(Base):
+    """An office's key for the check its receipts' QR carries (`counter_app.rules.lookup_check`): made by the
+    city on the office's first asking, fetched by its hub over the sync credential, never shown elsewhere."""
+
+    __tablename__ = "lookup_key"
+
+    agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64))  # 32 random bytes, hex
+    created_at: Mapped[datetime]
+
+
+class LookupAttempt(Base):
+    """Lookups from one client address in one minute: the public page's throttle, shared by every worker."""
+
+    __tablename__ = "lookup_attempt"
+
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    minute: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # Unix time // 60
+    count: Mapped[int] = mapped_column(Integer, default=0)

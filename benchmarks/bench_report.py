@@ -52,8 +52,10 @@ def report_store(n: int = YEAR_DOSSIERS) -> Path:
                      "updated_at = shifted(updated_at, id)")
         recent = f"id % {SPREAD_DAYS} < 33 AND id % {OPEN_EVERY} = 0"  # received in the last 40 days
         conn.execute(f"UPDATE dossier SET status = 4, returned_at = NULL WHERE {recent}")
-        conn.execute(f"DELETE FROM event WHERE dossier_id IN (SELECT id FROM dossier WHERE {recent}) "
-                     "AND kind IN ('dossier.result_ready', 'dossier.return_result')")
+        undone = (f"SELECT seq FROM event WHERE dossier_id IN (SELECT id FROM dossier WHERE {recent}) "
+                  "AND kind IN ('dossier.result_ready', 'dossier.return_result')")
+        conn.execute(f"DELETE FROM outbox WHERE event_seq IN ({undone})")  # synced long ago: pruned anyway
+        conn.execute(f"DELETE FROM event WHERE seq IN ({undone})")
     conn.execute("VACUUM")
     conn.close()
     os.replace(building, path)

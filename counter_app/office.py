@@ -35,6 +35,7 @@ from counter_app.views.printing import (
     RegisterEntry,
 )
 from counter_app.views.queue import CallView, CounterQueue, QueueStatus, TicketView
+from counter_app.views.ratings import RatingQuestion
 from counter_app.views.reports import PeriodReport
 from counter_app.views.sync import SyncStatus
 
@@ -82,6 +83,12 @@ class Office(Protocol):
     def dossier_count(self, query: DossierQuery) -> int: ...
     def daily_report(self, day: date | None = None) -> DailyReport: ...
     def period_report(self, date_from: date, date_to: date) -> PeriodReport: ...
+
+    # --- the citizen's rating, on the screen facing a counter (never with a clerk's session)
+    def rating_question(self, counter_no: int) -> RatingQuestion | None:
+        """The question after the counter's last service, while it is asked (30 s); None otherwise."""
+        ...
+    def rate(self, counter_no: int, question_id: int, choice: str, reasons: list[str] | None = None) -> None: ...
     def known_applicant(self, id_number: str) -> KnownApplicant | None: ...
 
     # --- the city sync: its state, "sync now", re-sending an op the city refused (supervisor)

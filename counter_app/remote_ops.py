@@ -17,12 +17,14 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, create_model
 from counter_app.office import Office
 
 LOCAL_ONLY = {"subscribe"}  # events travel on their own stream (`GET /api/events`)
+# The citizen's own answers on the screen facing a counter: never sent with a clerk's session (the hub refuses it).
+CITIZEN_OPS = {"rate"}
 
 # Operations that change nothing: no idempotency key, any number of retries.
 READS = {
     "info", "procedures", "procedure", "frequent_procedures", "public_status", "preview_due", "dossier", "search",
-    "recent", "dossier_page", "dossier_count", "daily_report", "period_report", "known_applicant", "sync_status",
-    "session", "accounts", "ticket",
+    "recent", "dossier_page", "dossier_count", "daily_report", "period_report", "rating_question", "known_applicant",
+    "sync_status", "session", "accounts", "ticket",
     "queue_status", "counter_queue", "calls_since", "tickets_of_day", "print_settings", "printers", "printer",
     "print_jobs", "print_job", "register_entries", "verify_log", "store_health",
 }

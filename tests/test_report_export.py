@@ -30,7 +30,8 @@ def test_the_workbook_has_a_sheet_per_table_with_the_story_s_figures(office, dec
     report = office.period_report(*DECEMBER)
     book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(report, office.info().name)))
     assert book.sheetnames == ["Theo lĩnh vực", "Theo thủ tục", "Theo cán bộ", "Tiếp nhận theo ngày",
-                               "Hàng chờ theo quầy", "Hàng chờ theo giờ"]
+                               "Hàng chờ theo quầy", "Hàng chờ theo giờ", "Đánh giá theo cán bộ",
+                               "Đánh giá theo quầy"]
     sheet = book["Theo cán bộ"]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == [office.info().name] + [None] * (len(rows[3]) - 1)
@@ -73,7 +74,7 @@ def test_the_csv_holds_the_same_tables(office, december):  # noqa: F811
     report = office.period_report(*DECEMBER)
     rows = list(csv.reader(io.StringIO(export.to_csv(report, office.info().name))))
     titles = [r[0] for r in rows if len(r) == 1]
-    assert titles[0] == "Tình hình, kết quả giải quyết hồ sơ theo lĩnh vực" and len(titles) == 6
+    assert titles[0] == "Tình hình, kết quả giải quyết hồ sơ theo lĩnh vực" and len(titles) == 8
     total = next(r for r in rows if len(r) > 2 and r[1] == "Tổng cộng")
     assert int(total[2]) == _expected(december)["received_counter"]
 

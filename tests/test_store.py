@@ -57,7 +57,7 @@ def test_a_database_made_by_the_first_migration_is_upgraded_in_place(tmp_path):
     con.close()
 
     store = Store.open(path)
-    assert store.schema_revision() == store.head_revision() == "0018"
+    assert store.schema_revision() == store.head_revision() == "0019"
     backups = list(tmp_path.glob("old.*.bak"))
     assert len(backups) == 1
     office = LocalOffice(store)

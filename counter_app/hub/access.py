@@ -20,7 +20,7 @@ from counter_app.views.accounts import Role
 MACHINE: Final = None  # the registered machine alone may call it; no clerk needed
 Need = Role | None
 
-COUNTER, KIOSK, BOARD = MachineKind.COUNTER, MachineKind.KIOSK, MachineKind.BOARD
+COUNTER, KIOSK, BOARD, RATING = MachineKind.COUNTER, MachineKind.KIOSK, MachineKind.BOARD, MachineKind.RATING
 CLERK, SUPERVISOR, ADMINISTRATOR = Role.CLERK, Role.SUPERVISOR, Role.ADMINISTRATOR
 
 _ALL_MACHINES = {COUNTER: MACHINE, KIOSK: MACHINE, BOARD: MACHINE}  # what the hall shows anyway
@@ -63,6 +63,10 @@ ACCESS: Final[dict[str, dict[MachineKind, Need]]] = {
     "dossier_count": _counter(CLERK),  # a count by ID number would tell whether someone has a dossier
     "daily_report": _counter(SUPERVISOR),  # figures by clerk
     "period_report": _counter(SUPERVISOR),  # figures by clerk, for any period
+    # the citizen's rating: the screen facing a counter (its tablet, or the counter PC's second screen), for
+    # that counter only, and never with a clerk's session (`policy`)
+    "rating_question": {COUNTER: MACHINE, RATING: MACHINE},
+    "rate": {COUNTER: MACHINE, RATING: MACHINE},
     "known_applicant": _counter(CLERK),
     "register_entries": _counter(CLERK),
     # sync with the city

@@ -31,10 +31,16 @@ class MachineKind(StrEnum):
     COUNTER = "counter"
     KIOSK = "kiosk"
     BOARD = "board"
+    RATING = "rating"  # the citizen's rating screen (a tablet) facing one counter
 
     @property
     def label_vi(self) -> str:
-        return {"counter": "Máy quầy", "kiosk": "Máy lấy số", "board": "Bảng gọi số"}[self.value]
+        return {"counter": "Máy quầy", "kiosk": "Máy lấy số", "board": "Bảng gọi số",
+                "rating": "Màn hình đánh giá"}[self.value]
+
+    @property
+    def at_a_counter(self) -> bool:
+        return self in (MachineKind.COUNTER, MachineKind.RATING)
 
 
 class MachineView(BaseModel):
@@ -70,9 +76,9 @@ def register(session: Session, name: str, kind: MachineKind, *, counter_no: int 
     if not NAME.fullmatch(name):
         raise InvalidInput(f"bad machine name {name!r}",
                            "Tên máy gồm 1–32 chữ cái không dấu, chữ số, dấu chấm, gạch dưới hoặc gạch ngang.")
-    if kind is MachineKind.COUNTER and (counter_no is None or counter_no < 1):
-        raise InvalidInput("counter machine without counter number", "Máy quầy cần có số quầy (từ 1).")
-    if kind is not MachineKind.COUNTER:
+    if kind.at_a_counter and (counter_no is None or counter_no < 1):
+        raise InvalidInput(f"{kind.value} machine without counter number", f"{kind.label_vi} cần có số quầy (từ 1).")
+    if not kind.at_a_counter:
         counter_no = None
     else:
         _require_counter(session, counter_no)

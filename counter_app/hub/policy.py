@@ -19,12 +19,13 @@ from counter_app import accounts
 from counter_app.errors import Forbidden, SignInFailed
 from counter_app.hub import access, machines
 from counter_app.hub.machines import MachineKind, MachineView
-from counter_app.remote_ops import RemoteOp
+from counter_app.remote_ops import CITIZEN_OPS, RemoteOp
 from counter_app.store.peek import Peek
 from counter_app.views.accounts import Role, SessionView
 
 log = logging.getLogger(__name__)
 
+SCREEN_OF_A_COUNTER = {"rating_question", "rate"}  # a screen asks and answers for the counter it faces
 MACHINE_ACTS = {"submit_print"}  # a kiosk prints its tickets as itself
 # Queue steps of one counter: a counter PC acts for its own counter (a supervisor for any).
 COUNTER_STEPS = {"call_next", "call_ticket", "recall", "start_serving", "finish_ticket", "no_show",
@@ -55,6 +56,9 @@ def admit(peek: Peek, operation: str | None, machine_token: str, session_token: 
     if not allowed:
         raise _refuse(f"{machine.kind.value} {machine.name} may not call {operation}",
                       f"{machine.kind.label_vi} “{machine.name}” không được phép thực hiện thao tác này.")
+    if operation in CITIZEN_OPS and session_token:
+        raise _refuse(f"{operation} from {machine.name} with a clerk's session",
+                      "Đánh giá là của người dân: không gửi được từ phiên đăng nhập của cán bộ.")
     if needed is access.MACHINE:
         return Caller(machine, None)
     if not session_token:
@@ -78,6 +82,9 @@ def actor_for(op: RemoteOp, caller: Caller, args: dict[str, Any]) -> str | None:
             None, machine.counter_no):
         raise _refuse(f"{machine.name} signs in at counter {args.get('counter_no')}",
                       f"Máy này là máy của quầy {machine.counter_no}; không đăng nhập vào quầy khác được.")
+    if op.name in SCREEN_OF_A_COUNTER and args.get("counter_no") != machine.counter_no:
+        raise _refuse(f"{machine.name} asks about counter {args.get('counter_no')}",
+                      f"Màn hình này thuộc quầy {machine.counter_no}; không đánh giá được quầy khác.")
     if not op.takes_actor:
         return None
     if machine.kind is MachineKind.KIOSK and op.name in MACHINE_ACTS:

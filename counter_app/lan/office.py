@@ -29,7 +29,7 @@ from counter_app.errors import ConfigError, HubUnreachable, InvalidInput, Office
 from counter_app.events import EventBus, HubConnection, Listener
 from counter_app.lan.events import OFFLINE_VI, EventStream
 from counter_app.lan.pinning import PinnedHub
-from counter_app.remote_ops import RemoteOp, operations
+from counter_app.remote_ops import CITIZEN_OPS, RemoteOp, operations
 from counter_app.rules import citizen_id, clock_guard
 from counter_app.rules.addresses import is_loopback
 from counter_app.views.accounts import SessionView
@@ -129,7 +129,7 @@ class LanOffice:
         with self._lock:
             last = next(reversed(self._sessions.values()), None)
             session = self._sessions.get(actor) if actor is not None else last
-        if session is not None:
+        if session is not None and op.name not in CITIZEN_OPS:  # the citizen answers as themself
             headers["X-Clerk-Session"] = session
         if op.writes:
             headers["Idempotency-Key"] = uuid.uuid4().hex

@@ -21,9 +21,11 @@ from counter_app.local.accounts import LocalAccounts
 from counter_app.local.health import LocalHealth
 from counter_app.local.lists import LocalLists
 from counter_app.local.printing import LocalPrinting
+from counter_app.local.ratings import LocalRatings
 from counter_app.local.sync import LocalSync
 from counter_app.queue import figures as queue_figures
 from counter_app.queue import service as queue_service
+from counter_app.ratings import service as ratings
 from counter_app.rules import clock_guard
 from counter_app.rules.clock import aware, now
 from counter_app.rules.search_text import search_query
@@ -58,7 +60,7 @@ def _procedure_info(proc: Procedure, version: str) -> ProcedureInfo:
     )
 
 
-class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHealth):
+class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHealth, LocalRatings):
     """Implements `counter_app.office.Office` in this process.
 
     `clock` gives the time of each action (tests pin it); every write runs in one store
@@ -199,8 +201,13 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHeal
     def return_result(
         self, code: str, *, to_whom: str, id_checked: bool, actor: str, id_number: str = ""
     ) -> DossierDetail:
-        return self._act(code, "return_result", dossier_actions.return_result, to_whom=to_whom,
-                         id_checked=id_checked, actor=actor, id_number=id_number)
+        def run(s: Session, at: datetime) -> Dossier:
+            dossier = dossier_actions.return_result(s, code, at=at, to_whom=to_whom, id_checked=id_checked,
+                                                    actor=actor, id_number=id_number)
+            ratings.ask_after_return(s, dossier, clerk=actor, at=at)  # the citizen's screen asks how it went
+            return dossier
+
+        return self._dossier_write(code, "return_result", run)
 
     def withdraw(self, code: str, *, reason: str, actor: str) -> DossierDetail:
         return self._act(code, "withdraw", dossier_actions.withdraw, reason=reason, actor=actor)
@@ -261,8 +268,13 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHeal
         return self._queue_write("serve", lambda s, at: queue_service.start_serving(s, at, counter_no, actor))
 
     def finish_ticket(self, counter_no: int, *, actor: str, dossier_codes: list[str] | None = None) -> TicketView:
-        return self._queue_write("finish", lambda s, at: queue_service.finish(
-            s, at, counter_no, actor, list(dossier_codes or [])))
+        def run(s: Session, at: datetime) -> Ticket:
+            ticket = queue_service.finish(s, at, counter_no, actor, list(dossier_codes or []))
+            ratings.ask(s, service=f"ticket:{ticket.id}", counter_no=counter_no, clerk=actor, at=at,
+                        lane_id=ticket.lane_id, dossier_code=(ticket.dossier_codes or [""])[0])
+            return ticket
+
+        return self._queue_write("finish", run)
 
     def no_show(self, counter_no: int, *, actor: str) -> TicketView:
         return self._queue_write("no_show", lambda s, at: queue_service.no_show(s, at, counter_no, actor))

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from counter_app.errors import InvalidInput
 from counter_app.reports.dossier_figures import dossier_figures
 from counter_app.reports.queue_figures import queue_figures
+from counter_app.reports.rating_figures import rating_figures
 from counter_app.rules.clock import TZ
 from counter_app.views.reports import PeriodReport
 
@@ -30,8 +31,10 @@ def period_report(session: Session, date_from: date, date_to: date, at: datetime
     end = datetime.combine(date_to + timedelta(days=1), time(), TZ)
     dossiers = dossier_figures(session, start, end, at)
     queue = queue_figures(session, date_from, date_to)
+    ratings = rating_figures(session, start, end)
     return PeriodReport(
         date_from=date_from, date_to=date_to, at=at, total=dossiers.total, per_field=dossiers.per_field,
         per_procedure=dossiers.per_procedure, per_clerk=dossiers.per_clerk,
         received_per_day=dossiers.received_per_day, queue_total=queue.total, queue_per_lane=queue.per_lane,
-        queue_per_hour=queue.per_hour)
+        queue_per_hour=queue.per_hour, ratings_total=ratings.total, ratings_per_clerk=ratings.per_clerk,
+        ratings_per_lane=ratings.per_lane)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from counter_app.views.reports import DossierFigures, PeriodReport, QueueFigures
+from counter_app.views.reports import DossierFigures, PeriodReport, QueueFigures, RatingFigures
 
 Cell = str | int | float | None
 
@@ -44,6 +44,22 @@ def queue_cells(q: QueueFigures) -> list[Cell]:
             q.service_median, _percent(q.called_within_15)]
 
 
+RATING_HEADINGS = ["Lượt phục vụ", "Đã đánh giá", "Rất hài lòng", "Hài lòng", "Chưa hài lòng", "Hài lòng (%)",
+                   "Lý do chưa hài lòng"]
+
+
+def rating_cells(r: RatingFigures) -> list[Cell]:
+    reasons = "; ".join(f"{label}: {n}" for label, n in sorted(r.reasons.items(), key=lambda kv: -kv[1]))
+    return [r.services, r.answered, r.very_satisfied, r.satisfied, r.not_satisfied, _percent(r.satisfied_rate),
+            reasons]
+
+
+def _ratings(sheet: str, title: str, first: str, rows: list[RatingFigures], total: RatingFigures) -> ReportTable:
+    body: list[list[Cell]] = [[r.label, *rating_cells(r)] for r in rows]
+    body.append([total.label, *rating_cells(total)])
+    return ReportTable(sheet, title, [first, *RATING_HEADINGS], body)
+
+
 def _dossiers(sheet: str, title: str, first: str, rows: list[DossierFigures], total: DossierFigures) -> ReportTable:
     body: list[list[Cell]] = [[i, r.label, *dossier_cells(r)] for i, r in enumerate(rows, 1)]
     body.append(["", total.label, *dossier_cells(total)])
@@ -69,6 +85,10 @@ def report_tables(report: PeriodReport) -> list[ReportTable]:
         _queue("Hàng chờ theo quầy", "Hàng chờ theo lĩnh vực (hàng)", "Hàng chờ", report.queue_per_lane,
                report.queue_total),
         _queue("Hàng chờ theo giờ", "Hàng chờ theo giờ đến", "Giờ đến", report.queue_per_hour, report.queue_total),
+        _ratings("Đánh giá theo cán bộ", "Đánh giá của người dân theo cán bộ", "Cán bộ", report.ratings_per_clerk,
+                 report.ratings_total),
+        _ratings("Đánh giá theo quầy", "Đánh giá của người dân theo hàng chờ", "Hàng chờ", report.ratings_per_lane,
+                 report.ratings_total),
     ]
 
 

@@ -386,13 +386,32 @@ class SyncState(SQLModel, table=True):
     lookup_key: str = ""
 
 
+class Rating(SQLModel, table=True):
+    """A citizen's rating of one service: asked when the clerk finishes a ticket or hands back a result,
+    answered at most once, on the citizen's screen at that counter (never from the clerk's session)."""
+
+    __table_args__ = (Index("ix_rating_counter_asked", "counter_no", "asked_at"),
+                      Index("ix_rating_answered", "answered_at"))
+
+    id: int | None = Field(default=None, primary_key=True)
+    service: str = Field(unique=True)  # "ticket:<id>" or "result:<dossier code>": one rating per service
+    counter_no: int
+    clerk: str  # the clerk who served
+    lane_id: int | None = None  # the ticket's lane (a returned result: the procedure's)
+    dossier_code: str = ""
+    asked_at: datetime = _dt()
+    choice: str = ""  # "" until answered; see rules.rating.CHOICES
+    reasons: list = _json([])  # for "not_satisfied": keys of rules.rating.REASONS
+    answered_at: datetime | None = _dt(nullable=True)
+
+
 class Machine(SQLModel, table=True):
     """A PC allowed to reach the hub over the LAN (a counter, the kiosk, the board); only its token's sha256 is kept."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
-    kind: str  # counter, kiosk, board
-    counter_no: int | None = None  # the counter a counter PC serves
+    kind: str  # counter, kiosk, board, rating
+    counter_no: int | None = None  # the counter a counter PC serves, or a rating screen faces
     token_hash: str = Field(unique=True)
     created_at: datetime = _dt()
     created_by: str

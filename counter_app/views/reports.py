@@ -66,6 +66,27 @@ class QueueFigures(BaseModel):
     called_within_15: float | None = None  # share of called tickets first called within 15 minutes
 
 
+class RatingFigures(BaseModel):
+    """Services of a clerk or a lane the citizen was asked to rate, and the answers (none: not answered)."""
+
+    key: str
+    label: str
+    services: int = 0
+    very_satisfied: int = 0
+    satisfied: int = 0
+    not_satisfied: int = 0
+    reasons: dict[str, int] = {}  # the reason's words -> how often, for "not satisfied"
+
+    @property
+    def answered(self) -> int:
+        return self.very_satisfied + self.satisfied + self.not_satisfied
+
+    @property
+    def satisfied_rate(self) -> float | None:
+        """Very satisfied and satisfied over the answers; None without any."""
+        return (self.very_satisfied + self.satisfied) / self.answered if self.answered else None
+
+
 class PeriodReport(BaseModel):
     date_from: date
     date_to: date  # inclusive
@@ -78,3 +99,6 @@ class PeriodReport(BaseModel):
     queue_total: QueueFigures
     queue_per_lane: list[QueueFigures]
     queue_per_hour: list[QueueFigures]
+    ratings_total: RatingFigures
+    ratings_per_clerk: list[RatingFigures]
+    ratings_per_lane: list[RatingFigures]

@@ -52,8 +52,9 @@ def prepare_store(path: Path) -> dict[str, str]:
             for n in range(1, COUNTERS + 1):
                 _m, tokens[f"quay-{n}"] = machines.register(s, f"quay-{n}", machines.MachineKind.COUNTER,
                                                             counter_no=n, at=now(), actor=accounts.SYSTEM)
-            for name, kind in (("kiosk", "kiosk"), ("bang-1", "board"), ("bang-2", "board")):
-                _m, tokens[name] = machines.register(s, name, machines.MachineKind(kind), counter_no=None,
+            for name, kind, facing in (("kiosk", "kiosk", None), ("bang-1", "board", None), ("bang-2", "board", None),
+                                       ("danhgia-1", "rating", 1)):
+                _m, tokens[name] = machines.register(s, name, machines.MachineKind(kind), counter_no=facing,
                                                      at=now(), actor=accounts.SYSTEM)
     finally:
         store.close()

@@ -11,7 +11,15 @@ import httpx
 import pytest
 
 from counter_app.accounts import SYSTEM
-from counter_app.errors import DuplicateSubmission, Forbidden, HubUnreachable, MachineRefused, NotFound, SignInFailed
+from counter_app.errors import (
+    DuplicateSubmission,
+    Forbidden,
+    HubUnreachable,
+    InvalidTransition,
+    MachineRefused,
+    NotFound,
+    SignInFailed,
+)
 from counter_app.events import HubConnection, QueueChanged
 from counter_app.hub import machines
 from counter_app.lan.office import LanOffice
@@ -259,3 +267,29 @@ def test_revoking_a_machine_or_disabling_an_account_ends_its_sessions_for_good(h
         assert other.sign_in("canbo2", STAFF_PASSWORD, counter_no=2).username == "canbo2"
     finally:
         store.close()
+
+
+def test_the_citizen_rates_on_the_screen_facing_the_counter_never_with_the_clerk_s_session(hub: Hub):
+    """Issue 21 item 3: a rating tablet (machine kind `rating`) for counter 1, the counter PC's own second
+    screen, and a clerk trying to rate their own service."""
+    counter = hub.client("quay-1")  # and "danhgia-1", the tablet facing counter 1 (tests/hub/conftest.py)
+    session = counter.sign_in("canbo1", STAFF_PASSWORD, counter_no=1)
+    counter.set_counter_open(1, True, actor="canbo1")
+    hub.client("kiosk").issue_ticket(lane="A")
+    counter.call_next(1, actor="canbo1")
+    counter.start_serving(1, actor="canbo1")
+    counter.finish_ticket(1, actor="canbo1")
+    tablet = hub.client("danhgia-1")
+    question = tablet.rating_question(1)
+    assert question is not None and question.clerk_name == "Nguyễn Thị Lan"
+    with pytest.raises(Forbidden):
+        tablet.rating_question(2)  # the tablet faces counter 1 only
+    mine = post_op(hub, "rate", {"counter_no": 1, "question_id": question.id, "choice": "very_satisfied"},
+                   session=session.token, key="k-rate-1")
+    assert mine.status_code == 403 and "phiên đăng nhập của cán bộ" in mine.json()["message_vi"]
+    with pytest.raises(Forbidden):
+        tablet.rate(2, question.id, "satisfied")
+    counter.rate(1, question.id, "satisfied")  # the counter PC's second screen: sent without the clerk's session
+    with pytest.raises(InvalidTransition):
+        tablet.rate(1, question.id, "very_satisfied")  # one rating per service
+    assert post_op(hub, "rating_question", {"counter_no": 1}, machine="kiosk").status_code == 403

@@ -47,15 +47,15 @@ def test_december_on_screen_in_charts_and_in_excel_at_1366x768(qtbot, office, de
     assert "đúng hạn <b>50,0%</b>" in view.totals.text()
     tabs = [view.tabs.tabText(i) for i in range(view.tabs.count())]
     assert tabs == ["Theo lĩnh vực", "Theo thủ tục", "Theo cán bộ", "Tiếp nhận theo ngày", "Hàng chờ theo quầy",
-                    "Hàng chờ theo giờ", "Biểu đồ"]
+                    "Hàng chờ theo giờ", "Đánh giá theo cán bộ", "Đánh giá theo quầy", "Biểu đồ"]
     clerks = view.tabs.widget(2)
     names = [clerks.item(r, 1).text() for r in range(clerks.rowCount())]
     assert "Nguyễn Thị Lan" in names and "Tổng cộng" in names
     hint = view.minimumSizeHint()  # everything fits the commonest clerk screen, its taskbar left free
     assert hint.width() <= 1366 and hint.height() <= 728, hint
     assert view.grab().save(str(SHOTS / "period_report.png"))
-    view.tabs.setCurrentIndex(6)
-    charts = view.tabs.widget(6).findChildren(QChartView)
+    view.tabs.setCurrentIndex(8)
+    charts = view.tabs.widget(8).findChildren(QChartView)
     assert [c.chart().title() for c in charts] == [
         "Hồ sơ tiếp nhận theo ngày", "Thời gian chờ theo giờ đến (phút): không có vé nào trong kỳ",
         "Tỷ lệ giải quyết đúng hạn theo lĩnh vực (%)"]

@@ -8,6 +8,7 @@ Create Date: 2026-11-30
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = "0018"
@@ -18,7 +19,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("sync_state") as batch:
-        batch.add_column(sa.Column("lookup_key", sa.String(), nullable=False, server_default=""))
+        batch.add_column(sa.Column("lookup_key", sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=""))
 
 
 def downgrade() -> None:

@@ -1,0 +1,1 @@
+"""The citizen's rating of each service, asked at the counter's citizen screen."""

@@ -91,32 +91,33 @@ def _dossiers(session: Session, start: datetime, end: datetime) -> list[_Dossier
     return found
 
 
-def _count(row: DossierFigures, d: _Dossier, start: datetime, end: datetime, until: datetime) -> None:
-    """Add one dossier to a row; `until` is the period's end, or now for a period not yet over."""
+def _figures_of(d: _Dossier, start: datetime, end: datetime, until: datetime) -> Counter[str]:
+    """Where one dossier counts (`DossierFigures`' field names); `until` is the period's end, or now for a
+    period not yet over. Worked out once per dossier, then added to its field's, procedure's and clerk's rows."""
+    found: Counter[str] = Counter()
     inside = lambda t: t is not None and start <= t < end  # noqa: E731 - read as a phrase below
     if inside(d.received):
-        name = CHANNEL_FIELD.get(d.channel, "received_counter")
-        setattr(row, name, getattr(row, name) + 1)
+        found[CHANNEL_FIELD.get(d.channel, "received_counter")] += 1
     ended = d.ended
     if d.received is not None and d.received < start and (ended is None or ended >= start):
-        row.carried_over += 1
+        found["carried_over"] += 1
     if inside(d.settled):
         assert d.settled is not None
         if d.legal_due is not None and d.settled > d.legal_due:
-            row.settled_late += 1
+            found["settled_late"] += 1
         elif d.legal_due is not None and d.settled.date() < d.legal_due.date():
-            row.settled_early += 1
+            found["settled_early"] += 1
         else:
-            row.settled_on_time += 1
+            found["settled_on_time"] += 1
     if d.received is not None and d.received < until and (ended is None or ended >= until):
-        if d.legal_due is not None and d.legal_due < until:
-            row.in_progress_overdue += 1
-        else:  # on time, or waiting for a supplement (its clock stopped)
-            row.in_progress_on_time += 1
+        # past its legal due time; else on time, or waiting for a supplement (its clock stopped)
+        found["in_progress_overdue" if d.legal_due is not None and d.legal_due < until else "in_progress_on_time"] += 1
     for name, at in d.closed.items():
         if inside(at):
-            setattr(row, name, getattr(row, name) + 1)
-    row.supplement += d.supplements
+            found[name] += 1
+    if d.supplements:
+        found["supplement"] += d.supplements
+    return found
 
 
 @dataclass
@@ -132,24 +133,28 @@ def dossier_figures(session: Session, start: datetime, end: datetime, at: dateti
     """The figures of [start, end), counted up to `at` when the period is not over yet."""
     until = min(end, at)
     names = accounts.full_names(session)
-    total = DossierFigures(key="", label="Tổng cộng")
-    fields: dict[str, DossierFigures] = {}
-    procedures: dict[str, DossierFigures] = {}
-    clerks: dict[str, DossierFigures] = {}
+    tallies: dict[tuple[str, str], Counter[str]] = {}  # (group, key) -> figures: plain counts, then one model each
+    labels: dict[tuple[str, str], str] = {("total", ""): "Tổng cộng"}
     per_day: Counter[date] = Counter()
     for d in _dossiers(session, start, end):
-        rows = (total,
-                fields.setdefault(d.field, DossierFigures(key=d.field, label=d.field or "Chưa rõ lĩnh vực")),
-                procedures.setdefault(d.procedure_key, DossierFigures(key=d.procedure_key, label=d.procedure_name)),
-                clerks.setdefault(d.clerk, DossierFigures(key=d.clerk, label=names.get(d.clerk, d.clerk))))
-        for row in rows:
-            _count(row, d, start, end, until)
+        found = _figures_of(d, start, end, until)
+        for group, key, label in (("total", "", ""), ("field", d.field, d.field or "Chưa rõ lĩnh vực"),
+                                  ("procedure", d.procedure_key, d.procedure_name),
+                                  ("clerk", d.clerk, names.get(d.clerk, d.clerk))):
+            tally = tallies.get((group, key))
+            if tally is None:
+                tally = tallies[(group, key)] = Counter()
+                labels.setdefault((group, key), label)
+            tally.update(found)
         if d.received is not None and start <= d.received < end:
             per_day[d.received.date()] += 1
+    rows = {k: DossierFigures(key=k[1], label=labels[k], **counts) for k, counts in tallies.items()}
+    total = rows.get(("total", "")) or DossierFigures(key="", label="Tổng cộng")
 
-    def ordered(rows: dict[str, DossierFigures]) -> list[DossierFigures]:
-        busy = [r for r in rows.values() if r.to_handle or r.settled or r.refused or r.withdrawn or r.stopped
-                or r.supplement or r.in_progress_on_time or r.in_progress_overdue]
+    def ordered(group: str) -> list[DossierFigures]:
+        busy = [r for (g, _k), r in rows.items() if g == group and (
+            r.to_handle or r.settled or r.refused or r.withdrawn or r.stopped or r.supplement
+            or r.in_progress_on_time or r.in_progress_overdue)]
         return sorted(busy, key=lambda r: (-r.to_handle, r.label))
 
-    return DossierPeriod(total, ordered(fields), ordered(procedures), ordered(clerks), sorted(per_day.items()))
+    return DossierPeriod(total, ordered("field"), ordered("procedure"), ordered("clerk"), sorted(per_day.items()))

@@ -53,6 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("kiosk", help="start the ticket kiosk (full screen; staff close it with Ctrl+Shift+Q)")
     board = sub.add_parser("board", help="start the hall board with its voice (full screen; Ctrl+Shift+Q)")
     board.add_argument("--screen", type=int, help="monitor index (default from settings, else the last)")
+    rating = sub.add_parser("rating", help="the citizen's rating screen facing one counter (full screen)")
+    rating.add_argument("--counter", type=int, required=True, help="the counter it faces")
+    rating.add_argument("--screen", type=int, help="monitor index (default: the last, beside the clerk's)")
 
     queue = sub.add_parser("queue", help="the day's queue")
     queue_sub = queue.add_subparsers(dest="queue_command", metavar="ACTION", required=True)
@@ -236,6 +239,12 @@ def _cmd_kiosk(settings: Settings, _args: argparse.Namespace) -> int:
                      printers=_spool_printers(settings))
 
 
+def _cmd_rating(settings: Settings, args: argparse.Namespace) -> int:
+    from ui.hall.rating_window import run_rating
+
+    return run_rating(_office(settings, check_later=True), args.counter, screen=args.screen)
+
+
 def _cmd_board(settings: Settings, args: argparse.Namespace) -> int:
     from ui.hall.board import run_board
 
@@ -407,7 +416,8 @@ def _cmd_printers(settings: Settings, args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
-    "gui": _cmd_gui, "kiosk": _cmd_kiosk, "board": _cmd_board, "queue": _cmd_queue, "demo": _cmd_demo,
+    "gui": _cmd_gui, "kiosk": _cmd_kiosk, "board": _cmd_board, "rating": _cmd_rating, "queue": _cmd_queue,
+    "demo": _cmd_demo,
     "verify-log": _cmd_verify, "register": _cmd_register,
     "report": lambda settings, args: cli_report.run(args, _local_office(settings)), "catalog": _cmd_catalog,
     "office": _cmd_office,

@@ -49,6 +49,8 @@ def _parser() -> argparse.ArgumentParser:
     gui.add_argument("--clerk", help="user name to fill in at sign-in (default from settings)")
     gui.add_argument("--board", action="store_true", help="also show the hall board (on the last monitor)")
     gui.add_argument("--no-queue", action="store_true", help="no queue panel (a back-office PC)")
+    gui.add_argument("--rating-screen", action="store_true",
+                     help="the citizen's rating screen for this counter on the last monitor (a screen facing them)")
 
     sub.add_parser("kiosk", help="start the ticket kiosk (full screen; staff close it with Ctrl+Shift+Q)")
     board = sub.add_parser("board", help="start the hall board with its voice (full screen; Ctrl+Shift+Q)")
@@ -209,6 +211,15 @@ def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
             return window
 
     counter = None if args.no_queue else (args.counter or settings.counter)
+    make_rating = None
+    if args.rating_screen and counter is not None:
+        from ui.hall.board import place_on_screen
+        from ui.hall.rating_window import RatingWindow
+
+        def make_rating() -> RatingWindow:
+            window = RatingWindow(office, counter)
+            place_on_screen(window, None)
+            return window
     # The embedded hub syncs with the city itself; at a LAN hub, the hub does.
     sync = cli_sync.scheduler(settings, office) if isinstance(office, LocalOffice) else None
     if sync is not None:
@@ -217,6 +228,7 @@ def _cmd_gui(settings: Settings, args: argparse.Namespace) -> int:
     printers = _spool_printers(settings)
     try:
         return run_clerk_app(office, counter_no=counter, username=args.clerk or settings.clerk, board=make_board,
+                             rating=make_rating,
                              preview_dir=settings.preview_dir if printers != [] else None, printers=printers,
                              hub_url=settings.hub_url, idle_lock_minutes=settings.idle_lock_minutes)
     finally:

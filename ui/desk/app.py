@@ -40,10 +40,12 @@ def _warm() -> None:
 
 
 def run_clerk_app(office: Office, *, counter_no: int | None = None, username: str = "",
-                  board: Callable[[], QWidget] | None = None, preview_dir: Path | None = None,
+                  board: Callable[[], QWidget] | None = None, rating: Callable[[], QWidget] | None = None,
+                  preview_dir: Path | None = None,
                   printers: list[str] | None = None, hub_url: str = "",
                   idle_lock_minutes: float | None = None) -> int:
-    """Sign in, then the clerk's window (with the counter's queue panel); `board` also opens the hall board.
+    """Sign in, then the clerk's window (with the counter's queue panel); `board` also opens the hall board,
+    `rating` the citizen's rating screen on the monitor facing them.
 
     With `preview_dir` this process also runs the print spool: for every printer in the embedded
     one-PC hub, for the `printers` wired to this PC when it works at a hub over the LAN (`hub_url`).
@@ -91,9 +93,11 @@ def run_clerk_app(office: Office, *, counter_no: int | None = None, username: st
 
     open_desk(sign_in.session)
     hall = board() if board is not None else None
+    citizen = rating() if rating is not None else None
     code = app.exec()
     if spool is not None:
         spool.stop()
-    if hall is not None:
-        hall.deleteLater()
+    for screen in (hall, citizen):
+        if screen is not None:
+            screen.deleteLater()
     return code

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, or_
 from sqlmodel import Session, col, select
 
 from counter_app.errors import NotFound
@@ -49,6 +49,11 @@ def prune_acked(session: Session, *, acked_before: datetime) -> int:
     return result.rowcount or 0
 
 
+# An op about a dossier goes with the dossier's code; one about no dossier (a citizen's rating) with the
+# subject code its payload names.
+_CODE = func.coalesce(Dossier.code, func.json_extract(Outbox.payload, "$.dossier_code"))
+
+
 def next_batch(session: Session, *, limit: int, max_bytes: int) -> list[tuple[Outbox, str]]:
     """The oldest pending ops with their dossier codes, at most `limit` and about `max_bytes` of payload.
 
@@ -56,8 +61,9 @@ def next_batch(session: Session, *, limit: int, max_bytes: int) -> list[tuple[Ou
     """
     held = select(Outbox.dossier_id).where(col(Outbox.state) == "rejected", col(Outbox.dossier_id).is_not(None))
     rows = session.exec(
-        select(Outbox, Dossier.code).join(Dossier, col(Dossier.id) == col(Outbox.dossier_id))
-        .where(col(Outbox.state) == "pending", col(Outbox.dossier_id).not_in(held))
+        select(Outbox, _CODE).outerjoin(Dossier, col(Dossier.id) == col(Outbox.dossier_id))
+        .where(col(Outbox.state) == "pending",
+               or_(col(Outbox.dossier_id).is_(None), col(Outbox.dossier_id).not_in(held)))
         .order_by(col(Outbox.id)).limit(limit)
     ).all()
     batch, size = [], 0
@@ -104,5 +110,5 @@ def pending_count(session: Session) -> int:
 
 
 def rejected(session: Session) -> list[tuple[Outbox, str]]:
-    return list(session.exec(select(Outbox, Dossier.code).join(Dossier, col(Dossier.id) == col(Outbox.dossier_id))
+    return list(session.exec(select(Outbox, _CODE).outerjoin(Dossier, col(Dossier.id) == col(Outbox.dossier_id))
                              .where(col(Outbox.state) == "rejected").order_by(col(Outbox.id))).all())

@@ -9,10 +9,12 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from counter_app import audit
+from counter_app.city import outbox
 from counter_app.errors import InvalidInput, InvalidTransition, NotFound
+from counter_app.office_setup import get_office
 from counter_app.queue import service as queue_service
 from counter_app.rules.clock import aware
-from counter_app.rules.rating import ANSWER_SECONDS, ASK_SECONDS, CHOICES, REASONS
+from counter_app.rules.rating import ANSWER_SECONDS, ASK_SECONDS, CHOICES, RATING_OP, REASONS
 from counter_app.store.models import Account, ClerkSession, Counter, Dossier, Rating
 
 
@@ -83,7 +85,18 @@ def answer(session: Session, rating_id: int, *, counter_no: int, choice: str, re
                                 "Đã hết thời gian đánh giá lượt phục vụ này.")
     rating.choice, rating.reasons, rating.answered_at = choice, list(dict.fromkeys(reasons)), aware(at)
     session.add(rating)
-    audit.append(session, at=at, actor="citizen", subject=f"rating:{rating.service}", kind="rating.given",
-                 details={"choice": choice, "reasons": rating.reasons, "clerk": rating.clerk,
-                          "counter": rating.counter_no})
+    event = audit.append(session, at=at, actor="citizen", subject=f"rating:{rating.service}", kind="rating.given",
+                         details={"choice": choice, "reasons": rating.reasons, "clerk": rating.clerk,
+                                  "counter": rating.counter_no})
+    agency = get_office(session).agency_code
+    outbox.enqueue(session, event=event, kind=RATING_OP, body={  # to the city, with the next sync round
+        "agency": agency, "dossier_code": rating_subject(agency, rating.id or 0), "rating": {
+            "service": rating.service.split(":", 1)[0], "counter": rating.counter_no, "clerk": rating.clerk,
+            "lane": rating.lane_id, "dossier": rating.dossier_code, "choice": choice, "reasons": rating.reasons,
+            "asked_at": rating.asked_at, "answered_at": rating.answered_at}})
     return rating
+
+
+def rating_subject(agency_code: str, rating_id: int) -> str:
+    """What a rating's op names as its subject, where a dossier's op names the dossier: the office's own."""
+    return f"{agency_code}-DG-{rating_id}"

@@ -12,3 +12,4 @@ REASONS = {
 }
 ASK_SECONDS = 30  # the screen shows the question this long after the service
 ANSWER_SECONDS = 60  # a tap is taken this long after the question (the screen may have been slow to show it)
+RATING_OP = "rating"  # the kind of the op that takes an answer to the city

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from counter_app.errors import InvalidInput
 from counter_app.rules.clock import TZ
 from counter_app.rules.lifecycle import Action, Status, allowed
+from counter_app.rules.rating import CHOICES, RATING_OP, REASONS
 from counter_app.rules.redact import describe
 from counter_app.rules.text import check_all
 from sync.protocol import AnchoredHead, ChainHead, Change, OpIn, OpResult, StoredOp
@@ -183,7 +184,8 @@ def _apply_batch(session: Session, agency_code: str, ops: list[OpIn], at: dateti
             continue
         try:
             _apply(dossiers, agency_code, op, at)
-            changed.add(op.dossier_code)
+            if op.dossier_code in dossiers:  # a rating names no dossier
+                changed.add(op.dossier_code)
             if op.op_id in stored:  # a rejected op sent again, now applied
                 outcome[op.op_id] = {"result": "ok", "reason": "", "reason_vi": "", "payload": op.payload}
             results.append(OpResult(op_id=op.op_id, result="ok"))
@@ -229,13 +231,25 @@ def _parse(agency_code: str, op: OpIn) -> dict[str, Any]:
     if payload.get("agency") != agency_code or not op.dossier_code.startswith(agency_code + "-"):
         raise Rejected(f"office {agency_code} may not write dossier {op.dossier_code}",
                        f"Văn phòng {agency_code} không được ghi hồ sơ {op.dossier_code} của đơn vị khác.")
-    if not isinstance(payload.get("to"), int) or payload["to"] not in {int(s) for s in Status}:
+    if op.kind == RATING_OP:
+        _check_rating(payload.get("rating"))
+    elif not isinstance(payload.get("to"), int) or payload["to"] not in {int(s) for s in Status}:
         raise Rejected("payload has no valid status", "Dữ liệu gửi lên thiếu trạng thái hồ sơ hợp lệ.")
     try:
         check_all(payload)  # NUL, lone surrogates, direction overrides, endless strings
     except InvalidInput as exc:
         raise Rejected(f"payload refused: {exc}", "Dữ liệu gửi lên có ký tự không hợp lệ hoặc quá dài.") from None
     return payload
+
+
+def _check_rating(rating: Any) -> None:
+    """A citizen's rating as an office sends it: kept as received (the city's reports read it), never applied."""
+    if (not isinstance(rating, dict) or rating.get("choice") not in CHOICES
+            or not isinstance(rating.get("counter"), int)):
+        raise Rejected("rating without a valid choice or counter", "Đánh giá gửi lên không hợp lệ.")
+    reasons = rating.get("reasons")
+    if not isinstance(reasons, list) or any(r not in REASONS for r in reasons):
+        raise Rejected("rating with unknown reasons", "Đánh giá gửi lên có lý do không hợp lệ.")
 
 
 def _when(value: Any, at: datetime, *, ahead: timedelta = timedelta(days=1)) -> datetime | None:
@@ -258,6 +272,8 @@ def _when(value: Any, at: datetime, *, ahead: timedelta = timedelta(days=1)) -> 
 def _apply(dossiers: dict[str, dict[str, Any]], agency_code: str, op: OpIn, at: datetime) -> None:
     """Apply one op to the batch's dossiers (rows as dicts); raises `Rejected` before changing anything."""
     payload = _parse(agency_code, op)
+    if op.kind == RATING_OP:
+        return  # stored with the ops received; it changes no dossier
     dossier = dossiers.get(op.dossier_code)
     snapshot = payload.get("dossier")
     if snapshot is not None:

@@ -188,3 +188,24 @@ def test_two_workers_given_the_same_pushes_at_once_apply_each_op_once(pg_city, o
     with Session(pg_city.engine) as s:
         statuses = dict(s.execute(select(CityDossier.code, CityDossier.status)).all())
     assert statuses == {code: 4 if i % 2 == 0 else 2 for i, code in enumerate(codes)}
+
+
+def test_a_rating_is_kept_as_received_and_a_forged_one_refused(city):
+    """A rating names no dossier; one with an unknown choice, or under another office's name, is rejected."""
+    from counter_app.rules.canonical import dumps
+
+    def op(op_id: str, agency: str, choice: str) -> dict:
+        payload = dumps({"op_id": op_id, "kind": "rating", "agency": agency, "dossier_code": f"{agency}-DG-{op_id}",
+                         "event_seq": 1, "at": "2026-11-30T10:00:00+07:00",
+                         "rating": {"choice": choice, "counter": 1, "reasons": [], "clerk": "canbo1"}})
+        return {"op_id": op_id, "dossier_code": f"{agency}-DG-{op_id}", "kind": "rating", "payload": payload,
+                "sha256": sha256(payload)}
+
+    with city.client(city.token(AGENCY)) as http:
+        answer = http.post("/v1/sync/push", json={"ops": [op("r0000001", AGENCY, "satisfied"),
+                                                          op("r0000002", AGENCY, "so-so"),
+                                                          op("r0000003", "000.00.01.H26", "satisfied")]})
+    results = [r["result"] for r in answer.json()["results"]]
+    assert results == ["ok", "rejected", "rejected"]
+    with Session(city.engine) as s:
+        assert s.scalar(select(func.count()).select_from(CityDossier)) == 0

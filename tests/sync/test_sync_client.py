@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import httpx
@@ -136,3 +137,28 @@ def test_a_catalog_published_by_the_city_is_pulled_and_activated(city, office, c
     assert office.info().catalog_version == "2027.1"
     assert office.procedure("ht.khai-sinh").name == "Đăng ký khai sinh (mẫu mới)"
     assert client.round().catalogs == ()  # announced once
+
+
+def test_a_citizen_s_rating_reaches_the_city_with_the_next_round_and_holds_back_nothing(city, office, clock):
+    """Issue 21 item 3: ratings are synced to the city; they name no dossier and change none."""
+    from counter_app.ratings.service import rating_subject
+
+    office.set_counter_open(1, True, actor="canbo1")
+    office.issue_ticket(lane="A")
+    office.call_next(1, actor="canbo1")
+    office.start_serving(1, actor="canbo1")
+    office.finish_ticket(1, actor="canbo1")
+    question = office.rating_question(1)
+    office.rate(1, question.id, "not_satisfied", ["wait"])
+    made = office.receive(make_form(), actor="canbo1").code
+    report = _client(city, office, clock).round()
+    assert (report.pushed, report.acked, report.rejected) == (2, 2, 0)
+    assert office.sync_status().pending == 0
+    with Session(city.engine) as s:
+        (op,) = s.scalars(select(ReceivedOp).where(ReceivedOp.kind == "rating")).all()
+        assert op.dossier_code == rating_subject(AGENCY, question.id) and op.result == "ok"
+        payload = json.loads(op.payload)["rating"]
+        assert (payload["choice"], payload["reasons"], payload["clerk"], payload["counter"]) == (
+            "not_satisfied", ["wait"], "canbo1", 1)
+        assert s.get(CityDossier, made) is not None
+        assert s.scalar(select(func.count()).select_from(CityDossier)) == 1  # the rating made no dossier

@@ -15,6 +15,7 @@ from typing import Protocol
 from counter_app.audit import ChainReport
 from counter_app.events import Listener
 from counter_app.views.accounts import AccountIn, AccountView, SessionView
+from counter_app.views.admin import CalendarDayView
 from counter_app.views.dossiers import (
     DocumentIn,
     DossierDetail,
@@ -107,6 +108,15 @@ class Office(Protocol):
     def sign_out(self, token: str) -> None: ...
     def accounts(self) -> list[AccountView]: ...
     def save_account(self, value: AccountIn, *, actor: str, unlock: bool = False) -> AccountView: ...
+
+    # --- the office's counters and days (the administrator's screens; the services check the role)
+    def save_counter(self, number: int, *, name: str, lanes: list[str], active: bool, actor: str) -> None:
+        """Add counter `number` or change it; never deleted, and not taken out of service with a ticket at it."""
+        ...
+    def calendar_days(self) -> list[CalendarDayView]: ...
+    def set_calendar_day(self, day: date, kind: str, note: str = "", *, actor: str) -> None:
+        """`kind`: "off" (an extra day off), "work" (a make-up working day), "national" (back to the country's)."""
+        ...
 
     # --- the queue (numbers restart daily; a counter has at most one ticket called or in service)
     def issue_ticket(

@@ -156,6 +156,11 @@ def set_calendar_day(session: Session, day: date, kind: str, note: str, *, actor
                  details={"day": day.isoformat(), "kind": kind, "note": note})
 
 
+def calendar_days(session: Session) -> list[CalendarDay]:
+    """The office's own days off and make-up working days, in date order."""
+    return list(session.exec(select(CalendarDay).order_by(col(CalendarDay.day))).all())
+
+
 def load_calendar(session: Session) -> WorkCalendar:
     office = get_office(session)
     days = session.exec(select(CalendarDay)).all()

@@ -63,6 +63,10 @@ ACCESS: Final[dict[str, dict[MachineKind, Need]]] = {
     "dossier_count": _counter(CLERK),  # a count by ID number would tell whether someone has a dossier
     "daily_report": _counter(SUPERVISOR),  # figures by clerk
     "period_report": _counter(SUPERVISOR),  # figures by clerk, for any period
+    # the office's counters and days: the administrator's screens (the days off are no secret)
+    "save_counter": _counter(ADMINISTRATOR),
+    "calendar_days": _counter(CLERK),
+    "set_calendar_day": _counter(ADMINISTRATOR),
     # the citizen's rating: the screen facing a counter (its tablet, or the counter PC's second screen), for
     # that counter only, and never with a clerk's session (`policy`)
     "rating_question": {COUNTER: MACHINE, RATING: MACHINE},

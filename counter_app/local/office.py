@@ -16,7 +16,7 @@ from counter_app.dossiers import actions as dossier_actions
 from counter_app.dossiers import catalog, intake, portal_format
 from counter_app.dossiers import queries as dossier_queries
 from counter_app.errors import InvalidInput, OfficeError
-from counter_app.events import CatalogChanged, DossierChanged, EventBus, Listener, QueueChanged
+from counter_app.events import CatalogChanged, DossierChanged, EventBus, Listener, OfficeChanged, QueueChanged
 from counter_app.local.accounts import LocalAccounts
 from counter_app.local.health import LocalHealth
 from counter_app.local.lists import LocalLists
@@ -35,6 +35,7 @@ from counter_app.rules.workcal import due_at
 from counter_app.store import Store
 from counter_app.store.models import CatalogVersion, Dossier, Procedure, Ticket
 from counter_app.views.accounts import Role
+from counter_app.views.admin import CalendarDayView
 from counter_app.views.dossiers import (
     DocumentIn,
     DossierDetail,
@@ -105,6 +106,32 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHeal
                        for lane in office_setup.lanes(s)],
                 counters=[c.model_dump(exclude={"id"}) for c in office_setup.counters(s)],
             )
+
+    def save_counter(self, number: int, *, name: str, lanes: list[str], active: bool, actor: str) -> None:
+        try:
+            with self.store.write() as s:
+                queue_service.save_counter(s, self._now(), number, name=name, lanes=lanes, active=active,
+                                           actor=actor)
+        except OfficeError as exc:
+            log.warning("counter %s not saved: %s", number, exc)
+            raise
+        log.info("counter %s saved by %s", number, actor)
+        self.bus.publish(OfficeChanged())
+
+    def calendar_days(self) -> list[CalendarDayView]:
+        with self.store.read() as s:
+            return [CalendarDayView(day=d.day, kind=d.kind, note=d.note) for d in office_setup.calendar_days(s)]
+
+    def set_calendar_day(self, day: date, kind: str, note: str = "", *, actor: str) -> None:
+        try:
+            with self.store.write() as s:
+                accounts.require(s, actor, Role.ADMINISTRATOR, "sửa lịch làm việc của văn phòng")
+                office_setup.set_calendar_day(s, day, kind, note.strip()[:200], actor=actor)
+        except OfficeError as exc:
+            log.warning("calendar day %s not set: %s", day, exc)
+            raise
+        log.info("calendar day %s set to %s by %s", day, kind, actor)
+        self.bus.publish(OfficeChanged())
 
     def procedures(self, query: str = "") -> list[ProcedureInfo]:
         """Active procedures, grouped by field; `query` matches name or code without accents."""

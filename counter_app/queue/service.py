@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy import TextClause, bindparam, func, insert, text, update
 from sqlmodel import Session, col, select
 
-from counter_app import audit
+from counter_app import accounts, audit
 from counter_app.dossiers import numbering
 from counter_app.dossiers.catalog import active_procedure
 from counter_app.errors import InvalidInput, InvalidTransition, NotFound
@@ -36,6 +36,7 @@ from counter_app.rules.queue import (
 )
 from counter_app.store.models import Counter, Lane, Ticket, TicketCall
 from counter_app.store.types import stored_text
+from counter_app.views.accounts import Role
 
 log = logging.getLogger(__name__)
 
@@ -506,4 +507,35 @@ def set_counter_lanes(session: Session, at: datetime, counter_no: int, prefixes:
     session.add(counter)
     audit.append(session, at=aware(at), actor=actor, subject=f"counter:{counter_no}", kind="counter.lanes",
                  details={"lanes": wanted})
+    return counter
+
+
+def save_counter(session: Session, at: datetime, number: int, *, name: str, lanes: list[str], active: bool,
+                 actor: str) -> Counter:
+    """Add a counter or change one (its name, the lanes it serves in order, in service or not). A counter is
+    never deleted (its tickets keep its number); one with a ticket at it is not taken out of service."""
+    accounts.require(session, actor, Role.ADMINISTRATOR, "sửa danh sách quầy")
+    if not 1 <= number <= 99:
+        raise InvalidInput(f"counter number {number}", "Số quầy phải từ 1 đến 99.")
+    name = " ".join(name.split()) or f"Quầy số {number}"
+    if len(name) > 60:
+        raise InvalidInput("counter name too long", "Tên quầy dài quá 60 ký tự.")
+    wanted = [p.strip().upper() for p in lanes if p.strip()]
+    if not wanted:
+        raise InvalidInput("counter without lanes", f"Quầy số {number} phải phục vụ ít nhất một hàng chờ.")
+    for prefix in wanted:
+        find_lane(session, prefix)
+    counter = session.exec(select(Counter).where(col(Counter.number) == number)).first()
+    if counter is None:
+        counter = Counter(number=number, name=name, lanes=wanted)
+    elif counter.active and not active:
+        busy = current_ticket(session, aware(at).date(), number)
+        if busy is not None:
+            raise InvalidTransition(f"counter {number} has ticket {busy.label}",
+                                    f"Quầy số {number} đang có vé {busy.label}; hoàn thành vé trước khi ngừng quầy.")
+        counter.is_open = False
+    counter.name, counter.lanes, counter.active = name, wanted, active
+    session.add(counter)
+    audit.append(session, at=aware(at), actor=actor, subject=f"counter:{number}", kind="counter.saved",
+                 details={"name": name, "lanes": wanted, "active": active})
     return counter

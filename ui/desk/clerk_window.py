@@ -36,6 +36,7 @@ from counter_app.views.sync import SyncStatus
 from ui.common.messages import error_text
 from ui.common.worker import Runner, follow_events
 from ui.desk import clerk_style
+from ui.desk.admin_window import AdminWindow
 from ui.desk.daily_view import DailyView
 from ui.desk.dossier_detail import DossierDetailDialog
 from ui.desk.dossier_list import DossierList
@@ -144,6 +145,8 @@ class ClerkWindow(QMainWindow):
         self.period_action.setEnabled(self.session.can(Role.SUPERVISOR))
         add("&Báo cáo", "In sổ theo dõi hồ sơ…", "Ctrl+Shift+R", self.open_register)
         add("&Máy in", "Lệnh in và máy in", "Ctrl+Shift+P", self.open_print_jobs)
+        self.admin_action = add("&Quản trị", "Tài khoản, quầy và lịch làm việc…", "Ctrl+Shift+A", self.open_admin)
+        self.admin_action.setEnabled(self.session.can(Role.ADMINISTRATOR))
         add("Đồng &bộ", "Đồng bộ với thành phố ngay", "Ctrl+Shift+S", self.sync_now)
         add("Đồng &bộ", "Tình trạng đồng bộ và dữ liệu bị từ chối…", "Ctrl+Shift+Y", self.open_sync)
         add("&Phiên", "Đăng xuất (cán bộ khác đăng nhập)", "Ctrl+Shift+Q", self.sign_out)
@@ -205,6 +208,11 @@ class ClerkWindow(QMainWindow):
         view = PeriodView(self.office, today=now().astimezone(TZ).date(), made_by=self.session.full_name, parent=self)
         view.show()
         return view
+
+    def open_admin(self) -> AdminWindow:
+        window = AdminWindow(self.office, self.info, actor=self.actor, parent=self)
+        window.show()
+        return window
 
     def open_register(self) -> RegisterDialog:
         dialog = RegisterDialog(self.office, actor=self.actor, counter_no=self.counter_no,

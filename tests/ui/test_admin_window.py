@@ -1,0 +1,88 @@
+"""The administrator's screens: an account, a counter and a day off made from the window, at 1366×768;
+the window is the administrator's alone, and the services refuse a clerk's change anyway."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+
+from counter_app.views.accounts import Role
+from tests.conftest import signed_in
+from tests.ui.keys import type_text
+from ui.desk.admin_window import AdminWindow
+from ui.desk.clerk_window import ClerkWindow
+
+SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "admin"
+SHOTS.mkdir(parents=True, exist_ok=True)
+
+
+def _saved(qtbot, window: AdminWindow) -> None:
+    qtbot.waitUntil(lambda: window.banner.kind in ("ok", "error") and bool(window.banner.text()), timeout=10_000)
+    assert window.banner.kind == "ok", window.banner.text()
+    window.banner.show_message("", "info")
+
+
+def test_the_administrator_adds_an_account_a_counter_and_a_day_off(qtbot, office):
+    window = AdminWindow(office, office.info(), actor="admin")
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    qtbot.waitUntil(lambda: window.account_table.rowCount() > 0, timeout=10_000)
+    hint = window.minimumSizeHint()
+    assert hint.width() <= 1366 and hint.height() <= 728
+
+    qtbot.keyClicks(window.username, "canbo9")
+    type_text(window.full_name, "Đỗ Thị Hằng")
+    window.role.setCurrentIndex(window.role.findData(Role.CLERK))
+    qtbot.keyClicks(window.password, "matkhau-moi-2026")
+    window.save_account()
+    _saved(qtbot, window)
+    assert office.sign_in("canbo9", "matkhau-moi-2026").full_name == "Đỗ Thị Hằng"
+    qtbot.waitUntil(lambda: any(window.account_table.item(r, 0).text() == "canbo9"
+                                for r in range(window.account_table.rowCount())), timeout=5000)
+    assert window.grab().save(str(SHOTS / "accounts.png"))
+
+    window.tabs.setCurrentIndex(1)
+    window.number.setValue(4)
+    type_text(window.counter_name, "Quầy số 4 — Đất đai")
+    window.lanes.item(0).setCheckState(Qt.CheckState.Checked)
+    window.save_counter()
+    _saved(qtbot, window)
+    four = next(c for c in office.info().counters if c["number"] == 4)
+    assert four["name"] == "Quầy số 4 — Đất đai" and four["lanes"] == [window.info.lanes[0]["prefix"]]
+    qtbot.waitUntil(lambda: window.counter_table.rowCount() == len(office.info().counters), timeout=5000)
+    assert window.grab().save(str(SHOTS / "counters.png"))
+
+    window.tabs.setCurrentIndex(2)
+    window.day.setDate(QDate(2026, 12, 31))
+    window.day_kind.setCurrentIndex(window.day_kind.findData("off"))
+    type_text(window.day_note, "Nghỉ bù theo thông báo của thành phố")
+    window.save_day()
+    _saved(qtbot, window)
+    assert [(d.day, d.kind) for d in office.calendar_days()] == [(date(2026, 12, 31), "off")]
+    qtbot.waitUntil(lambda: window.day_table.rowCount() == 1, timeout=5000)
+    assert window.grab().save(str(SHOTS / "calendar.png"))
+    window.close()
+    window.runner.wait()
+
+
+def test_a_clerk_gets_no_admin_window_and_the_office_refuses_them(qtbot, office):
+    clerk = ClerkWindow(office, office.info(), signed_in(office, "canbo1"))
+    qtbot.addWidget(clerk)
+    assert not clerk.admin_action.isEnabled()
+    clerk.close()
+    window = AdminWindow(office, office.info(), actor="canbo1")  # were it opened anyway
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.counter_table.rowCount() > 0, timeout=10_000)
+    window.tabs.setCurrentIndex(1)
+    window.number.setValue(7)
+    window.lanes.item(0).setCheckState(Qt.CheckState.Checked)
+    window.save_counter()
+    qtbot.waitUntil(lambda: window.banner.kind == "error", timeout=10_000)
+    assert "không có quyền" in window.banner.text()
+    assert all(c["number"] != 7 for c in office.info().counters)
+    window.close()
+    window.runner.wait()

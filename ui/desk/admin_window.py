@@ -1,0 +1,267 @@
+"""The administrator's screens in the clerk app: accounts, counters and the office's own days. Every change
+goes through the office, whose services check the role again (a clerk's call is refused there too)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import partial
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.office import Office
+from counter_app.views.accounts import AccountIn, AccountView, Role
+from counter_app.views.admin import CalendarDayView
+from counter_app.views.dossiers import OfficeInfo
+from ui.common.messages import Banner, error_text
+from ui.common.worker import Runner
+
+DAY_KINDS = (("off", "Nghỉ thêm (văn phòng nghỉ)"), ("work", "Làm bù (làm việc ngày nghỉ)"),
+             ("national", "Theo lịch chung (bỏ ngày đã đặt)"))
+
+
+def _table(headings: list[str], stretch: int) -> QTableWidget:
+    table = QTableWidget(0, len(headings))
+    table.setHorizontalHeaderLabels(headings)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(text))
+
+
+class AdminWindow(QDialog):
+    def __init__(self, office: Office, info: OfficeInfo, *, actor: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.office, self.info, self.actor = office, info, actor
+        self.runner = Runner(self)
+        self.setWindowTitle("Quản trị văn phòng")
+        self.resize(1100, 680)
+        self.banner = Banner()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._accounts_tab(), "Tài khoản")
+        self.tabs.addTab(self._counters_tab(), "Quầy")
+        self.tabs.addTab(self._days_tab(), "Lịch làm việc")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.accounts: list[AccountView] = []
+        self.days: list[CalendarDayView] = []
+        self.reload()
+
+    # --- reading
+    def reload(self) -> None:
+        self.runner.run(self.office.accounts, self._show_accounts, self._failed)
+        self.runner.run(self.office.info, self._show_counters, self._failed)
+        self.runner.run(self.office.calendar_days, self._show_days, self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        self.banner.show_message(error_text(exc), "error")
+
+    def _done(self, message: str) -> Callable[[object], None]:
+        def done(_result: object) -> None:
+            self.banner.show_message(message, "ok")
+            self.reload()
+        return done
+
+    # --- accounts
+    def _accounts_tab(self) -> QWidget:
+        page = QWidget()
+        self.account_table = _table(["Tên đăng nhập", "Họ và tên", "Vai trò", "Tình trạng"], 1)
+        self.account_table.itemSelectionChanged.connect(self._account_chosen)
+        self.username = QLineEdit(placeholderText="vd. canbo4")
+        self.full_name = QLineEdit(placeholderText="Họ và tên đầy đủ, in trên phiếu")
+        self.role = QComboBox()
+        for role in Role:
+            self.role.addItem(role.label_vi, role)
+        self.password = QLineEdit(placeholderText="Mật khẩu mới (để trống: giữ mật khẩu cũ)",
+                                  echoMode=QLineEdit.EchoMode.Password)
+        self.active = QCheckBox("Được đăng nhập", checked=True)
+        self.save_account_button = QPushButton("Lưu tài khoản")
+        self.save_account_button.setObjectName("primary")
+        self.unlock_button = QPushButton("Mở khóa (sau nhiều lần sai mật khẩu)")
+        self.save_account_button.clicked.connect(partial(self.save_account, False))
+        self.unlock_button.clicked.connect(partial(self.save_account, True))
+        form = QFormLayout()
+        form.addRow("Tên đăng nhập", self.username)
+        form.addRow("Họ và tên", self.full_name)
+        form.addRow("Vai trò", self.role)
+        form.addRow("Mật khẩu", self.password)
+        form.addRow("", self.active)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_account_button)
+        buttons.addWidget(self.unlock_button)
+        buttons.addStretch(1)
+        layout = QHBoxLayout(page)
+        layout.addWidget(self.account_table, 3)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addLayout(buttons)
+        right.addStretch(1)
+        layout.addLayout(right, 2)
+        return page
+
+    def _show_accounts(self, accounts: list[AccountView]) -> None:
+        self.accounts = accounts
+
+        def state(a: AccountView) -> str:
+            if not a.active:
+                return "Đã ngừng"
+            return f"Tạm khóa đến {a.locked_until:%H:%M %d/%m}" if a.locked_until else "Đang dùng"
+
+        _fill(self.account_table, [[a.username, a.full_name, a.role_vi, state(a)] for a in accounts])
+
+    def _account_chosen(self) -> None:
+        rows = self.account_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.accounts):
+            return
+        a = self.accounts[rows[0].row()]
+        self.username.setText(a.username)
+        self.full_name.setText(a.full_name)
+        self.role.setCurrentIndex(self.role.findData(a.role))
+        self.password.clear()
+        self.active.setChecked(a.active)
+
+    def save_account(self, unlock: bool = False) -> None:
+        try:
+            value = AccountIn(username=self.username.text(), full_name=self.full_name.text(),
+                              role=self.role.currentData(), password=self.password.text(),
+                              active=self.active.isChecked())
+        except Exception as exc:  # the model's own Vietnamese message (a bad user name, a short password)
+            self.banner.show_message(error_text(exc), "error")
+            return
+        self.password.clear()
+        self.runner.run(partial(self.office.save_account, value, actor=self.actor, unlock=unlock),
+                        self._done(f"Đã lưu tài khoản {value.username}."), self._failed)
+
+    # --- counters
+    def _counters_tab(self) -> QWidget:
+        page = QWidget()
+        self.counter_table = _table(["Số", "Tên quầy", "Hàng chờ phục vụ (theo thứ tự)", "Hoạt động"], 2)
+        self.counter_table.itemSelectionChanged.connect(self._counter_chosen)
+        self.number = QSpinBox(minimum=1, maximum=99)
+        self.counter_name = QLineEdit(placeholderText="vd. Quầy số 4 — Đất đai")
+        self.lanes = QListWidget()
+        self.lanes.setMaximumHeight(170)
+        for lane in self.info.lanes:
+            item = QListWidgetItem(f"{lane['prefix']} — {lane['name']}")
+            item.setData(Qt.ItemDataRole.UserRole, lane["prefix"])
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.lanes.addItem(item)
+        self.counter_active = QCheckBox("Đang hoạt động", checked=True)
+        self.save_counter_button = QPushButton("Lưu quầy")
+        self.save_counter_button.setObjectName("primary")
+        self.save_counter_button.clicked.connect(self.save_counter)
+        form = QFormLayout()
+        form.addRow("Số quầy", self.number)
+        form.addRow("Tên quầy", self.counter_name)
+        form.addRow("Hàng chờ", self.lanes)
+        form.addRow("", self.counter_active)
+        layout = QHBoxLayout(page)
+        layout.addWidget(self.counter_table, 3)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(self.save_counter_button)
+        right.addStretch(1)
+        layout.addLayout(right, 2)
+        return page
+
+    def _show_counters(self, info: OfficeInfo) -> None:
+        self.info = info
+        _fill(self.counter_table, [[str(c["number"]), c.get("name") or "", ", ".join(c.get("lanes") or []),
+                                    "Có" if c.get("active", True) else "Ngừng"] for c in info.counters])
+        numbers = [c["number"] for c in info.counters]
+        if self.counter_table.selectionModel().selectedRows() == [] and numbers:  # ready to add the next one
+            self.number.setValue(min(max(numbers) + 1, 99))
+            self.counter_name.clear()
+            for i in range(self.lanes.count()):
+                self.lanes.item(i).setCheckState(Qt.CheckState.Unchecked)
+            self.counter_active.setChecked(True)
+
+    def _counter_chosen(self) -> None:
+        rows = self.counter_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.info.counters):
+            return
+        c = self.info.counters[rows[0].row()]
+        self.number.setValue(c["number"])
+        self.counter_name.setText(c.get("name") or "")
+        lanes = c.get("lanes") or []
+        for i in range(self.lanes.count()):
+            item = self.lanes.item(i)
+            checked = item.data(Qt.ItemDataRole.UserRole) in lanes
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.counter_active.setChecked(bool(c.get("active", True)))
+
+    def save_counter(self) -> None:
+        lanes = [self.lanes.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.lanes.count())
+                 if self.lanes.item(i).checkState() == Qt.CheckState.Checked]
+        number = self.number.value()
+        self.runner.run(partial(self.office.save_counter, number, name=self.counter_name.text(), lanes=lanes,
+                                active=self.counter_active.isChecked(), actor=self.actor),
+                        self._done(f"Đã lưu quầy số {number}."), self._failed)
+
+    # --- the office's days
+    def _days_tab(self) -> QWidget:
+        page = QWidget()
+        self.day_table = _table(["Ngày", "Loại", "Ghi chú"], 2)
+        today = date.today()
+        self.day = QDateEdit(QDate(today.year, today.month, today.day), displayFormat="dd/MM/yyyy",
+                             calendarPopup=True)
+        self.day_kind = QComboBox()
+        for key, label in DAY_KINDS:
+            self.day_kind.addItem(label, key)
+        self.day_note = QLineEdit(placeholderText="vd. Nghỉ bù Tết Dương lịch theo thông báo của thành phố")
+        self.save_day_button = QPushButton("Lưu ngày")
+        self.save_day_button.setObjectName("primary")
+        self.save_day_button.clicked.connect(self.save_day)
+        form = QFormLayout()
+        form.addRow("Ngày", self.day)
+        form.addRow("Loại", self.day_kind)
+        form.addRow("Ghi chú", self.day_note)
+        layout = QHBoxLayout(page)
+        layout.addWidget(self.day_table, 3)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(self.save_day_button)
+        right.addStretch(1)
+        layout.addLayout(right, 2)
+        return page
+
+    def _show_days(self, days: list[CalendarDayView]) -> None:
+        self.days = days
+        labels = {"off": "Nghỉ thêm", "work": "Làm bù"}
+        _fill(self.day_table, [[f"{d.day:%d/%m/%Y}", labels[d.kind], d.note] for d in days])
+
+    def save_day(self) -> None:
+        day = self.day.date().toPython()
+        self.runner.run(partial(self.office.set_calendar_day, day, self.day_kind.currentData(), self.day_note.text(),
+                                actor=self.actor), self._done(f"Đã lưu ngày {day:%d/%m/%Y}."), self._failed)

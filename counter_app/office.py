@@ -14,6 +14,7 @@ from typing import Protocol
 
 from counter_app.audit import ChainReport
 from counter_app.events import Listener
+from counter_app.rules.queue import QueueSettings
 from counter_app.views.accounts import AccountIn, AccountView, SessionView
 from counter_app.views.admin import CalendarDayView
 from counter_app.views.dossiers import (
@@ -113,6 +114,8 @@ class Office(Protocol):
     def save_counter(self, number: int, *, name: str, lanes: list[str], active: bool, actor: str) -> None:
         """Add counter `number` or change it; never deleted, and not taken out of service with a ticket at it."""
         ...
+    def queue_settings(self) -> QueueSettings: ...
+    def save_queue_settings(self, value: QueueSettings, *, actor: str) -> QueueSettings: ...
     def calendar_days(self) -> list[CalendarDayView]: ...
     def set_calendar_day(self, day: date, kind: str, note: str = "", *, actor: str) -> None:
         """`kind`: "off" (an extra day off), "work" (a make-up working day), "national" (back to the country's)."""

@@ -63,3 +63,13 @@ def test_an_office_day_off_moves_the_due_dates_and_a_clerk_cannot_set_one(office
             act()
     with pytest.raises(InvalidInput):
         office.set_calendar_day(date(2026, 11, 27), "holiday", actor="admin")
+
+
+def test_queue_rules_are_the_administrator_s(office):
+    from counter_app.rules.queue import QueueSettings
+
+    saved = office.save_queue_settings(QueueSettings(recalls_before_no_show=0), actor="admin")
+    assert saved.recalls_before_no_show == 0 and office.queue_settings() == saved
+    with pytest.raises(Forbidden):
+        office.save_queue_settings(QueueSettings(recalls_before_no_show=5), actor="truongbp")
+    assert office.queue_settings().recalls_before_no_show == 0

@@ -66,6 +66,8 @@ ACCESS: Final[dict[str, dict[MachineKind, Need]]] = {
     # the office's counters and days: the administrator's screens (the days off are no secret)
     "save_counter": _counter(ADMINISTRATOR),
     "calendar_days": _counter(CLERK),
+    "queue_settings": _counter(CLERK),
+    "save_queue_settings": _counter(ADMINISTRATOR),
     "set_calendar_day": _counter(ADMINISTRATOR),
     # the citizen's rating: the screen facing a counter (its tablet, or the counter PC's second screen), for
     # that counter only, and never with a clerk's session (`policy`)

@@ -28,6 +28,7 @@ from counter_app.queue import service as queue_service
 from counter_app.ratings import service as ratings
 from counter_app.rules import clock_guard
 from counter_app.rules.clock import aware, now
+from counter_app.rules.queue import QueueSettings
 from counter_app.rules.search_text import search_query
 from counter_app.rules.textfold import fold
 from counter_app.rules.throttle import Throttle
@@ -117,6 +118,24 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHeal
             raise
         log.info("counter %s saved by %s", number, actor)
         self.bus.publish(OfficeChanged())
+
+    def queue_settings(self) -> QueueSettings:
+        with self.store.read() as s:
+            return queue_service.settings(s)
+
+    def save_queue_settings(self, value: QueueSettings, *, actor: str) -> QueueSettings:
+        try:
+            with self.store.write() as s:
+                accounts.require(s, actor, Role.ADMINISTRATOR, "sửa quy tắc hàng chờ")
+                current = queue_service.settings(s)
+                changes = {k: v for k, v in value.model_dump().items() if getattr(current, k) != v}
+                result = queue_service.configure(s, self._now(), actor, **changes) if changes else current
+        except OfficeError as exc:
+            log.warning("queue settings not saved: %s", exc)
+            raise
+        log.info("queue settings saved by %s", actor)
+        self.bus.publish(OfficeChanged())
+        return result
 
     def calendar_days(self) -> list[CalendarDayView]:
         with self.store.read() as s:

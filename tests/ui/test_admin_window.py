@@ -64,6 +64,16 @@ def test_the_administrator_adds_an_account_a_counter_and_a_day_off(qtbot, office
     assert [(d.day, d.kind) for d in office.calendar_days()] == [(date(2026, 12, 31), "off")]
     qtbot.waitUntil(lambda: window.day_table.rowCount() == 1, timeout=5000)
     assert window.grab().save(str(SHOTS / "calendar.png"))
+
+    window.tabs.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: window.rules["recalls_before_no_show"].value() == 2, timeout=5000)  # the office's own
+    window.rules["recalls_before_no_show"].setValue(1)
+    window.rules["default_service_min"].setValue(8.5)
+    window.save_rules()
+    _saved(qtbot, window)
+    rules = office.queue_settings()
+    assert (rules.recalls_before_no_show, rules.default_service_min, rules.priority_streak_max) == (1, 8.5, 3)
+    assert window.grab().save(str(SHOTS / "queue_rules.png"))
     window.close()
     window.runner.wait()
 

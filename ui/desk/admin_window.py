@@ -1,5 +1,5 @@
-"""The administrator's screens in the clerk app: accounts, counters and the office's own days. Every change
-goes through the office, whose services check the role again (a clerk's call is refused there too)."""
+"""The administrator's screens in the clerk app: accounts, counters, the office's own days and the queue's
+rules. Every change goes through the office, whose services check the role again (a clerk's is refused)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
+    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.office import Office
+from counter_app.rules.queue import QueueSettings
 from counter_app.views.accounts import AccountIn, AccountView, Role
 from counter_app.views.admin import CalendarDayView
 from counter_app.views.dossiers import OfficeInfo
@@ -71,6 +73,7 @@ class AdminWindow(QDialog):
         self.tabs.addTab(self._accounts_tab(), "Tài khoản")
         self.tabs.addTab(self._counters_tab(), "Quầy")
         self.tabs.addTab(self._days_tab(), "Lịch làm việc")
+        self.tabs.addTab(self._rules_tab(), "Quy tắc hàng chờ")
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
@@ -83,6 +86,7 @@ class AdminWindow(QDialog):
         self.runner.run(self.office.accounts, self._show_accounts, self._failed)
         self.runner.run(self.office.info, self._show_counters, self._failed)
         self.runner.run(self.office.calendar_days, self._show_days, self._failed)
+        self.runner.run(self.office.queue_settings, self._show_rules, self._failed)
 
     def _failed(self, exc: Exception) -> None:
         self.banner.show_message(error_text(exc), "error")
@@ -265,3 +269,43 @@ class AdminWindow(QDialog):
         day = self.day.date().toPython()
         self.runner.run(partial(self.office.set_calendar_day, day, self.day_kind.currentData(), self.day_note.text(),
                                 actor=self.actor), self._done(f"Đã lưu ngày {day:%d/%m/%Y}."), self._failed)
+
+    # --- queue rules
+    def _rules_tab(self) -> QWidget:
+        page = QWidget()
+        self.rules: dict[str, QSpinBox | QDoubleSpinBox] = {
+            "priority_streak_max": QSpinBox(minimum=1, maximum=20),
+            "ordinary_wait_max_min": QSpinBox(minimum=0, maximum=240, suffix=" phút"),
+            "recalls_before_no_show": QSpinBox(minimum=0, maximum=10),
+            "default_service_min": QDoubleSpinBox(minimum=0.5, maximum=120, decimals=1, suffix=" phút"),
+            "recent_services": QSpinBox(minimum=1, maximum=100),
+        }
+        labels = {
+            "priority_streak_max": "Số vé ưu tiên gọi liền nhau tối đa",
+            "ordinary_wait_max_min": "Vé thường chờ quá thì được gọi trước",
+            "recalls_before_no_show": "Số lần gọi lại trước khi ghi vắng mặt",
+            "default_service_min": "Thời gian phục vụ ước tính ban đầu",
+            "recent_services": "Số lượt phục vụ gần nhất để ước tính thời gian chờ",
+        }
+        form = QFormLayout()
+        for key, box in self.rules.items():
+            box.setLocale(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))  # "8,5 phút"
+            box.setMaximumWidth(160)
+            form.addRow(labels[key], box)
+        self.save_rules_button = QPushButton("Lưu quy tắc hàng chờ")
+        self.save_rules_button.setObjectName("primary")
+        self.save_rules_button.clicked.connect(self.save_rules)
+        layout = QVBoxLayout(page)
+        layout.addLayout(form)
+        layout.addWidget(self.save_rules_button)
+        layout.addStretch(1)
+        return page
+
+    def _show_rules(self, rules: QueueSettings) -> None:
+        for key, box in self.rules.items():
+            box.setValue(getattr(rules, key))
+
+    def save_rules(self) -> None:
+        value = QueueSettings(**{key: box.value() for key, box in self.rules.items()})
+        self.runner.run(partial(self.office.save_queue_settings, value, actor=self.actor),
+                        self._done("Đã lưu quy tắc hàng chờ."), self._failed)

@@ -73,3 +73,28 @@ def test_queue_rules_are_the_administrator_s(office):
     with pytest.raises(Forbidden):
         office.save_queue_settings(QueueSettings(recalls_before_no_show=5), actor="truongbp")
     assert office.queue_settings().recalls_before_no_show == 0
+
+
+def test_a_lan_pc_registered_from_the_screen_gets_what_join_reads(office, tmp_path):
+    from counter_app.cli import join
+    from counter_app.settings import load_settings
+
+    fingerprint = ":".join(["AB"] * 32)
+    office.lan_address = lambda: ("https://192.168.1.10:8470", fingerprint)
+    setup = office.register_machine("DanhGia-2", "rating", 2, actor="admin")
+    assert (setup.machine.name, setup.machine.kind.value, setup.machine.counter_no) == ("danhgia-2", "rating", 2)
+    assert join.parse(setup.scan_text) == ("https://192.168.1.10:8470", fingerprint, setup.token)
+    settings_file = tmp_path / "pc" / "settings.toml"
+    settings_file.parent.mkdir()
+    settings_file.write_text('counter = 2\nhub_url = "https://old:1"\n', encoding="utf-8")
+    join.set_keys(settings_file, {"hub_url": "https://192.168.1.10:8470", "hub_fingerprint": fingerprint})
+    loaded = load_settings(settings_file)
+    assert (loaded.counter, loaded.hub_url, loaded.hub_fingerprint) == (2, "https://192.168.1.10:8470", fingerprint)
+    with pytest.raises(InvalidInput):
+        join.parse("counter-app:join hub_url=http://evil hub_fingerprint=AB token=x")
+    with pytest.raises(Forbidden):
+        office.register_machine("quay-9", "counter", 1, actor="truongbp")
+    with pytest.raises(InvalidInput):
+        office.register_machine("quay-9", "printer", None, actor="admin")
+    assert office.revoke_machine("danhgia-2", actor="admin").revoked_at is not None
+    assert [m.name for m in office.machines()] == ["danhgia-2"]

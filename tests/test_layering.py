@@ -19,7 +19,7 @@ FLOORS: list[tuple[str, set[str]]] = [
     ("store", {"store"}),
     ("interface", {"office", "remote_ops", "audit", "settings", "secrets_store"}),
     ("services", {"dossiers", "queue", "printing", "city", "accounts", "office_setup", "backups", "reports",
-                  "ratings"}),
+                  "ratings", "machines"}),
     ("local", {"local"}),
     ("hub and lan", {"hub", "lan", "demo"}),
     ("command", {"cli"}),

@@ -11,11 +11,12 @@ import errno
 import gc
 import logging
 import socket
+from functools import partial
 from types import FrameType
 
+from counter_app import machines
 from counter_app.accounts import SYSTEM
 from counter_app.errors import ConfigError
-from counter_app.hub import machines
 from counter_app.hub.tls import HubCertificate, ensure_certificate
 from counter_app.rules.addresses import is_loopback
 from counter_app.rules.clock import now
@@ -52,6 +53,14 @@ def listen_address(text: str) -> tuple[str, int]:
 def hub_certificate(settings: Settings, host: str) -> HubCertificate:
     """The hub's own certificate, kept beside its store (made on first use)."""
     return ensure_certificate(settings.db_path.parent / "hub-tls", [host])
+
+
+def lan_address(settings: Settings) -> tuple[str, str] | None:
+    """The hub's https address on the LAN and its certificate's fingerprint (None: it listens on this PC only)."""
+    host, port = listen_address(settings.hub_listen)
+    if is_loopback(host):
+        return None
+    return f"https://{host}:{port}", hub_certificate(settings, host).fingerprint
 
 
 def run_machines(settings: Settings, args: argparse.Namespace, store: Store) -> int:
@@ -93,6 +102,7 @@ def serve(settings: Settings, args: argparse.Namespace, store: Store) -> int:
     host, port = listen_address(args.listen or settings.hub_listen)
     native_heap.limit_malloc_arenas()  # before the server, spool and sync start their threads
     office = LocalOffice(store)
+    office.lan_address = partial(lan_address, settings)  # a PC the administrator registers learns where to go
     app = create_hub_app(office)
     spool = Spool(office, preview_dir=settings.preview_dir, printers=list(settings.local_printers) or None)
     sync = cli_sync.scheduler(settings, office)

@@ -10,6 +10,7 @@ import logging
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 
 from counter_app import office_setup
@@ -19,6 +20,7 @@ from counter_app.cli import backup as cli_backup
 from counter_app.cli import city as cli_city
 from counter_app.cli import diagnose as cli_diagnose
 from counter_app.cli import hub as cli_hub
+from counter_app.cli import join as cli_join
 from counter_app.cli import printers as cli_printers
 from counter_app.cli import report as cli_report
 from counter_app.cli import secret as cli_secret
@@ -119,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_sync.add_parser(sub)
     cli_hub.add_parsers(sub)
     cli_secret.add_parser(sub)
+    cli_join.add_parser(sub)
     cli_backup.add_parsers(sub)
     cli_diagnose.add_parser(sub)
 
@@ -177,7 +180,9 @@ def _office(settings: Settings, *, check_later: bool = False) -> Office:
         return LanOffice(settings.hub_url, settings.machine_token, fingerprint=settings.hub_fingerprint)
     from counter_app.local.office import LocalOffice
 
-    return LocalOffice(_open(settings, check_later=check_later))
+    office = LocalOffice(_open(settings, check_later=check_later))
+    office.lan_address = partial(cli_hub.lan_address, settings)  # the hub PC's administrator registers PCs here
+    return office
 
 
 def _local_office(settings: Settings) -> Office:
@@ -440,7 +445,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "sync": lambda settings, args: _cmd_sync(settings, args),
     "serve": lambda settings, args: cli_hub.serve(settings, args, _open(settings)),
     "machines": lambda settings, args: cli_hub.run_machines(settings, args, _open(settings)),
-    "secret": cli_secret.run,
+    "secret": cli_secret.run, "join": cli_join.run,
     "backup": lambda settings, args: cli_backup.run_backup(settings, args, _open),
     "restore": cli_backup.run_restore,
     "diagnose": cli_diagnose.run,

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from counter_app.hub.machines import MachineKind
 from counter_app.views.accounts import Role
+from counter_app.views.machines import MachineKind
 
 MACHINE: Final = None  # the registered machine alone may call it; no clerk needed
 Need = Role | None
@@ -68,6 +68,10 @@ ACCESS: Final[dict[str, dict[MachineKind, Need]]] = {
     "calendar_days": _counter(CLERK),
     "queue_settings": _counter(CLERK),
     "save_queue_settings": _counter(ADMINISTRATOR),
+    # the office's LAN PCs: a new one's token travels once, to the administrator, over TLS
+    "machines": _counter(ADMINISTRATOR),
+    "register_machine": _counter(ADMINISTRATOR),
+    "revoke_machine": _counter(ADMINISTRATOR),
     "set_calendar_day": _counter(ADMINISTRATOR),
     # the citizen's rating: the screen facing a counter (its tablet, or the counter PC's second screen), for
     # that counter only, and never with a clerk's session (`policy`)

@@ -26,8 +26,9 @@ from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from counter_app import machines
 from counter_app.errors import AlreadyDone, KeyReused, MachineRefused, OfficeError
-from counter_app.hub import idempotency, machines, policy
+from counter_app.hub import idempotency, policy
 from counter_app.hub.answers import Answers
 from counter_app.hub.events import Fanout
 from counter_app.hub.gate import OPS, Gate, hub_door, limit_of

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from counter_app import accounts
+from counter_app import accounts, machines
 from counter_app.errors import Forbidden, SignInFailed
-from counter_app.hub import access, machines
-from counter_app.hub.machines import MachineKind, MachineView
+from counter_app.hub import access
 from counter_app.remote_ops import CITIZEN_OPS, RemoteOp
 from counter_app.store.peek import Peek
 from counter_app.views.accounts import Role, SessionView
+from counter_app.views.machines import MachineKind, MachineView
 
 log = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from counter_app.events import CatalogChanged, DossierChanged, EventBus, Listene
 from counter_app.local.accounts import LocalAccounts
 from counter_app.local.health import LocalHealth
 from counter_app.local.lists import LocalLists
+from counter_app.local.machines import LocalMachines
 from counter_app.local.printing import LocalPrinting
 from counter_app.local.ratings import LocalRatings
 from counter_app.local.sync import LocalSync
@@ -62,7 +63,7 @@ def _procedure_info(proc: Procedure, version: str) -> ProcedureInfo:
     )
 
 
-class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHealth, LocalRatings):
+class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHealth, LocalRatings, LocalMachines):
     """Implements `counter_app.office.Office` in this process.
 
     `clock` gives the time of each action (tests pin it); every write runs in one store

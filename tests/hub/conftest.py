@@ -15,9 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from counter_app import accounts, office_setup
+from counter_app import accounts, machines, office_setup
 from counter_app.dossiers import catalog
-from counter_app.hub import machines
 from counter_app.lan.office import LanOffice
 from counter_app.lan.pinning import PinnedHub
 from counter_app.queue.service import set_counter_lanes

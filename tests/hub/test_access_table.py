@@ -6,9 +6,9 @@ import httpx
 import pytest
 
 from counter_app.hub.access import ACCESS, MACHINE, PERSONAL, need
-from counter_app.hub.machines import MachineKind
 from counter_app.remote_ops import CITIZEN_OPS, operations
 from counter_app.views.accounts import Role
+from counter_app.views.machines import MachineKind
 from tests.conftest import STAFF_PASSWORD
 from tests.hub.conftest import Hub
 

@@ -10,6 +10,7 @@ from datetime import date
 import httpx
 import pytest
 
+from counter_app import machines
 from counter_app.accounts import SYSTEM
 from counter_app.errors import (
     DuplicateSubmission,
@@ -21,7 +22,6 @@ from counter_app.errors import (
     SignInFailed,
 )
 from counter_app.events import HubConnection, QueueChanged
-from counter_app.hub import machines
 from counter_app.lan.office import LanOffice
 from counter_app.remote_ops import operations
 from counter_app.rules.clock import now

@@ -96,3 +96,36 @@ def test_a_clerk_gets_no_admin_window_and_the_office_refuses_them(qtbot, office)
     assert all(c["number"] != 7 for c in office.info().counters)
     window.close()
     window.runner.wait()
+
+
+def test_a_lan_pc_is_registered_and_its_qr_reads_back_as_the_join_line(qtbot, office, tmp_path):
+    from tests.printing.decode import zbar
+
+    office.lan_address = lambda: ("https://192.168.1.10:8470", ":".join(["5A"] * 32))
+    window = AdminWindow(office, office.info(), actor="admin")
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.tabs.setCurrentIndex(4)
+    type_text(window.machine_name, "danhgia-1")
+    window.machine_kind.setCurrentIndex(window.machine_kind.findData("rating"))
+    window.machine_counter.setValue(1)
+    window.register_machine()
+    qtbot.waitUntil(lambda: window.setup_dialog is not None and window.setup_dialog.isVisible(), timeout=10_000)
+    dialog = window.setup_dialog
+    line = dialog.text.text()
+    assert line.startswith("counter-app:join hub_url=https://192.168.1.10:8470 ")
+    shot = tmp_path / "qr.png"
+    assert dialog.qr.pixmap().save(str(shot))
+    assert zbar(shot) == [line]  # what the new PC's scanner types into `counter-app join`
+    assert dialog.grab().save(str(SHOTS / "machine_setup_qr.png"))
+    qtbot.waitUntil(lambda: window.machine_table.rowCount() == 1, timeout=5000)
+    assert window.grab().save(str(SHOTS / "machines.png"))
+    dialog.accept()
+    window.banner.show_message("", "info")
+    window.machine_table.selectRow(0)
+    window.revoke_machine()
+    _saved(qtbot, window)
+    assert office.machines()[0].revoked_at is not None
+    window.close()
+    window.runner.wait()

@@ -34,8 +34,10 @@ from counter_app.rules.queue import QueueSettings
 from counter_app.views.accounts import AccountIn, AccountView, Role
 from counter_app.views.admin import CalendarDayView
 from counter_app.views.dossiers import OfficeInfo
+from counter_app.views.machines import MachineKind, MachineSetup, MachineView
 from ui.common.messages import Banner, error_text
 from ui.common.worker import Runner
+from ui.desk.machine_setup_dialog import MachineSetupDialog
 
 DAY_KINDS = (("off", "Nghỉ thêm (văn phòng nghỉ)"), ("work", "Làm bù (làm việc ngày nghỉ)"),
              ("national", "Theo lịch chung (bỏ ngày đã đặt)"))
@@ -74,6 +76,7 @@ class AdminWindow(QDialog):
         self.tabs.addTab(self._counters_tab(), "Quầy")
         self.tabs.addTab(self._days_tab(), "Lịch làm việc")
         self.tabs.addTab(self._rules_tab(), "Quy tắc hàng chờ")
+        self.tabs.addTab(self._machines_tab(), "Máy trạm")
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
@@ -87,6 +90,7 @@ class AdminWindow(QDialog):
         self.runner.run(self.office.info, self._show_counters, self._failed)
         self.runner.run(self.office.calendar_days, self._show_days, self._failed)
         self.runner.run(self.office.queue_settings, self._show_rules, self._failed)
+        self.runner.run(self.office.machines, self._show_machines, self._failed)
 
     def _failed(self, exc: Exception) -> None:
         self.banner.show_message(error_text(exc), "error")
@@ -309,3 +313,66 @@ class AdminWindow(QDialog):
         value = QueueSettings(**{key: box.value() for key, box in self.rules.items()})
         self.runner.run(partial(self.office.save_queue_settings, value, actor=self.actor),
                         self._done("Đã lưu quy tắc hàng chờ."), self._failed)
+
+    # --- LAN machines
+    def _machines_tab(self) -> QWidget:
+        page = QWidget()
+        self.machine_table = _table(["Tên máy", "Loại", "Quầy", "Tình trạng"], 0)
+        self.machine_table.itemSelectionChanged.connect(self._machine_chosen)
+        self.machine_name = QLineEdit(placeholderText="vd. quay-4, kiosk-2, danhgia-4")
+        self.machine_kind = QComboBox()
+        for kind in MachineKind:
+            self.machine_kind.addItem(kind.label_vi, kind.value)
+        self.machine_counter = QSpinBox(minimum=1, maximum=99)
+        self.machine_kind.currentIndexChanged.connect(self._kind_changed)
+        self.register_button = QPushButton("Cấp mã máy (hiện mã QR)")
+        self.register_button.setObjectName("primary")
+        self.register_button.clicked.connect(self.register_machine)
+        self.revoke_button = QPushButton("Thu hồi máy đã chọn")
+        self.revoke_button.clicked.connect(self.revoke_machine)
+        form = QFormLayout()
+        form.addRow("Tên máy", self.machine_name)
+        form.addRow("Loại", self.machine_kind)
+        form.addRow("Quầy", self.machine_counter)
+        layout = QHBoxLayout(page)
+        layout.addWidget(self.machine_table, 3)
+        right = QVBoxLayout()
+        right.addLayout(form)
+        right.addWidget(self.register_button)
+        right.addWidget(self.revoke_button)
+        right.addStretch(1)
+        layout.addLayout(right, 2)
+        self.machine_list: list[MachineView] = []
+        self.setup_dialog: MachineSetupDialog | None = None
+        return page
+
+    def _kind_changed(self) -> None:
+        self.machine_counter.setEnabled(MachineKind(self.machine_kind.currentData()).at_a_counter)
+
+    def _show_machines(self, found: list[MachineView]) -> None:
+        self.machine_list = found
+        _fill(self.machine_table, [[m.name, m.kind.label_vi, str(m.counter_no or ""),
+                                    f"Đã thu hồi {m.revoked_at:%d/%m/%Y}" if m.revoked_at else "Đang dùng"]
+                                   for m in found])
+
+    def _machine_chosen(self) -> None:
+        rows = self.machine_table.selectionModel().selectedRows()
+        if rows and rows[0].row() < len(self.machine_list):
+            self.machine_name.setText(self.machine_list[rows[0].row()].name)
+
+    def register_machine(self) -> None:
+        kind = MachineKind(self.machine_kind.currentData())
+        counter = self.machine_counter.value() if kind.at_a_counter else None
+        self.runner.run(partial(self.office.register_machine, self.machine_name.text(), kind.value, counter,
+                                actor=self.actor), self._registered, self._failed)
+
+    def _registered(self, setup: MachineSetup) -> None:
+        self.banner.show_message(f"Đã cấp mã cho máy {setup.machine.name}.", "ok")
+        self.setup_dialog = MachineSetupDialog(setup, self)
+        self.setup_dialog.show()
+        self.reload()
+
+    def revoke_machine(self) -> None:
+        name = self.machine_name.text().strip()
+        self.runner.run(partial(self.office.revoke_machine, name, actor=self.actor),
+                        self._done(f"Đã thu hồi máy {name}; máy đó không vào được máy chủ nữa."), self._failed)

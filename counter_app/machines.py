@@ -11,9 +11,7 @@ import logging
 import re
 import secrets
 from datetime import datetime
-from enum import StrEnum
 
-from pydantic import BaseModel
 from sqlmodel import Session, col, select
 
 from counter_app import accounts, audit
@@ -21,34 +19,11 @@ from counter_app.errors import InvalidInput, MachineRefused, NotFound
 from counter_app.rules.clock import TZ
 from counter_app.store.models import Counter, Machine
 from counter_app.store.peek import Peek
+from counter_app.views.machines import MachineKind, MachineView
 
 log = logging.getLogger(__name__)
 
 NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
-
-
-class MachineKind(StrEnum):
-    COUNTER = "counter"
-    KIOSK = "kiosk"
-    BOARD = "board"
-    RATING = "rating"  # the citizen's rating screen (a tablet) facing one counter
-
-    @property
-    def label_vi(self) -> str:
-        return {"counter": "Máy quầy", "kiosk": "Máy lấy số", "board": "Bảng gọi số",
-                "rating": "Màn hình đánh giá"}[self.value]
-
-    @property
-    def at_a_counter(self) -> bool:
-        return self in (MachineKind.COUNTER, MachineKind.RATING)
-
-
-class MachineView(BaseModel):
-    name: str
-    kind: MachineKind
-    counter_no: int | None
-    created_at: datetime
-    revoked_at: datetime | None
 
 
 def _hash(token: str) -> str:

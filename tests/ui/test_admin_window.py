@@ -129,3 +129,37 @@ def test_a_lan_pc_is_registered_and_its_qr_reads_back_as_the_join_line(qtbot, of
     assert office.machines()[0].revoked_at is not None
     window.close()
     window.runner.wait()
+
+
+def test_a_printer_added_tested_and_removed_from_the_screen(qtbot, office):
+    window = AdminWindow(office, office.info(), actor="admin")
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.tabs.setCurrentIndex(5)
+    page = window.printers
+    type_text(page.name, "Máy in vé quầy 2")
+    page.connection.setCurrentIndex(page.connection.findData("network"))
+    type_text(page.address, "192.168.1.50:9100")
+    page.purposes["ticket"].setChecked(True)
+    type_text(page.counters, "2")
+    page.save()
+    _saved(qtbot, window)
+    saved = office.printer("Máy in vé quầy 2")
+    assert (saved.connection.host, saved.connection.tcp_port, saved.purposes, saved.counters) == (
+        "192.168.1.50", 9100, ["ticket"], [2])
+    qtbot.waitUntil(lambda: page.table.rowCount() == len(office.printers()), timeout=5000)
+    assert window.grab().save(str(SHOTS / "printers.png"))
+    page.test_page()
+    _saved(qtbot, window)
+    assert any(j.kind == "test_page" and j.printer == "Máy in vé quầy 2" for j in office.print_jobs())
+    page.address.setText("192.168.1.50:in")
+    page.save()
+    qtbot.waitUntil(lambda: window.banner.kind == "error", timeout=5000)
+    assert "Cổng máy in mạng phải là số" in window.banner.text()
+    window.banner.show_message("", "info")
+    page.remove()
+    _saved(qtbot, window)
+    assert all(p.name != "Máy in vé quầy 2" for p in office.printers())
+    window.close()
+    window.runner.wait()

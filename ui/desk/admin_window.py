@@ -37,6 +37,7 @@ from counter_app.views.dossiers import OfficeInfo
 from counter_app.views.machines import MachineKind, MachineSetup, MachineView
 from ui.common.messages import Banner, error_text
 from ui.common.worker import Runner
+from ui.desk.admin_printers import PrintersPage
 from ui.desk.machine_setup_dialog import MachineSetupDialog
 
 DAY_KINDS = (("off", "Nghỉ thêm (văn phòng nghỉ)"), ("work", "Làm bù (làm việc ngày nghỉ)"),
@@ -77,6 +78,8 @@ class AdminWindow(QDialog):
         self.tabs.addTab(self._days_tab(), "Lịch làm việc")
         self.tabs.addTab(self._rules_tab(), "Quy tắc hàng chờ")
         self.tabs.addTab(self._machines_tab(), "Máy trạm")
+        self.printers = PrintersPage(office, actor=actor, runner=self.runner, report=self.banner.show_message)
+        self.tabs.addTab(self.printers, "Máy in")
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
@@ -91,6 +94,7 @@ class AdminWindow(QDialog):
         self.runner.run(self.office.calendar_days, self._show_days, self._failed)
         self.runner.run(self.office.queue_settings, self._show_rules, self._failed)
         self.runner.run(self.office.machines, self._show_machines, self._failed)
+        self.printers.reload()
 
     def _failed(self, exc: Exception) -> None:
         self.banner.show_message(error_text(exc), "error")

@@ -67,12 +67,12 @@ ACCESS: Final[dict[str, dict[MachineKind, Need]]] = {
     "save_counter": _counter(ADMINISTRATOR),
     "calendar_days": _counter(CLERK),
     "queue_settings": _counter(CLERK),
+    "set_calendar_day": _counter(ADMINISTRATOR),
     "save_queue_settings": _counter(ADMINISTRATOR),
     # the office's LAN PCs: a new one's token travels once, to the administrator, over TLS
     "machines": _counter(ADMINISTRATOR),
     "register_machine": _counter(ADMINISTRATOR),
     "revoke_machine": _counter(ADMINISTRATOR),
-    "set_calendar_day": _counter(ADMINISTRATOR),
     # the citizen's rating: the screen facing a counter (its tablet, or the counter PC's second screen), for
     # that counter only, and never with a clerk's session (`policy`)
     "rating_question": {COUNTER: MACHINE, RATING: MACHINE},

@@ -24,7 +24,7 @@ CITIZEN_OPS = {"rate"}
 READS = {
     "info", "procedures", "procedure", "frequent_procedures", "public_status", "preview_due", "dossier", "search",
     "recent", "dossier_page", "dossier_count", "daily_report", "period_report", "rating_question", "known_applicant",
-    "sync_status", "session", "accounts", "ticket", "calendar_days", "queue_settings", "machines",
+    "sync_status", "session", "accounts", "ticket", "calendar_days", "queue_settings", "machines", "catalog_overview",
     "queue_status", "counter_queue", "calls_since", "tickets_of_day", "print_settings", "printers", "printer",
     "print_jobs", "print_job", "register_entries", "verify_log", "store_health",
 }

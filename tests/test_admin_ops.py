@@ -98,3 +98,17 @@ def test_a_lan_pc_registered_from_the_screen_gets_what_join_reads(office, tmp_pa
         office.register_machine("quay-9", "printer", None, actor="admin")
     assert office.revoke_machine("danhgia-2", actor="admin").revoked_at is not None
     assert [m.name for m in office.machines()] == ["danhgia-2"]
+
+
+def test_a_catalog_is_imported_by_an_administrator_only_and_garbage_is_refused(office):
+    from counter_app.dossiers.catalog import bundled_catalog
+
+    newer = bundled_catalog().model_copy(update={"version": "2099.1"})
+    with pytest.raises(Forbidden):
+        office.import_catalog_text(newer.model_dump_json(), actor="truongbp")
+    with pytest.raises(InvalidInput) as garbage:
+        office.import_catalog_text("{not json", actor="admin")
+    assert "không đúng định dạng" in garbage.value.message_vi
+    change = office.import_catalog_text(newer.model_dump_json(), actor="admin")
+    assert (change.version, change.added, change.removed, change.changed) == ("2099.1", [], [], [])
+    assert office.catalog_overview().version == "2099.1"

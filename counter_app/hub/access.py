@@ -41,6 +41,8 @@ ACCESS: Final[dict[str, dict[MachineKind, Need]]] = {
     "public_status": _COUNTER_AND_KIOSK,
     "preview_due": _COUNTER_AND_KIOSK,
     "import_catalog": _counter(ADMINISTRATOR),
+    "import_catalog_text": _counter(ADMINISTRATOR),
+    "catalog_overview": _counter(CLERK),
     # dossiers: a clerk's work; stopping one is a supervisor's
     "receive": _counter(CLERK),
     "request_supplement": _counter(CLERK),

@@ -27,7 +27,8 @@ log = logging.getLogger(__name__)
 OPS = "/api/ops/"
 EVENTS = "/api/events"
 DEFAULT_LIMIT = 64 * 1024  # a request of the interface is a few hundred bytes
-LIMITS = {"receive": 512 * 1024, "request_supplement": 256 * 1024, "import_catalog": 16 * 1024 * 1024}
+LIMITS = {"receive": 512 * 1024, "request_supplement": 256 * 1024, "import_catalog": 16 * 1024 * 1024,
+          "import_catalog_text": 16 * 1024 * 1024}
 
 OPEN = object()  # what `admit` answers for a path with no door (health, the API's description)
 Header = Callable[[bytes], str]

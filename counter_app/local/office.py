@@ -15,7 +15,8 @@ from counter_app.audit import ChainReport
 from counter_app.dossiers import actions as dossier_actions
 from counter_app.dossiers import catalog, intake, portal_format
 from counter_app.dossiers import queries as dossier_queries
-from counter_app.errors import InvalidInput, OfficeError
+from counter_app.dossiers.catalog_changes import catalog_change, unconfirmed_entries
+from counter_app.errors import InvalidInput, NotFound, OfficeError
 from counter_app.events import CatalogChanged, DossierChanged, EventBus, Listener, OfficeChanged, QueueChanged
 from counter_app.local.accounts import LocalAccounts
 from counter_app.local.health import LocalHealth
@@ -38,6 +39,7 @@ from counter_app.store import Store
 from counter_app.store.models import CatalogVersion, Dossier, Procedure, Ticket
 from counter_app.views.accounts import Role
 from counter_app.views.admin import CalendarDayView
+from counter_app.views.catalog import CatalogChange, CatalogOverview
 from counter_app.views.dossiers import (
     DocumentIn,
     DossierDetail,
@@ -201,6 +203,32 @@ class LocalOffice(LocalAccounts, LocalLists, LocalPrinting, LocalSync, LocalHeal
             catalog.import_catalog(s, spec, actor=actor)
         self.bus.publish(CatalogChanged(spec.version))
         return spec.version
+
+    def import_catalog_text(self, text: str, *, actor: str) -> CatalogChange:
+        """A catalog file's content (chosen on the administrator's PC, which may not be the hub's) as the next
+        version; what it changes against the version in use."""
+        spec = catalog.parse_catalog(text, "tệp đã chọn")
+        try:
+            with self.store.write() as s:
+                accounts.require(s, actor, Role.ADMINISTRATOR, "cập nhật danh mục thủ tục")
+                change = catalog_change(catalog.active_catalog(s), spec)
+                catalog.import_catalog(s, spec, actor=actor)
+        except OfficeError as exc:
+            log.warning("catalog %s not imported: %s", spec.version, exc)
+            raise
+        log.info("catalog %s imported by %s: %d added, %d removed, %d changed", spec.version, actor,
+                 len(change.added), len(change.removed), len(change.changed))
+        self.bus.publish(CatalogChanged(spec.version))
+        return change
+
+    def catalog_overview(self) -> CatalogOverview:
+        with self.store.read() as s:
+            version = catalog.active_version(s)
+            active = catalog.active_catalog(s)
+        if version is None or active is None:
+            raise NotFound("no active catalog", "Chưa có danh mục thủ tục nào được nạp.")
+        return CatalogOverview(version=version.version, issued=version.issued, source=version.source,
+                               procedures=len(active.procedures), unconfirmed=unconfirmed_entries(active))
 
     # --- dossiers
     def receive(self, form: IntakeForm, *, actor: str) -> DossierDetail:

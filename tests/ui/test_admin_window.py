@@ -163,3 +163,39 @@ def test_a_printer_added_tested_and_removed_from_the_screen(qtbot, office):
     assert all(p.name != "Máy in vé quầy 2" for p in office.printers())
     window.close()
     window.runner.wait()
+
+
+def test_a_newer_catalog_imported_from_the_screen_says_what_it_changed(qtbot, office, tmp_path):
+    from counter_app.dossiers.catalog import bundled_catalog
+
+    current = bundled_catalog()
+    newer = current.model_copy(deep=True)
+    newer.version = current.version + ".1" if current.version.count(".") < 2 else current.version + "1"
+    dropped = newer.procedures.pop()
+    newer.procedures[0].name = newer.procedures[0].name + " (sửa đổi)"
+    added = newer.procedures[1].model_copy(update={"key": "thu-nghiem.moi", "code": "", "name": "Thủ tục mới thử",
+                                                   "unconfirmed": ["code"]})
+    newer.procedures.append(added)
+    path = tmp_path / "danh-muc.json"
+    path.write_text(newer.model_dump_json(), encoding="utf-8")
+
+    window = AdminWindow(office, office.info(), actor="admin")
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.tabs.setCurrentIndex(6)
+    page = window.catalog
+    qtbot.waitUntil(lambda: current.version in page.heading.text() and page.table.rowCount() > 0, timeout=10_000)
+    page.import_file(path)
+    _saved(qtbot, window)
+    items = [page.changes.item(i).text() for i in range(page.changes.count())]
+    assert items[0] == f"Phiên bản {current.version} → {newer.version}"
+    assert f"Thêm: {added.name}" in items and f"Bỏ: {dropped.name}" in items
+    assert any(i.startswith(f"Sửa {newer.procedures[0].name}: tên") for i in items)
+    qtbot.waitUntil(lambda: newer.version in page.heading.text(), timeout=5000)
+    assert window.grab().save(str(SHOTS / "catalog.png"))
+    page.import_file(path)  # the same version again
+    qtbot.waitUntil(lambda: window.banner.kind == "error", timeout=5000)
+    assert "không mới hơn" in window.banner.text()
+    window.close()
+    window.runner.wait()

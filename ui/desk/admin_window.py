@@ -37,6 +37,7 @@ from counter_app.views.dossiers import OfficeInfo
 from counter_app.views.machines import MachineKind, MachineSetup, MachineView
 from ui.common.messages import Banner, error_text
 from ui.common.worker import Runner
+from ui.desk.admin_catalog import CatalogPage
 from ui.desk.admin_printers import PrintersPage
 from ui.desk.machine_setup_dialog import MachineSetupDialog
 
@@ -80,6 +81,8 @@ class AdminWindow(QDialog):
         self.tabs.addTab(self._machines_tab(), "Máy trạm")
         self.printers = PrintersPage(office, actor=actor, runner=self.runner, report=self.banner.show_message)
         self.tabs.addTab(self.printers, "Máy in")
+        self.catalog = CatalogPage(office, actor=actor, runner=self.runner, report=self.banner.show_message)
+        self.tabs.addTab(self.catalog, "Danh mục thủ tục")
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
@@ -95,6 +98,7 @@ class AdminWindow(QDialog):
         self.runner.run(self.office.queue_settings, self._show_rules, self._failed)
         self.runner.run(self.office.machines, self._show_machines, self._failed)
         self.printers.reload()
+        self.catalog.reload()
 
     def _failed(self, exc: Exception) -> None:
         self.banner.show_message(error_text(exc), "error")

@@ -23,6 +23,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
     server.add_argument("--host", default="127.0.0.1")
     server.add_argument("--port", type=int, default=8800)
     server.add_argument("--workers", type=int, default=1)
+    server.add_argument("--forwarded-allow-ips", default="127.0.0.1",
+                        help="the load balancers whose X-Forwarded-For names the client (the lookup page's "
+                             "throttle counts per client address); default: one on this host")
 
     city = sub.add_parser("city", help="the city centre operator's commands")
     city.add_argument("--db-url", help=f"database URL (default ${DB_URL_ENV})")
@@ -64,6 +67,7 @@ def run_server(args: argparse.Namespace) -> int:
     migrate(make_engine(url))
     os.environ[DB_URL_ENV] = url
     uvicorn.run("sync.server.main:build", factory=True, host=args.host, port=args.port, workers=args.workers,
+                proxy_headers=True, forwarded_allow_ips=args.forwarded_allow_ips,
                 log_config=None)  # each worker logs through the redacting formatter (sync.server.main)
     return 0
 

@@ -199,3 +199,34 @@ def test_a_newer_catalog_imported_from_the_screen_says_what_it_changed(qtbot, of
     assert "không mới hơn" in window.banner.text()
     window.close()
     window.runner.wait()
+
+
+def test_every_admin_page_s_change_is_refused_to_a_clerk(qtbot, office, tmp_path):
+    """Were the window opened with a clerk's name, each page's change comes back refused by the office."""
+    from counter_app.dossiers.catalog import bundled_catalog
+
+    newer = tmp_path / "danh-muc.json"
+    newer.write_text(bundled_catalog().model_copy(update={"version": "2099.1"}).model_dump_json(), encoding="utf-8")
+    window = AdminWindow(office, office.info(), actor="canbo1")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.account_table.rowCount() > 0, timeout=10_000)
+    window.username.setText("canbo7")
+    window.full_name.setText("Lê Văn Tám")
+    window.lanes.item(0).setCheckState(Qt.CheckState.Checked)
+    window.machine_name.setText("quay-1b")
+    window.printers.name.setText("Máy in thử")
+    window.printers.purposes["a4"].setChecked(True)
+    window.printers.kind.setCurrentIndex(window.printers.kind.findData("a4"))
+    changes = {"account": window.save_account, "counter": window.save_counter, "day": window.save_day,
+               "rules": window.save_rules, "machine": window.register_machine, "printer": window.printers.save,
+               "catalog": lambda: window.catalog.import_file(newer)}
+    for name, change in changes.items():
+        window.banner.show_message("", "info")
+        change()
+        qtbot.waitUntil(lambda: window.banner.kind == "error", timeout=10_000)
+        assert "không có quyền" in window.banner.text(), name
+    assert all(a.username != "canbo7" for a in office.accounts()) and office.machines() == []
+    assert office.catalog_overview().version != "2099.1" and office.calendar_days() == []
+    window.close()
+    window.runner.wait()

@@ -6,7 +6,7 @@ its kept cluster). Each of the 126 points gets its lookup key; 5,000 dossiers sa
 looked up by their receipt's QR (code and check), each request from its own client address (as behind
 the city's load balancer, which `--forwarded-allow-ips` trusts), at a steady 200 a second for 30 s:
 `counter-app city-server --workers 2`. Every answer must be the dossier's page.
-Run: .venv/bin/python -m benchmarks.bench_lookup
+Run: .venv/bin/python -m benchmarks.bench_lookup [RATE]
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from sync.server.db import make_engine, migrate
 from tests.pg import Postgres
 from tests.sync.conftest import free_port
 
-RATE = 200  # requests a second
+RATE = int(sys.argv[1]) if len(sys.argv) > 1 else 200  # requests a second
 SECONDS = 30
 SAMPLE = 5000
 WORKERS = 2

@@ -87,3 +87,12 @@ def test_ratings_in_the_period_report_per_clerk_and_lane(office, clock):
     assert lan.label == "Nguyễn Thị Lan" and (lan.services, lan.not_satisfied) == (2, 1)
     (lane,) = report.ratings_per_lane
     assert lane.services == 4 and lane.label
+
+
+def test_a_result_handed_back_after_the_clerk_s_session_ran_out_asks_nobody(office, clock):
+    made = office.receive(make_form(), actor="canbo1")
+    office.result_ready(made.code, actor="canbo1")
+    signed_in(office, "canbo2", counter_no=2)  # yesterday's session, never signed out
+    clock.at += timedelta(days=1)
+    office.return_result(made.code, to_whom="Nguyễn Văn Đức", id_checked=True, actor="canbo2")
+    assert office.rating_question(2) is None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from counter_app import audit
@@ -32,10 +33,10 @@ def ask(session: Session, *, service: str, counter_no: int, clerk: str, at: date
 
 def counter_of(session: Session, username: str, at: datetime) -> int | None:
     """The counter the clerk is signed in at now (None: signed in without a counter, or not at all)."""
-    found = session.exec(select(ClerkSession.counter_no).join(Account, col(Account.id) == col(ClerkSession.account_id))
-                         .where(col(Account.username) == username, col(ClerkSession.ended_at).is_(None))
-                         .order_by(col(ClerkSession.started_at).desc())).first()
-    return found
+    return session.exec(select(ClerkSession.counter_no).join(Account, col(Account.id) == col(ClerkSession.account_id))
+                        .where(col(Account.username) == username, col(ClerkSession.ended_at).is_(None),
+                               or_(col(ClerkSession.ends_at).is_(None), col(ClerkSession.ends_at) > aware(at)))
+                        .order_by(col(ClerkSession.started_at).desc())).first()
 
 
 def ask_after_return(session: Session, dossier: Dossier, *, clerk: str, at: datetime) -> Rating | None:

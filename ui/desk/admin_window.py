@@ -58,6 +58,21 @@ def _table(headings: list[str], stretch: int) -> QTableWidget:
     return table
 
 
+def _side_by_side(page: QWidget, table: QTableWidget, form: QFormLayout, *below: QWidget | QHBoxLayout) -> None:
+    """A page's list on the left, its form and buttons on the right."""
+    layout = QHBoxLayout(page)
+    layout.addWidget(table, 3)
+    right = QVBoxLayout()
+    right.addLayout(form)
+    for item in below:
+        if isinstance(item, QHBoxLayout):
+            right.addLayout(item)
+        else:
+            right.addWidget(item)
+    right.addStretch(1)
+    layout.addLayout(right, 2)
+
+
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
@@ -137,13 +152,7 @@ class AdminWindow(QDialog):
         buttons.addWidget(self.save_account_button)
         buttons.addWidget(self.unlock_button)
         buttons.addStretch(1)
-        layout = QHBoxLayout(page)
-        layout.addWidget(self.account_table, 3)
-        right = QVBoxLayout()
-        right.addLayout(form)
-        right.addLayout(buttons)
-        right.addStretch(1)
-        layout.addLayout(right, 2)
+        _side_by_side(page, self.account_table, form, buttons)
         return page
 
     def _show_accounts(self, accounts: list[AccountView]) -> None:
@@ -202,13 +211,7 @@ class AdminWindow(QDialog):
         form.addRow("Tên quầy", self.counter_name)
         form.addRow("Hàng chờ", self.lanes)
         form.addRow("", self.counter_active)
-        layout = QHBoxLayout(page)
-        layout.addWidget(self.counter_table, 3)
-        right = QVBoxLayout()
-        right.addLayout(form)
-        right.addWidget(self.save_counter_button)
-        right.addStretch(1)
-        layout.addLayout(right, 2)
+        _side_by_side(page, self.counter_table, form, self.save_counter_button)
         return page
 
     def _show_counters(self, info: OfficeInfo) -> None:
@@ -263,13 +266,7 @@ class AdminWindow(QDialog):
         form.addRow("Ngày", self.day)
         form.addRow("Loại", self.day_kind)
         form.addRow("Ghi chú", self.day_note)
-        layout = QHBoxLayout(page)
-        layout.addWidget(self.day_table, 3)
-        right = QVBoxLayout()
-        right.addLayout(form)
-        right.addWidget(self.save_day_button)
-        right.addStretch(1)
-        layout.addLayout(right, 2)
+        _side_by_side(page, self.day_table, form, self.save_day_button)
         return page
 
     def _show_days(self, days: list[CalendarDayView]) -> None:
@@ -342,14 +339,7 @@ class AdminWindow(QDialog):
         form.addRow("Tên máy", self.machine_name)
         form.addRow("Loại", self.machine_kind)
         form.addRow("Quầy", self.machine_counter)
-        layout = QHBoxLayout(page)
-        layout.addWidget(self.machine_table, 3)
-        right = QVBoxLayout()
-        right.addLayout(form)
-        right.addWidget(self.register_button)
-        right.addWidget(self.revoke_button)
-        right.addStretch(1)
-        layout.addLayout(right, 2)
+        _side_by_side(page, self.machine_table, form, self.register_button, self.revoke_button)
         self.machine_list: list[MachineView] = []
         self.setup_dialog: MachineSetupDialog | None = None
         return page

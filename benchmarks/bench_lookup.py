@@ -22,12 +22,11 @@ import psycopg
 from sqlalchemy.orm import Session
 
 from benchmarks._common import figures, machine
-from benchmarks.bench_sync import ROOT, SCALE_CLUSTER, fill_city
+from benchmarks.bench_sync import ROOT, scale_city
 from counter_app.rules.clock import now
 from counter_app.rules.lookup_check import lookup_check
 from sync.server import lookup
 from sync.server.db import make_engine, migrate
-from tests.pg import Postgres
 from tests.sync.conftest import free_port
 
 RATE = int(sys.argv[1]) if len(sys.argv) > 1 else 200  # requests a second
@@ -101,15 +100,9 @@ def _load(url: str, targets: list[str]) -> tuple[list[float], int]:
 
 
 def main() -> None:
-    pg = Postgres(fsync=True, keep=SCALE_CLUSTER)
-    db_url = pg.start()
+    pg, db_url = scale_city()
     proc = None
     try:
-        with psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True) as conn:
-            filled = conn.execute("SELECT to_regclass('bench_filled') IS NOT NULL").fetchone()[0]
-        if not filled:
-            print(f"building the city at scale in {SCALE_CLUSTER} (once)")
-            fill_city(db_url)
         targets = _targets(db_url)
         with psycopg.connect(db_url.replace("+psycopg", ""), autocommit=True) as conn:
             dossiers = conn.execute("SELECT count(*) FROM city_dossier").fetchone()[0]

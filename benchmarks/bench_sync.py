@@ -326,15 +326,21 @@ def fill_city(url: str) -> None:
         conn.execute("INSERT INTO bench_filled VALUES (%s)", (SCALE_OPS,))
 
 
-def bench_scale() -> None:
+def scale_city() -> tuple[Postgres, str]:
+    """The city at scale in its kept cluster, started (and built the first time); stop it when done."""
     pg = Postgres(fsync=True, keep=SCALE_CLUSTER)
     url = pg.start()
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        filled = conn.execute("SELECT to_regclass('bench_filled') IS NOT NULL").fetchone()[0]
+    if not filled:
+        print(f"building the city at scale in {SCALE_CLUSTER} (once)")
+        fill_city(url)
+    return pg, url
+
+
+def bench_scale() -> None:
+    pg, url = scale_city()
     try:
-        with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
-            filled = conn.execute("SELECT to_regclass('bench_filled') IS NOT NULL").fetchone()[0]
-        if not filled:
-            print(f"building the city at scale in {SCALE_CLUSTER} (once)")
-            fill_city(url)
         with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
             ops = conn.execute("SELECT count(*) FROM received_op").fetchone()[0]
             size = conn.execute("SELECT pg_database_size(current_database())").fetchone()[0]

@@ -18,6 +18,16 @@ SHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots" / "admin"
 SHOTS.mkdir(parents=True, exist_ok=True)
 
 
+def _opened(qtbot, office, actor: str = "admin", tab: int = 0) -> AdminWindow:
+    """The window as an administrator opens it, at 1366×768, on page `tab`."""
+    window = AdminWindow(office, office.info(), actor=actor)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    window.tabs.setCurrentIndex(tab)
+    return window
+
+
 def _saved(qtbot, window: AdminWindow) -> None:
     qtbot.waitUntil(lambda: window.banner.kind in ("ok", "error") and bool(window.banner.text()), timeout=10_000)
     assert window.banner.kind == "ok", window.banner.text()
@@ -25,10 +35,7 @@ def _saved(qtbot, window: AdminWindow) -> None:
 
 
 def test_the_administrator_adds_an_account_a_counter_and_a_day_off(qtbot, office):
-    window = AdminWindow(office, office.info(), actor="admin")
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
+    window = _opened(qtbot, office)
     qtbot.waitUntil(lambda: window.account_table.rowCount() > 0, timeout=10_000)
     hint = window.minimumSizeHint()
     assert hint.width() <= 1366 and hint.height() <= 728
@@ -83,9 +90,7 @@ def test_a_clerk_gets_no_admin_window_and_the_office_refuses_them(qtbot, office)
     qtbot.addWidget(clerk)
     assert not clerk.admin_action.isEnabled()
     clerk.close()
-    window = AdminWindow(office, office.info(), actor="canbo1")  # were it opened anyway
-    qtbot.addWidget(window)
-    window.show()
+    window = _opened(qtbot, office, actor="canbo1")  # were it opened anyway
     qtbot.waitUntil(lambda: window.counter_table.rowCount() > 0, timeout=10_000)
     window.tabs.setCurrentIndex(1)
     window.number.setValue(7)
@@ -102,11 +107,7 @@ def test_a_lan_pc_is_registered_and_its_qr_reads_back_as_the_join_line(qtbot, of
     from tests.printing.decode import zbar
 
     office.lan_address = lambda: ("https://192.168.1.10:8470", ":".join(["5A"] * 32))
-    window = AdminWindow(office, office.info(), actor="admin")
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.tabs.setCurrentIndex(4)
+    window = _opened(qtbot, office, tab=4)
     type_text(window.machine_name, "danhgia-1")
     window.machine_kind.setCurrentIndex(window.machine_kind.findData("rating"))
     window.machine_counter.setValue(1)
@@ -132,11 +133,7 @@ def test_a_lan_pc_is_registered_and_its_qr_reads_back_as_the_join_line(qtbot, of
 
 
 def test_a_printer_added_tested_and_removed_from_the_screen(qtbot, office):
-    window = AdminWindow(office, office.info(), actor="admin")
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.tabs.setCurrentIndex(5)
+    window = _opened(qtbot, office, tab=5)
     page = window.printers
     type_text(page.name, "Máy in vé quầy 2")
     page.connection.setCurrentIndex(page.connection.findData("network"))
@@ -179,11 +176,7 @@ def test_a_newer_catalog_imported_from_the_screen_says_what_it_changed(qtbot, of
     path = tmp_path / "danh-muc.json"
     path.write_text(newer.model_dump_json(), encoding="utf-8")
 
-    window = AdminWindow(office, office.info(), actor="admin")
-    qtbot.addWidget(window)
-    window.resize(1366, 768)
-    window.show()
-    window.tabs.setCurrentIndex(6)
+    window = _opened(qtbot, office, tab=6)
     page = window.catalog
     qtbot.waitUntil(lambda: current.version in page.heading.text() and page.table.rowCount() > 0, timeout=10_000)
     page.import_file(path)
@@ -207,9 +200,7 @@ def test_every_admin_page_s_change_is_refused_to_a_clerk(qtbot, office, tmp_path
 
     newer = tmp_path / "danh-muc.json"
     newer.write_text(bundled_catalog().model_copy(update={"version": "2099.1"}).model_dump_json(), encoding="utf-8")
-    window = AdminWindow(office, office.info(), actor="canbo1")
-    qtbot.addWidget(window)
-    window.show()
+    window = _opened(qtbot, office, actor="canbo1")
     qtbot.waitUntil(lambda: window.account_table.rowCount() > 0, timeout=10_000)
     window.username.setText("canbo7")
     window.full_name.setText("Lê Văn Tám")

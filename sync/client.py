@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from counter_app import audit
 from counter_app.accounts import SYSTEM
 from counter_app.city import changes as city_changes
-from counter_app.city import outbox
+from counter_app.city import outbox, snapshot
 from counter_app.dossiers import catalog, recovery
 from counter_app.errors import OfficeError
 from counter_app.rules.clock import now
@@ -37,6 +37,7 @@ from sync.protocol import (
     ChangesResponse,
     LookupKeyResponse,
     OpIn,
+    PointSnapshot,
     PushRequest,
     PushResponse,
     RestoredRequest,
@@ -326,6 +327,15 @@ class SyncClient:
         log.info("the city's lookup key for the receipts' QR received")
         return True
 
+    def send_snapshot(self) -> None:
+        """The queue now and the outbox, for the city's live view (a city without the view answers 404)."""
+        with self.store.read() as s:
+            body = PointSnapshot.model_validate(snapshot.point_snapshot(s, self.clock())).model_dump_json()
+        response = self._call("POST", "/v1/sync/snapshot", content=body, accept=(404,),
+                              headers={"Content-Type": "application/json"})
+        if response.status_code not in (204, 404):
+            log.warning("the city did not take the snapshot: HTTP %d", response.status_code)
+
     def round(self) -> RoundReport:
         """Push everything, then pull everything; record the outcome for the status bar."""
         try:
@@ -336,6 +346,7 @@ class SyncClient:
             pushed = self.push()
             pulled = self.pull()
             self.fetch_lookup_key()
+            self.send_snapshot()
         except SyncError as exc:
             with self.store.write() as s:
                 st = city_changes.state(s)

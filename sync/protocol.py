@@ -121,3 +121,14 @@ class LookupKeyResponse(BaseModel):
     """The office's key for the check its receipts' QR carries (`counter_app.rules.lookup_check`), hex."""
 
     key: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+class PointSnapshot(BaseModel):
+    """The hub's queue and outbox as it ends a sync round (`counter_app.city.snapshot`), for the city's live view."""
+
+    taken_at: datetime  # the hub's clock: the city sees how far off it is
+    waiting: int = Field(ge=0, le=1_000_000)
+    longest_wait_s: int = Field(ge=0, le=10_000_000)
+    counters_open: int = Field(ge=0, le=10_000)
+    ops_waiting: int = Field(ge=0, le=2**31 - 1)
+    ops_refused: int = Field(ge=0, le=2**31 - 1)

@@ -45,6 +45,14 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:
         "file", type=Path)
     acts.add_parser("export", help="dossiers in the national portal's record shape (JSON)").add_argument(
         "--agency", default="")
+    person = acts.add_parser("operator", help="add (or --disable) a person who signs in to the live view; the "
+                                              "password is asked for, or read from standard input")
+    person.add_argument("login")
+    person.add_argument("--name", default="", help="full name, shown on the page")
+    person.add_argument("--role", choices=("city", "point"), default="city",
+                        help="city: every point; point: a point's leader, only --agency")
+    person.add_argument("--agency", default="", help="the point's agency code (a point leader)")
+    person.add_argument("--disable", action="store_true", help="disable the account and end its sessions")
     check = acts.add_parser("check-log", help="check an office's store (or a restored backup of it) against the "
                                               "chain heads the city keeps; exit 1 if it does not match")
     check.add_argument("agency")
@@ -103,6 +111,31 @@ def check_log(engine: object, agency: str, path: Path) -> int:
     return 0 if chain.ok and anchored.ok else 1
 
 
+def _password() -> str:
+    import getpass
+    import sys
+
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Mật khẩu: ")
+    if getpass.getpass("Nhập lại mật khẩu: ") != first:
+        raise ConfigError("passwords differ", "Hai lần nhập mật khẩu không khớp.")
+    return first
+
+
+def _operator(session: object, args: argparse.Namespace) -> int:
+    from sync.server import operators
+
+    if args.disable:
+        found = operators.disable(session, args.login, now())
+        print(f"operator {args.login} disabled" if found else f"no operator {args.login}")
+        return 0 if found else 1
+    row = operators.add(session, login=args.login, full_name=args.name, role=args.role, agency_code=args.agency,
+                        password=_password(), at=now())
+    print(f"operator {row.login} ({row.role}{' ' + row.agency_code if row.agency_code else ''}) added")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from sqlalchemy.orm import Session
 
@@ -123,6 +156,8 @@ def run(args: argparse.Namespace) -> int:
             d = crud.city_action(s, args.code, args.action, at=now(), actor=args.actor, reason=args.reason,
                                  results=args.result)
             print(f"{d.code}: status {d.status}")
+        elif args.city_command == "operator":
+            return _operator(s, args)
         elif args.city_command == "publish-catalog":
             body = json.loads(args.file.read_text(encoding="utf-8"))
             crud.publish_catalog(s, str(body["version"]), body, now())

@@ -31,13 +31,15 @@ from sync.protocol import (
     ChangesResponse,
     Health,
     LookupKeyResponse,
+    PointSnapshot,
     PushRequest,
     PushResponse,
     RestoredRequest,
     RestoredResponse,
     StoredOpsResponse,
 )
-from sync.server import crud, export, lookup
+from sync.server import crud, export, lookup, points
+from sync.server.live_view import add_live_view
 from sync.server.models import Credential
 from sync.server.pages import add_lookup_pages
 
@@ -123,6 +125,13 @@ def create_app(engine: Engine, *, clock: Callable[[], datetime] = now) -> FastAP
             return LookupKeyResponse(key=lookup.key_for(s, cred.agency_code, clock()).hex())
 
     add_lookup_pages(app, engine, clock)
+    add_live_view(app, engine, clock)
+
+    @app.post("/v1/sync/snapshot", status_code=204)
+    def snapshot(value: PointSnapshot, cred: Annotated[Credential, Depends(credential)]) -> None:
+        """The hub's queue and outbox as it ends a round: the live view's "now" and its link column."""
+        with Session(engine) as s, s.begin():
+            points.hear(s, cred.agency_code, value, clock())
 
     @app.post("/v1/sync/push", response_model=PushResponse)
     def push(batch: PushRequest, cred: Annotated[Credential, Depends(credential)]) -> JSONResponse:

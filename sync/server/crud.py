@@ -28,6 +28,7 @@ from counter_app.rules.rating import CHOICES, RATING_OP, REASONS
 from counter_app.rules.redact import describe
 from counter_app.rules.text import check_all
 from sync.protocol import AnchoredHead, ChainHead, Change, OpIn, OpResult, StoredOp
+from sync.server import tally
 from sync.server.models import (
     CatalogVersion,
     ChainAnchor,
@@ -47,6 +48,7 @@ CITY_ACTIONS = {"start_processing": Action.START_PROCESSING, "request_supplement
 # What one bad op can raise while it is applied; it is then stored as rejected. Anything else (the
 # database gone, say) fails the request and the hub sends it again later.
 POISON = (ValueError, TypeError, KeyError, AttributeError, OverflowError, DataError, IntegrityError)
+RESCHEDULE_OP = "reschedule"  # the office moved the appointment with an apology (the law's date stays)
 CHANGE_LOCK = 7_305_001  # serialises change inserts so seq order is commit order (no cursor skips a row)
 
 
@@ -162,6 +164,7 @@ def _apply_batch(session: Session, agency_code: str, ops: list[OpIn], at: dateti
     dossiers = {r["code"]: dict(r) for r in session.execute(
         select(_DOSSIER).where(_DOSSIER.c.code.in_(codes)).order_by(_DOSSIER.c.code).with_for_update()).mappings()}
     known, changed = set(dossiers), set[str]()
+    before = {c: dict(row) for c, row in dossiers.items()}  # the live view's counts move by the difference
     results: list[OpResult] = []
     outcome: dict[str, dict[str, Any]] = {}  # op id -> its stored result when it must change
     conflict, stopped, seen = False, set[str](), set[str]()
@@ -201,13 +204,15 @@ def _apply_batch(session: Session, agency_code: str, ops: list[OpIn], at: dateti
     held = [r.op_id for r in results if r.result == "held" and r.op_id in inserted]
     if held:  # not looked at: stored only when it is applied (or rejected) on a later push
         session.execute(delete(_OPS).where(_OPS.c.agency_code == agency_code, _OPS.c.op_id.in_(held)))
+    tally.add(session, agency_code, tally.difference((before.get(c), dossiers[c]) for c in sorted(changed)))
     new = [dossiers[c] for c in sorted(changed - known)]
     if new:
         session.execute(insert(_DOSSIER), new)
     updates = [{**dossiers[c], "b_code": c} for c in sorted(changed & known)]
     if updates:
         session.execute(update(_DOSSIER).where(_DOSSIER.c.code == bindparam("b_code")).values(
-            {k: bindparam(k) for k in ("status", "due_at", "returned_at", "hub_event_seq", "updated_at")}), updates)
+            {k: bindparam(k) for k in ("status", "due_at", "returned_at", "hub_event_seq", "updated_at",
+                                       "reception_at", "legal_due_at", "settled_at", "status_at")}), updates)
     if outcome:
         session.execute(update(_OPS).where(_OPS.c.agency_code == agency_code,
                                            _OPS.c.op_id == bindparam("b_op_id")).values(
@@ -283,11 +288,16 @@ def _apply(dossiers: dict[str, dict[str, Any]], agency_code: str, op: OpIn, at: 
         if not isinstance(snapshot, dict):
             raise Rejected("the intake snapshot is not an object", "Dữ liệu gửi lên không đúng định dạng.")
         received = _when(snapshot.get("received_at"), at) or _when(payload.get("at"), at) or at
+        due_at = _when(payload.get("due_at"), at, ahead=DUE_AHEAD)
+        happened = _when(payload.get("at"), at) or received
+        channel = snapshot.get("channel")
         dossiers[op.dossier_code] = {
             "code": op.dossier_code, "agency_code": agency_code, "status": payload["to"], "intake": snapshot,
-            "received_at": received, "due_at": _when(payload.get("due_at"), at, ahead=DUE_AHEAD),
-            "returned_at": None, "results": {},
-            "hub_event_seq": int(payload.get("event_seq") or 0), "updated_at": at}
+            "received_at": received, "due_at": due_at, "returned_at": None, "results": {},
+            "hub_event_seq": int(payload.get("event_seq") or 0), "updated_at": at,
+            "channel": channel if channel in tally.RECEIVED else 1, "legal_due_at": due_at,
+            "reception_at": happened if op.kind in tally.RECEPTION_OPS else None,
+            "settled_at": happened if payload["to"] in tally.SETTLED else None, "status_at": happened}
         return
     if dossier is None:
         raise Rejected(f"dossier {op.dossier_code} is unknown (its intake has not arrived)",
@@ -296,10 +306,19 @@ def _apply(dossiers: dict[str, dict[str, Any]], agency_code: str, op: OpIn, at: 
         log.info("op %s (%s) kept but not applied: the city owns processing of %s", op.op_id, op.kind, op.dossier_code)
         return
     due_at = _when(payload.get("due_at"), at, ahead=DUE_AHEAD) if "due_at" in payload else dossier["due_at"]
-    returned_at = _when(payload.get("at"), at) if op.kind == "return_result" else dossier["returned_at"]
+    happened = _when(payload.get("at"), at) or at
+    returned_at = happened if op.kind == "return_result" else dossier["returned_at"]
     event_seq = max(dossier["hub_event_seq"], int(payload.get("event_seq") or 0))
-    dossier.update(status=payload["to"], due_at=due_at, returned_at=returned_at, hub_event_seq=event_seq,
-                   updated_at=at)
+    status = payload["to"]
+    if op.kind in tally.RECEPTION_OPS and dossier["reception_at"] is None:
+        dossier["reception_at"] = happened  # registered online, or completed after intake: taken in now
+    if due_at != dossier["due_at"] and op.kind != RESCHEDULE_OP:  # an apology's new date is not the law's
+        dossier["legal_due_at"] = due_at
+    if status in tally.SETTLED and dossier["settled_at"] is None:
+        dossier["settled_at"] = happened
+    if status != dossier["status"]:
+        dossier["status_at"] = happened
+    dossier.update(status=status, due_at=due_at, returned_at=returned_at, hub_event_seq=event_seq, updated_at=at)
 
 
 # --- the change feed and what the city does
@@ -392,7 +411,12 @@ def city_action(session: Session, code: str, action: str, *, at: datetime, actor
         raise ValueError(f"{action} not allowed from status {int(current)}")
     target = {"start_processing": Status.PROCESSING, "request_supplement": Status.SUPPLEMENT_REQUESTED,
               "result_ready": Status.RESULT_READY, "stop": Status.STOPPED}[action]
-    dossier.status = int(target)
+    before = {c: getattr(dossier, c) for c in tally.COLUMNS}
+    dossier.status, dossier.status_at = int(target), at
+    if target == Status.RESULT_READY and dossier.settled_at is None:
+        dossier.settled_at = at
+    tally.add(session, dossier.agency_code,
+              tally.difference([(before, {c: getattr(dossier, c) for c in tally.COLUMNS})]))
     dossier.results = {**dossier.results, "city_owned": True,
                        **({"results": list(results)} if results else {})}
     dossier.updated_at = at

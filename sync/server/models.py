@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, DateTime, Dialect, Identity, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Date, DateTime, Dialect, Identity, Index, Integer, SmallInteger, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -85,6 +85,15 @@ class CityDossier(Base):
     results: Mapped[dict[str, Any]] = mapped_column(default=dict)  # city-owned: results, processing notes
     hub_event_seq: Mapped[int] = mapped_column(BigInteger, default=0)  # the last hub event applied
     updated_at: Mapped[datetime]
+    # What the live view counts by (`sync.server.tally`): how it came in (1 counter, 2 online, 3 post), when
+    # it was taken in (None: registered online or sent back to complete, not received yet), the due time the
+    # law set (an apology's new date does not move it), when its result was first ready and
+    # when its status last changed, as the office lived them.
+    channel: Mapped[int] = mapped_column(SmallInteger, default=1)
+    reception_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    legal_due_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    settled_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    status_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class ChangeRow(Base):
@@ -158,3 +167,61 @@ class LookupAttempt(Base):
     client: Mapped[str] = mapped_column(String(64), primary_key=True)
     minute: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # Unix time // 60
     count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PointTally(Base):
+    """The live view's counts, kept as pushes arrive (`sync.server.tally`): per office, day and measure.
+
+    A measure is a dossier's state on a day: received (by channel) on its reception day, settled on time or
+    late on the day its result was ready, refused or withdrawn on that day, and still open on its legal due
+    day (so "overdue" is the open ones whose day is before today). The table always equals what
+    `tally.rebuild` counts from the dossiers.
+    """
+
+    __tablename__ = "point_tally"
+
+    agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    measure: Mapped[str] = mapped_column(String(24), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PointLink(Base):
+    """What each office's hub said with its last sync round: its queue now and its outbox, and when."""
+
+    __tablename__ = "point_link"
+
+    agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    heard_at: Mapped[datetime]  # the city's clock when the snapshot arrived
+    taken_at: Mapped[datetime]  # the hub's clock when it took it
+    waiting: Mapped[int] = mapped_column(Integer, default=0)
+    longest_wait_s: Mapped[int] = mapped_column(Integer, default=0)
+    counters_open: Mapped[int] = mapped_column(Integer, default=0)
+    ops_waiting: Mapped[int] = mapped_column(Integer, default=0)
+    ops_refused: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Operator(Base):
+    """A person at the city centre (role "city": every point) or a point's leader (role "point": their own)."""
+
+    __tablename__ = "operator"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    agency_code: Mapped[str] = mapped_column(String(32), default="")  # a point leader's office
+    password_hash: Mapped[str] = mapped_column(String(200))  # argon2
+    created_at: Mapped[datetime]
+    disabled_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class OperatorSession(Base):
+    """A signed-in operator's browser: only the sha256 of its cookie is kept, so any worker can check it."""
+
+    __tablename__ = "operator_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    operator_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]

@@ -6,9 +6,10 @@ import itertools
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 
 import httpx
 import psycopg
@@ -78,9 +79,10 @@ class City:
         return httpx.Client(base_url=self.url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
 
 
-def serve(engine: Engine, port: int = 0) -> tuple[uvicorn.Server, threading.Thread, str]:
+def serve(engine: Engine, port: int = 0, clock: Callable[[], datetime] = now
+          ) -> tuple[uvicorn.Server, threading.Thread, str]:
     """The FastAPI app served by uvicorn on a loopback port, in a thread."""
-    config = uvicorn.Config(create_app(engine), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(create_app(engine, clock=clock), host="127.0.0.1", port=port, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -99,9 +101,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(engine: Engine) -> Iterator[City]:
+def serving(engine: Engine, clock: Callable[[], datetime] = now) -> Iterator[City]:
     """The city server on a loopback port for the length of the block."""
-    server, thread, url = serve(engine)
+    server, thread, url = serve(engine, clock=clock)
     try:
         yield City(url, engine, server)
     finally:

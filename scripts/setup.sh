@@ -8,12 +8,14 @@ cd "$(dirname "$0")/.."
 # Qt (PySide6) runtime libraries, fonts with Vietnamese coverage, the X11 bits for a real screen,
 # PulseAudio's client library, which Qt Multimedia (the board's voice) loads, and what the printing
 # tests read output back with: OCR with its Vietnamese model, a QR reader, PDF tools, socat, CUPS with
-# cups-pdf (the A4 tests start a CUPS of their own whose queue keeps what it received); and PostgreSQL,
-# which the city server's tests start in a throwaway cluster of their own.
+# cups-pdf (the A4 tests start a CUPS of their own whose queue keeps what it received); PostgreSQL,
+# which the city server's tests start in a throwaway cluster of their own; and Debian's Chromium, which
+# the city's web pages are tested in (driven headless by Playwright, which downloads no browser of its own).
 SYSTEM_PACKAGES=(libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-render-util0 libxcb-image0
   libpulse0 fonts-dejavu-core fonts-noto-core
-  tesseract-ocr tesseract-ocr-vie zbar-tools poppler-utils socat postgresql cups printer-driver-cups-pdf)
+  tesseract-ocr tesseract-ocr-vie zbar-tools poppler-utils socat postgresql cups printer-driver-cups-pdf
+  chromium)
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
   for pkg in "${SYSTEM_PACKAGES[@]}"; do

@@ -30,7 +30,7 @@ def stacked_bars(days: list[date], series: list[tuple[str, str, list[int]]], *, 
     bar = max(slot * 0.7, 1)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
              f'aria-label="{escape(label)}" class="chart">']
-    for tick in (0, top // 2, top):
+    for tick in (0, top // 2, top) if top % 2 == 0 else (0, top):
         y = TOP + plot_h - plot_h * tick / top
         parts.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" stroke="#e5e7eb"/>'
                      f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '

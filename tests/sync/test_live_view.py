@@ -103,7 +103,7 @@ def test_the_page_s_figures_are_the_database_s_and_the_hub_s_queue_is_shown(live
     assert page.status_code == 200 and "Phường Cửa Nam" in page.text
     row = page.text.split(f'data-agency="{AGENCY}"', 1)[1].split("</tr>", 1)[0]
     straight = straight_counts(live.engine, AGENCY, clock().date())
-    assert f'data-f="received_counter">3<' in row and straight["received_today"] == 4
+    assert 'data-f="received_counter">3<' in row and straight["received_today"] == 4
     assert f'data-f="open">{straight["open"]}<' in row
     assert 'data-f="waiting">4<' in row and "12 phút" in row  # the queue now, from the hub's snapshot
     assert 'class="silent"' not in row and "vừa xong" in row

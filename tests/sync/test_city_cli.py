@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 
 import httpx
 
@@ -67,3 +68,29 @@ def test_sync_now_and_status_commands(city, office, tmp_path, capsys):
     settings.write_text("", encoding="utf-8")
     assert main(["--db", db, "--settings", str(settings), "sync", "now"]) == 2
     assert "city_url" in capsys.readouterr().err
+
+
+def test_operators_of_the_live_view_are_added_and_disabled_from_the_command_line(tmp_path, capsys, monkeypatch):
+    import io
+
+    from sqlalchemy.orm import Session
+
+    from sync.server import operators
+    from sync.server.db import make_engine
+
+    url = f"sqlite:///{tmp_path / 'city.sqlite3'}"
+    monkeypatch.setattr("sys.stdin", io.StringIO("mot-mat-khau-dai-2026\n"))  # not a terminal: read, not asked
+    assert main(["city", "--db-url", url, "operator", "lanhdao", "--name", "Lê Văn Nam", "--role", "point",
+                 "--agency", "000.00.73.H26"]) == 0
+    assert "operator lanhdao (point 000.00.73.H26) added" in capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.StringIO("ngan\n"))
+    assert main(["city", "--db-url", url, "operator", "khac", "--name", "Người Khác"]) == 2  # too short
+    assert "Mật khẩu cần ít nhất 10 ký tự" in capsys.readouterr().err
+    engine = make_engine(url)
+    with Session(engine) as s, s.begin():
+        assert operators.sign_in(s, "LanhDao", "mot-mat-khau-dai-2026", datetime.now(UTC)) is not None
+        assert operators.sign_in(s, "lanhdao", "sai-mat-khau-roi", datetime.now(UTC)) is None
+    assert main(["city", "--db-url", url, "operator", "lanhdao", "--disable"]) == 0
+    with Session(engine) as s, s.begin():
+        assert operators.sign_in(s, "lanhdao", "mot-mat-khau-dai-2026", datetime.now(UTC)) is None
+    engine.dispose()

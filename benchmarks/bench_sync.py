@@ -283,10 +283,10 @@ FILL_CHUNK = 500_000
 
 def fill_city(url: str) -> None:
     """10 million ops of 126 other points over two years, as the city would hold them: each op's row with a
-    real payload of its kind, a dossier row per four ops, and each point's chain anchors."""
+    real payload of its kind, a dossier row per four ops, and each point's chain anchors. Filled at the schema
+    the rows are written for (0005), then migrated: the live view's counts are made as for a city upgraded."""
     engine = make_engine(url)
-    migrate(engine)
-    engine.dispose()
+    migrate(engine, "0005")
     with tempfile.TemporaryDirectory() as tmp:  # real payloads, one op of each kind
         hub = build_hub(Path(tmp) / "t.sqlite3", [(STORY_4, 1)], first_day=date(2026, 1, 5), days=1)
         with hub.read() as s:
@@ -321,9 +321,20 @@ def fill_city(url: str) -> None:
         conn.execute(f"""INSERT INTO chain_anchor (agency_code, seq, hash, received_at)
                          SELECT {points}, i, md5('h' || i) || md5('g' || i), now()
                          FROM generate_series(1, {SCALE_OPS // 40}) AS i""", ())
+    migrate(engine)
+    engine.dispose()
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
         conn.execute("CREATE TABLE bench_filled (ops bigint)")
         conn.execute("INSERT INTO bench_filled VALUES (%s)", (SCALE_OPS,))
+
+
+def forget_office(url: str, agency: str) -> None:
+    """Take away what a benchmark's office pushed, leaving the city at scale as it was built for the next run."""
+    with psycopg.connect(url.replace("+psycopg", ""), autocommit=True) as conn:
+        for table in ("received_op", "city_dossier", "chain_anchor", "change", "credential", "point_tally",
+                      "point_link"):
+            conn.execute(f"DELETE FROM {table} WHERE agency_code = %s", (agency,))
 
 
 def scale_city() -> tuple[Postgres, str]:
@@ -375,9 +386,7 @@ def bench_scale() -> None:
                 hub.close()
         finally:
             city.stop()
-            with engine.begin() as conn:  # leave the city as it was built, for the next run
-                for table in ("received_op", "city_dossier", "chain_anchor", "change", "credential"):
-                    conn.exec_driver_sql(f"DELETE FROM {table} WHERE agency_code = %(a)s", {"a": AGENCY})
+            forget_office(url, AGENCY)
             engine.dispose()
     finally:
         pg.stop()

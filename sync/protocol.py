@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, field_validator
 
 MAX_OPS = 100
 MAX_BYTES = 10 * 1024 * 1024
@@ -126,9 +126,16 @@ class LookupKeyResponse(BaseModel):
 class PointSnapshot(BaseModel):
     """The hub's queue and outbox as it ends a sync round (`counter_app.city.snapshot`), for the city's live view."""
 
-    taken_at: datetime  # the hub's clock: the city sees how far off it is
+    taken_at: AwareDatetime  # the hub's clock: the city sees how far off it is
     waiting: int = Field(ge=0, le=1_000_000)
     longest_wait_s: int = Field(ge=0, le=10_000_000)
     counters_open: int = Field(ge=0, le=10_000)
     ops_waiting: int = Field(ge=0, le=2**31 - 1)
     ops_refused: int = Field(ge=0, le=2**31 - 1)
+
+    @field_validator("taken_at")
+    @classmethod
+    def _plausible(cls, value: datetime) -> datetime:
+        if not 2025 <= value.year <= 2100:  # a clock gone wild is refused, not stored (nor overflows UTC)
+            raise ValueError("taken_at is not a plausible time")
+        return value

@@ -12,7 +12,7 @@ import json
 import secrets
 from datetime import datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import Connection, Row, bindparam, select, text
 from sqlalchemy.orm import Session
 
 from counter_app.rules.display import mask_name
@@ -35,45 +35,52 @@ def key_for(session: Session, agency_code: str, at: datetime) -> bytes:
     return bytes.fromhex(row.key)
 
 
-def admitted(session: Session, client: str, at: datetime) -> bool:
+def admitted(session: Session | Connection, client: str, at: datetime) -> bool:
     """Count this lookup against its address's minute; False once over `PER_MINUTE` (the statement runs the
     same on PostgreSQL and SQLite: an upsert returning the new count)."""
-    count = session.execute(text(
-        "INSERT INTO lookup_attempt (client, minute, count) VALUES (:client, :minute, 1) "
-        "ON CONFLICT (client, minute) DO UPDATE SET count = lookup_attempt.count + 1 RETURNING count"),
-        {"client": client[:64], "minute": int(at.timestamp()) // 60}).scalar_one()
+    count = session.execute(_ATTEMPT, {"client": client[:64], "minute": int(at.timestamp()) // 60}).scalar_one()
     return count <= PER_MINUTE
 
 
-def _phone_tail(dossier: CityDossier | None) -> str:
+_ATTEMPT = text("INSERT INTO lookup_attempt (client, minute, count) VALUES (:client, :minute, 1) "
+                "ON CONFLICT (client, minute) DO UPDATE SET count = lookup_attempt.count + 1 RETURNING count")
+_D, _K, _O = CityDossier.__table__.c, LookupKey.__table__.c, ReceivedOp.__table__.c
+# The dossier and its office's key in one statement, the steps in a second: plain rows, no ORM objects.
+_FIND = (select(_D.code, _D.agency_code, _D.status, _D.intake, _D.received_at, _D.due_at, _K.key)
+         .select_from(CityDossier.__table__.outerjoin(LookupKey.__table__, _K.agency_code == _D.agency_code))
+         .where(_D.code == bindparam("code")))
+_STEPS = select(_O.kind, _O.payload, _O.received_at).where(
+    _O.agency_code == bindparam("agency"), _O.dossier_code == bindparam("code"), _O.result == "ok")
+
+
+def _phone_tail(dossier: Row | None) -> str:
     phone = "".join(ch for ch in str((dossier.intake if dossier else {}).get("phone") or "") if ch.isdigit())
     return phone[-4:] if len(phone) >= 4 else ""
 
 
-def find(session: Session, code: str, *, check: str = "", phone_tail: str = "") -> PublicStatus | None:
-    """The public facts of `code` when `check` is its QR's check or `phone_tail` its phone's last four digits."""
+def find(session: Session | Connection, code: str, *, check: str = "", phone_tail: str = ""
+         ) -> tuple[PublicStatus, Row] | None:
+    """The public facts of `code` (and its row) when `check` is its QR's check or `phone_tail` its phone's last
+    four digits."""
     code = code.strip().upper()[:64]
-    dossier = session.get(CityDossier, code)
-    key_row = session.get(LookupKey, dossier.agency_code) if dossier is not None else None
-    key = bytes.fromhex(key_row.key) if key_row is not None else _NO_KEY
+    dossier = session.execute(_FIND, {"code": code}).first()
+    key = bytes.fromhex(dossier.key) if dossier is not None and dossier.key is not None else _NO_KEY
     by_check = check_matches(key, code, check) if check else False
     tail = _phone_tail(dossier)
     by_phone = hmac.compare_digest(tail.encode(), phone_tail.strip().encode("utf-8")) if phone_tail else False
-    found = dossier is not None and ((by_check and key_row is not None) or (by_phone and bool(tail)))
-    return public_status(session, dossier) if found and dossier is not None else None
+    found = dossier is not None and ((by_check and dossier.key is not None) or (by_phone and bool(tail)))
+    return (public_status(session, dossier), dossier) if found and dossier is not None else None
 
 
-def public_status(session: Session, dossier: CityDossier) -> PublicStatus:
+def public_status(session: Session | Connection, dossier: Row) -> PublicStatus:
     """As the office's own `dossiers.queries.public_status` tells it, from what the city received."""
-    ops = session.scalars(select(ReceivedOp).where(
-        ReceivedOp.agency_code == dossier.agency_code, ReceivedOp.dossier_code == dossier.code,
-        ReceivedOp.result == "ok")).all()
+    ops = session.execute(_STEPS, {"agency": dossier.agency_code, "code": dossier.code}).all()
     steps, moved_from, reason, missing = [], None, "", []
-    for op in sorted(ops, key=lambda o: json.loads(o.payload).get("event_seq") or 0):
-        payload = json.loads(op.payload)
+    actions = {a.value for a in Action}
+    for payload, op in sorted(((json.loads(o.payload), o) for o in ops), key=lambda p: p[0].get("event_seq") or 0):
         details = payload.get("details") or {}
         at = _time(payload.get("at")) or op.received_at
-        if op.kind in {a.value for a in Action}:
+        if op.kind in actions:
             label = ACTION_LABELS[Action(op.kind)]
             steps.append(PublicStep(at=at, what=label[:1].upper() + label[1:]))
         if op.kind == Action.RESCHEDULE:

@@ -179,6 +179,7 @@ class PointTally(Base):
     """
 
     __tablename__ = "point_tally"
+    __table_args__ = (Index("ix_point_tally_measure_day", "measure", "day"),)  # the month's cells, the open ones
 
     agency_code: Mapped[str] = mapped_column(String(32), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)

@@ -13,15 +13,13 @@ from urllib.parse import parse_qs
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, Row
 from starlette.concurrency import run_in_threadpool
 
 from counter_app.rules.clock import TZ
 from counter_app.rules.display import fmt_datetime
 from counter_app.views.dossiers import PublicStatus
 from sync.server import lookup
-from sync.server.models import CityDossier
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +41,7 @@ def _page(name: str, status: int = 200, **context: object) -> HTMLResponse:
     return HTMLResponse(html, status_code=status, headers=HEADERS)
 
 
-def _collect(dossier: CityDossier, found: PublicStatus) -> str:
+def _collect(dossier: Row, found: PublicStatus) -> str:
     intake = dossier.intake
     if intake.get("result_delivery") == "post":
         return "Kết quả được gửi qua bưu chính công ích đến địa chỉ người nộp đã đăng ký."
@@ -53,19 +51,20 @@ def _collect(dossier: CityDossier, found: PublicStatus) -> str:
 
 
 def add_lookup_pages(app: FastAPI, engine: Engine, clock: Callable[[], datetime]) -> None:
+    reading = engine.execution_options(isolation_level="AUTOCOMMIT")
+
     def answer(request: Request, code: str, *, check: str = "", phone_tail: str = "") -> HTMLResponse:
         client = request.client.host if request.client else "unknown"
-        with Session(engine) as s, s.begin():
-            if not lookup.admitted(s, client, clock()):
+        with reading.connect() as conn:  # each statement its own transaction: no BEGIN and COMMIT round trips
+            if not lookup.admitted(conn, client, clock()):
                 log.warning("public lookup throttled for a client address")
                 return _page("form.html", 429, message=TOO_MANY, code="")
-            found = lookup.find(s, code, check=check, phone_tail=phone_tail)
-            dossier = s.get(CityDossier, found.code) if found is not None else None
-            collect = _collect(dossier, found) if found is not None and dossier is not None else ""
+            found = lookup.find(conn, code, check=check, phone_tail=phone_tail)
         if found is None:
             log.info("public lookup: nothing found (%s)", "by QR" if check else "by code and phone")
             return _page("form.html", 404, message=NOT_FOUND, code=code[:64])
-        return _page("status.html", s=found, collect=collect)
+        status, dossier = found
+        return _page("status.html", s=status, collect=_collect(dossier, status))
 
     @app.get("/tra-cuu", response_class=HTMLResponse, include_in_schema=False)
     def lookup_form(ma: str = "") -> HTMLResponse:

@@ -213,5 +213,6 @@ def test_the_snapshot_is_a_hub_s_to_send(live):
     with httpx.Client(base_url=live.url) as nobody:
         assert nobody.post("/v1/sync/snapshot", json=body).status_code == 401
     with live.client(live.token(AGENCY)) as hub:
-        assert hub.post("/v1/sync/snapshot", json={**body, "waiting": -1}).status_code == 422
+        for wrong in ({"waiting": -1}, {"taken_at": "2026-11-23T09:30:00"}, {"taken_at": "9999-12-31T23:59:59-23:59"}):
+            assert hub.post("/v1/sync/snapshot", json={**body, **wrong}).status_code == 422, wrong
         assert hub.post("/v1/sync/snapshot", json=body).status_code == 204

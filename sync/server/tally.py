@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -77,9 +77,14 @@ def add(session: Session, agency_code: str, change: Counter[Cell]) -> None:
         return
     dialect = session.get_bind().dialect.name
     upsert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect](_TALLY)
-    session.execute(upsert.on_conflict_do_update(
+    counts = session.execute(upsert.on_conflict_do_update(
         index_elements=["agency_code", "day", "measure"],
-        set_={"count": _TALLY.c.count + upsert.excluded.count}), rows)
+        set_={"count": _TALLY.c.count + upsert.excluded.count}).returning(
+        _TALLY.c.day, _TALLY.c.measure, _TALLY.c.count), rows).all()
+    emptied = [(d, m) for d, m, n in counts if n == 0]
+    if emptied:  # an open cell whose last dossier settled: gone, so the open cells stay as few as the open days
+        session.execute(delete(_TALLY).where(_TALLY.c.agency_code == agency_code,
+                                             tuple_(_TALLY.c.day, _TALLY.c.measure).in_(emptied)))
 
 
 def count_all(session: Session) -> Counter[tuple[str, date, str]]:

@@ -10,14 +10,14 @@ from datetime import datetime, timedelta
 import httpx
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from counter_app.rules.clock import TZ
 from counter_app.views.dossiers import DocumentIn
 from sync.client import SyncClient
 from sync.server import crud, operators
-from sync.server.models import Operator, PointLink
+from sync.server.models import Operator, PointLink, PointTally
 from sync.server.points import silent_since
 from tests.conftest import AGENCY, make_form
 from tests.sync.conftest import serving
@@ -45,6 +45,9 @@ def _online(**applicant: object):
 
 def test_the_counts_kept_as_pushes_arrive_equal_a_count_of_the_dossiers(live, office, clock):
     sync = _client(live, office, clock)
+    clock.at -= timedelta(days=3)  # last Friday: a dossier due on a day of its own
+    early = office.receive(make_form(), actor="canbo1")
+    clock.at += timedelta(days=3)
     on_time = office.receive(make_form(), actor="canbo1")
     late = office.receive(make_form(), actor="canbo1")
     online = office.receive(_online(), actor="canbo1")
@@ -59,12 +62,17 @@ def test_the_counts_kept_as_pushes_arrive_equal_a_count_of_the_dossiers(live, of
     assert kept(live.engine)[(AGENCY, today, "received_counter")] == 5
     assert kept(live.engine)[(AGENCY, today, "received_online")] == 1
 
+    early_due = (AGENCY, early.due_at.date(), "open")
+    assert early.due_at.date() != on_time.due_at.date() and kept(live.engine)[early_due] == 1
     office.result_ready(on_time.code, actor="canbo1")
+    office.result_ready(early.code, actor="canbo1")
     office.refuse(refused.code, reason="Không bổ sung", actor="canbo1")
     office.withdraw(withdrawn.code, reason="Công dân xin rút", actor="canbo1")
     office.reschedule(moved.code, reason="Chờ xác minh", new_due=moved.due_at + timedelta(days=7), actor="canbo1")
     sync.round()
     assert kept(live.engine) == counted(live.engine)
+    with Session(live.engine) as s:  # its open cell emptied: gone, not kept at zero
+        assert s.get(PointTally, early_due) is None
 
     clock.at = late.due_at + timedelta(days=2)  # the law's day has gone by: late is overdue, then settles late
     office.start_processing(late.code, actor="canbo1")
@@ -79,9 +87,11 @@ def test_the_counts_kept_as_pushes_arrive_equal_a_count_of_the_dossiers(live, of
     with Session(live.engine) as s, s.begin():
         crud.city_action(s, online.code, "stop", at=clock(), actor="Sở Tư pháp", reason="Hồ sơ giả mạo")
     assert kept(live.engine) == counted(live.engine)
+    with Session(live.engine) as s:  # no cell left at zero: the open ones stay as few as the open days
+        assert s.scalar(select(func.count()).select_from(PointTally).where(PointTally.count == 0)) == 0
     cells = kept(live.engine)
     assert cells[(AGENCY, clock().date(), "settled_late")] == 1
-    assert cells[(AGENCY, today, "settled_on_time")] == 1
+    assert cells[(AGENCY, today, "settled_on_time")] == 2  # on_time and early
     figures = straight_counts(live.engine, AGENCY, clock().date())
     assert figures["late_month"] == 1 and figures["overdue"] == 1  # the rescheduled one: still owed by law
     assert straight_counts(live.engine, AGENCY, today)["refused_month"] == 1  # refused on the first day

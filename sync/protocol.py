@@ -136,6 +136,6 @@ class PointSnapshot(BaseModel):
     @field_validator("taken_at")
     @classmethod
     def _plausible(cls, value: datetime) -> datetime:
-        if not 2025 <= value.year <= 2100:  # a clock gone wild is refused, not stored (nor overflows UTC)
+        if not 1970 <= value.year <= 2100:  # a hub's clock in 1970 is shown as such; beyond, it would overflow UTC
             raise ValueError("taken_at is not a plausible time")
         return value

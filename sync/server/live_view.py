@@ -90,13 +90,25 @@ def _wait(seconds: int) -> str:
     return f"{seconds // 60} phút" if seconds >= 60 else f"{seconds} giây"
 
 
+def _skew(seconds: int | None) -> str:
+    """How far the hub's clock is off, in words: "nhanh 3 phút", "chậm 2 ngày" (within a minute: "đúng giờ")."""
+    if seconds is None:
+        return "—"
+    size = abs(seconds)
+    if size < 60:
+        return "đúng giờ" if size < 5 else f"{'nhanh' if seconds > 0 else 'chậm'} {size} giây"
+    amount = (f"{size // 86400} ngày" if size >= 2 * 86400 else f"{size // 3600} giờ" if size >= 2 * 3600
+              else f"{size // 60} phút")
+    return f"{'nhanh' if seconds > 0 else 'chậm'} {amount}"
+
+
 def _rate(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f}%".replace(".", ",")
 
 
 def _page(name: str, status: int = 200, **context: object) -> HTMLResponse:
-    html = TEMPLATES.get_template(name).render(base=BASE, ago=_ago, wait=_wait, rate=_rate, refresh_s=REFRESH_S,
-                                               **context)
+    html = TEMPLATES.get_template(name).render(base=BASE, ago=_ago, wait=_wait, rate=_rate, skew=_skew,
+                                               refresh_s=REFRESH_S, **context)
     return HTMLResponse(html, status_code=status, headers=HEADERS)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from counter_app.rules.clock import TZ
 from counter_app.views.dossiers import DocumentIn
 from sync.client import SyncClient
-from sync.server import crud, operators
+from sync.server import crud, live_view, operators
 from sync.server.models import Operator, PointLink, PointTally
 from sync.server.points import silent_since
 from tests.conftest import AGENCY, make_form
@@ -226,3 +226,10 @@ def test_the_snapshot_is_a_hub_s_to_send(live):
         for wrong in ({"waiting": -1}, {"taken_at": "2026-11-23T09:30:00"}, {"taken_at": "9999-12-31T23:59:59-23:59"}):
             assert hub.post("/v1/sync/snapshot", json={**body, **wrong}).status_code == 422, wrong
         assert hub.post("/v1/sync/snapshot", json=body).status_code == 204
+        assert hub.post("/v1/sync/snapshot", json={**body, "taken_at": "1970-01-01T08:00:00+07:00"}).status_code == 204
+    add_operator(live.engine, "dieuhanh")
+    with signed_in(live.url, "dieuhanh") as http:
+        row = http.get("/dieu-hanh").text.split(f'data-agency="{AGENCY}"', 1)[1].split("</tr>", 1)[0]
+    assert '<td data-f="skew" class="late">chậm 20' in row and " ngày</td>" in row  # a hub clock in 1970, shown
+    assert live_view._skew(0) == "đúng giờ" and live_view._skew(-90) == "chậm 1 phút"
+    assert live_view._skew(3 * 3600) == "nhanh 3 giờ"

@@ -5,4 +5,5 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check counter_app ui printers sync tests benchmarks
-exec .venv/bin/python -m pytest "$@"
+# Two test processes (TEST_WORKERS=0 for one): each starts its own PostgreSQL, CUPS and hubs on free ports.
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" "$@"

@@ -21,17 +21,46 @@ def cache_dir() -> Path:
     return folder
 
 
+def write_cache(folder: Path, *, force: bool = False) -> None:
+    """Write escpos's capabilities cache ourselves, whole or not at all (a new file renamed into place).
+
+    escpos writes it in place when it is missing: a second process starting at that moment (the kiosk beside
+    the clerk app on a fresh PC, a second test worker) read half a file and failed its import (EOFError).
+    """
+    import importlib.resources
+    import pickle
+    import platform
+
+    import yaml
+
+    target = folder / f"{platform.python_version()}.capabilities.pickle"
+    with importlib.resources.as_file(importlib.resources.files("escpos") / "capabilities.json") as source:
+        if not force and target.exists() and target.stat().st_mtime >= source.stat().st_mtime:
+            return
+        capabilities = yaml.safe_load(source.read_text(encoding="utf-8"))  # as escpos reads it
+    part = folder / f".{target.name}.{os.getpid()}.part"
+    with open(part, "wb") as out:
+        pickle.dump(capabilities, out, protocol=2)
+    os.replace(part, target)
+
+
 def import_escpos() -> None:
     """Import `escpos.capabilities` (and so the package) with its cache in `cache_dir()`; idempotent."""
+    import pickle
     import sys
 
     if "escpos.capabilities" in sys.modules:
         return
-    folder = str(cache_dir())
-    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = folder
+    folder = cache_dir()
+    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(folder)
+    write_cache(folder)
     real = tempfile.mkdtemp
-    tempfile.mkdtemp = lambda *args, **kwargs: folder  # what the module binds at import, once
+    tempfile.mkdtemp = lambda *args, **kwargs: str(folder)  # what the module binds at import, once
     try:
-        import escpos.capabilities  # noqa: F401
+        try:
+            import escpos.capabilities  # noqa: F401
+        except (EOFError, pickle.UnpicklingError):  # a cache left half written by an older version: write it anew
+            write_cache(folder, force=True)
+            import escpos.capabilities  # noqa: F401
     finally:
         tempfile.mkdtemp = real

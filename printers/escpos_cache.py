@@ -58,7 +58,7 @@ def import_escpos() -> None:
     tempfile.mkdtemp = lambda *args, **kwargs: str(folder)  # what the module binds at import, once
     try:
         try:
-            import escpos.capabilities  # noqa: F401
+            import escpos.capabilities
         except (EOFError, pickle.UnpicklingError):  # a cache left half written by an older version: write it anew
             write_cache(folder, force=True)
             import escpos.capabilities  # noqa: F401

@@ -2,7 +2,8 @@
 
 The city keeps every op the office pushed (its payload as frozen at the time) and every change it sent
 down. After a restore, the ops pushed after the backup and the changes after the backup's cursor are
-fetched and applied here in the order they happened: each op re-creates its dossier change and its event
+fetched and applied here in the order they happened: each op re-creates its dossier change (or the
+citizen's rating) and its event
 (a new link of the chain, marked with the op it came from) and is filed as acknowledged under its original
 op id, so nothing goes up twice; each change is applied as the pull would have. Events that never reached
 the city (queue tickets, sign-ins) cannot come back.
@@ -24,7 +25,8 @@ from counter_app.city import changes as city_changes
 from counter_app.dossiers import actions, search
 from counter_app.rules.clock import TZ, aware
 from counter_app.rules.lifecycle import Action
-from counter_app.store.models import Dossier, DossierDocument, DossierFee, Event, Outbox, Procedure
+from counter_app.rules.rating import RATING_OP
+from counter_app.store.models import Dossier, DossierDocument, DossierFee, Event, Outbox, Procedure, Rating
 from counter_app.views.dossiers import DocumentIn
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,8 @@ def apply_op(session: Session, op: dict[str, Any]) -> str:
         return "known"
     payload = json.loads(op["payload"])
     at = aware(datetime.fromisoformat(payload["at"]))
+    if op["kind"] == RATING_OP:
+        return _rating(session, op, payload, at)
     code = op["dossier_code"]
     dossier = session.exec(select(Dossier).where(Dossier.code == code)).first()
     snapshot = payload.get("dossier")
@@ -125,14 +129,47 @@ def apply_op(session: Session, op: dict[str, Any]) -> str:
         kind=f"dossier.{op['kind']}", dossier_id=dossier.id, from_status=payload.get("from"),
         to_status=dossier.status, details={**(payload.get("details") or {}), "recovered_op": op["op_id"]},
     )
+    _acked(session, op, event, at, dossier.id)
+    search.index_dossier(session, dossier)
+    return "replayed"
+
+
+def _acked(session: Session, op: dict[str, Any], event: Event, at: datetime, dossier_id: int | None) -> None:
+    """The op's outbox row again, as the city answered it (nothing to send a second time)."""
     ok = op["result"] == "ok"
     session.add(Outbox(
-        op_id=op["op_id"], dossier_id=dossier.id, event_seq=event.seq, kind=op["kind"], payload=op["payload"],
+        op_id=op["op_id"], dossier_id=dossier_id, event_seq=event.seq, kind=op["kind"], payload=op["payload"],
         sha256=op["sha256"], state="acked" if ok else "rejected", attempts=1, next_try_at=at,
         last_error="" if ok else op["reason"], last_error_vi="" if ok else op["reason_vi"], created_at=at,
         acked_at=aware(op["received_at"]) if ok else None,
     ))
-    search.index_dossier(session, dossier)
+
+
+def _rating(session: Session, op: dict[str, Any], payload: dict[str, Any], at: datetime) -> str:
+    """A citizen's rating the city kept: its row again (numbered as it was when that number is free), its
+    event and its op; the period's report counts it as before the disk died."""
+    given = payload.get("rating")
+    try:
+        number = int(str(op["dossier_code"]).rsplit("-DG-", 1)[1])
+        asked = aware(datetime.fromisoformat(given["asked_at"]))
+        answered = aware(datetime.fromisoformat(given["answered_at"])) if given.get("answered_at") else at
+        counter, choice, reasons = int(given["counter"]), str(given["choice"]), list(given.get("reasons") or [])
+    except (IndexError, KeyError, TypeError, ValueError):
+        log.warning("op %s: a rating that cannot be read again; skipped", op["op_id"])
+        return "skipped"
+    service = f"{given.get('service') or 'ticket'}:recovered-{number}"  # its ticket did not come back
+    if session.exec(select(Rating).where(Rating.service == service)).first() is not None:
+        return "known"
+    rating = Rating(id=number if session.get(Rating, number) is None else None, service=service, counter_no=counter,
+                    clerk=str(given.get("clerk") or ""), lane_id=given.get("lane"),
+                    dossier_code=str(given.get("dossier") or ""), asked_at=asked, choice=choice, reasons=reasons,
+                    answered_at=answered)
+    session.add(rating)
+    session.flush()
+    event = audit.append(session, at=at, actor="citizen", subject=f"rating:{service}", kind="rating.given",
+                         details={"choice": choice, "reasons": reasons, "clerk": rating.clerk, "counter": counter,
+                                  "recovered_op": op["op_id"]})
+    _acked(session, op, event, at, None)
     return "replayed"
 
 

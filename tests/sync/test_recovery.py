@@ -216,3 +216,45 @@ def test_a_fee_collected_reaches_the_city_and_comes_back_after_a_restore(city, o
         assert back.collect_fees(other, method="cash", actor="canbo1").fees[0].receipt_no == "BL26-0000002"
     finally:
         store.close()
+
+
+def test_a_citizen_s_rating_given_after_the_backup_comes_back(city, office, plan, clock, db_path):
+    from datetime import date, timedelta
+
+    from counter_app.store.models import Rating
+
+    client = SyncClient(office.store, city.client(city.token(AGENCY)), clock=clock)
+    made = make_backup(office.store, plan, kind="daily", at=clock()).made
+    office.set_counter_open(1, True, actor="canbo1")
+    office.issue_ticket(lane="A")
+    office.call_next(1, actor="canbo1")
+    office.start_serving(1, actor="canbo1")
+    clock.at += timedelta(minutes=5)
+    office.finish_ticket(1, actor="canbo1")
+    question = office.rating_question(1)
+    clock.at += timedelta(seconds=10)
+    office.rate(1, question.id, "not_satisfied", ["wait"])
+    assert client.round().acked == 1
+    office.store.close()
+    _wipe(db_path)
+    restore(made.path, plan.key, db_path, at=clock())
+    store = Store.open(db_path)
+    try:
+        with store.write() as s:
+            recovery.mark_due(s)
+        again = SyncClient(store, city.client(city.token(AGENCY)), clock=clock)
+        assert again.recover().replayed == 1
+        with store.read() as s:
+            (rating,) = s.exec(select(Rating)).all()
+            assert (rating.id, rating.counter_no, rating.clerk, rating.choice, rating.reasons) == (
+                question.id, 1, "canbo1", "not_satisfied", ["wait"])
+            assert verify_chain(s).ok and s.exec(select(Outbox).where(Outbox.state != "acked")).all() == []
+        assert again.recover().replayed == 0  # twice changes nothing
+        back = LocalOffice(store, clock=clock)
+        day = clock().date()
+        report = back.period_report(date(day.year, day.month, 1), day)
+        assert (report.ratings_total.services, report.ratings_total.not_satisfied) == (1, 1)
+        assert [r.key for r in report.ratings_per_clerk] == ["canbo1"]
+        assert again.round().pushed == 0  # nothing goes up a second time
+    finally:
+        store.close()

@@ -44,6 +44,7 @@ def admitted(session: Session | Connection, client: str, at: datetime) -> bool:
 
 _ATTEMPT = text("INSERT INTO lookup_attempt (client, minute, count) VALUES (:client, :minute, 1) "
                 "ON CONFLICT (client, minute) DO UPDATE SET count = lookup_attempt.count + 1 RETURNING count")
+_ACTIONS = {a.value for a in Action}
 _D, _K, _O = CityDossier.__table__.c, LookupKey.__table__.c, ReceivedOp.__table__.c
 # The dossier and its office's key in one statement, the steps in a second: plain rows, no ORM objects.
 _FIND = (select(_D.code, _D.agency_code, _D.status, _D.intake, _D.received_at, _D.due_at, _K.key)
@@ -76,11 +77,10 @@ def public_status(session: Session | Connection, dossier: Row) -> PublicStatus:
     """As the office's own `dossiers.queries.public_status` tells it, from what the city received."""
     ops = session.execute(_STEPS, {"agency": dossier.agency_code, "code": dossier.code}).all()
     steps, moved_from, reason, missing = [], None, "", []
-    actions = {a.value for a in Action}
     for payload, op in sorted(((json.loads(o.payload), o) for o in ops), key=lambda p: p[0].get("event_seq") or 0):
         details = payload.get("details") or {}
         at = _time(payload.get("at")) or op.received_at
-        if op.kind in actions:
+        if op.kind in _ACTIONS:
             label = ACTION_LABELS[Action(op.kind)]
             steps.append(PublicStep(at=at, what=label[:1].upper() + label[1:]))
         if op.kind == Action.RESCHEDULE:

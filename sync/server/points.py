@@ -67,17 +67,19 @@ class PointFigures:
 
 
 @cache
-def _calendar() -> WorkCalendar:
-    return WorkCalendar()  # national holidays and the usual office hours: the same for every point
+def _calendar() -> tuple[WorkCalendar, timedelta]:
+    """National holidays and the usual office hours (the same for every point), and a working day's length."""
+    calendar = WorkCalendar()
+    day_length = sum(((datetime.combine(date.min, end) - datetime.combine(date.min, start))
+                      for start, end in calendar.hours.usual_weekday()), timedelta())
+    return calendar, day_length
 
 
 def silent_since(heard_at: datetime | None, at: datetime) -> bool:
     """Not heard from for a whole working day of office time (a weekend or a holiday alone never flags it)."""
     if heard_at is None:
         return True
-    calendar = _calendar()
-    day_length = sum(((datetime.combine(date.min, end) - datetime.combine(date.min, start))
-                      for start, end in calendar.hours.usual_weekday()), timedelta())
+    calendar, day_length = _calendar()
     return calendar.add_office_time(heard_at.astimezone(TZ), day_length) <= at
 
 

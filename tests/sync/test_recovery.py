@@ -51,6 +51,17 @@ def _wipe(db_path: Path) -> None:
         part.unlink(missing_ok=True)
 
 
+def _restored(office, made, plan, db_path, clock) -> Store:
+    """The PC's disk died: last night's backup put back, its recovery due at the next round."""
+    office.store.close()
+    _wipe(db_path)
+    restore(made.path, plan.key, db_path, at=clock())
+    store = Store.open(db_path)
+    with store.write() as s:
+        recovery.mark_due(s)
+    return store
+
+
 def test_restore_then_recover_brings_back_all_500_dossiers_with_their_history(city, office, plan, clock, db_path,
                                                                              capsys):
     client = SyncClient(office.store, city.client(city.token(AGENCY)), clock=clock)
@@ -201,13 +212,8 @@ def test_a_fee_collected_reaches_the_city_and_comes_back_after_a_restore(city, o
     office.collect_fees(code, method="cash", actor="canbo1")
     report = client.round()
     assert (report.acked, report.rejected) == (2, 0)
-    office.store.close()
-    _wipe(db_path)
-    restore(made.path, plan.key, db_path, at=clock())
-    store = Store.open(db_path)
+    store = _restored(office, made, plan, db_path, clock)
     try:
-        with store.write() as s:
-            recovery.mark_due(s)
         SyncClient(store, city.client(city.token(AGENCY)), clock=clock).round()
         back = LocalOffice(store, clock=clock)
         (fee,) = back.dossier(code).fees
@@ -235,13 +241,8 @@ def test_a_citizen_s_rating_given_after_the_backup_comes_back(city, office, plan
     clock.at += timedelta(seconds=10)
     office.rate(1, question.id, "not_satisfied", ["wait"])
     assert client.round().acked == 1
-    office.store.close()
-    _wipe(db_path)
-    restore(made.path, plan.key, db_path, at=clock())
-    store = Store.open(db_path)
+    store = _restored(office, made, plan, db_path, clock)
     try:
-        with store.write() as s:
-            recovery.mark_due(s)
         again = SyncClient(store, city.client(city.token(AGENCY)), clock=clock)
         assert again.recover().replayed == 1
         with store.read() as s:

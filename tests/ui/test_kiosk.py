@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from counter_app.views.printing import PrinterConfig
@@ -98,12 +99,13 @@ def test_an_office_failure_is_an_apology_not_a_crash(qtbot, office):
     window.runner.wait()
 
 
-def test_the_kiosk_looks_a_dossier_up_from_its_receipt_qr(qtbot, office):
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1080, 1920)])
+def test_the_kiosk_looks_a_dossier_up_from_its_receipt_qr(qtbot, office, width, height):
     """Issue 20 item 2: "Tra cứu hồ sơ" and the receipt's QR under the scanner; public facts only."""
     code = office.receive(make_form(name="Nguyễn Văn An", id_number="001090099999"), actor="canbo1").code
     kiosk = KioskWindow(office, print_ticket=lambda t: None)
     qtbot.addWidget(kiosk)
-    kiosk.resize(1366, 768)
+    kiosk.resize(width, height)
     kiosk.show()
     kiosk.show_choose()
     kiosk.show_lookup()
@@ -112,7 +114,9 @@ def test_the_kiosk_looks_a_dossier_up_from_its_receipt_qr(qtbot, office):
     kiosk.lookup_input.returnPressed.emit()
     qtbot.waitUntil(lambda: code in kiosk.lookup_result.text(), timeout=5000)
     shown = kiosk.lookup_result.text()
-    kiosk.grab().save(str(SHOTS / "kiosk_lookup.png"))
+    kiosk.grab().save(str(SHOTS / f"kiosk_lookup_{width}x{height}.png"))
+    result = kiosk.lookup_result
+    assert result.mapTo(kiosk, result.rect().bottomRight()).x() <= width  # nothing runs off the side
     assert "Người nộp: Nguyễn V. A." in shown and "Tình trạng: <b>" in shown and "Hẹn trả kết quả" in shown
     assert "001090099999" not in shown and "Nguyễn Văn An" not in shown and "0912345678" not in shown
     kiosk.lookup_input.setText("https://dichvucong.hanoi.gov.vn/tra-cuu-ho-so?ma=000.00.73.H26-261123-9999")

@@ -56,6 +56,24 @@ def test_after_a_service_the_screen_asks_takes_reasons_and_thanks(qtbot, office,
     window.runner.wait()
 
 
+def test_on_a_counter_pc_s_second_monitor_everything_fits(qtbot, office, clock):
+    """`counter-app gui --rating-screen`: the rating on the 1366×768 monitor facing the citizen."""
+    window = RatingWindow(office, 1)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    _serve(office, clock)
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.asking, timeout=5000)
+    qtbot.mouseClick(window.choice_buttons["not_satisfied"], Qt.MouseButton.LeftButton)
+    assert window.grab().save(str(SHOTS / "rating_reasons_1366x768.png"))
+    inside = window.rect()
+    for button in [*window.choice_buttons.values(), *window.reason_buttons.values(), window.send]:
+        corner = button.mapTo(window, button.rect().bottomRight())
+        assert button.isVisible() and inside.contains(corner), button.text()
+    window.close()
+    window.runner.wait()
+
+
 def test_a_service_at_another_counter_is_not_asked_here(qtbot, office, clock):
     window = RatingWindow(office, 1)
     qtbot.addWidget(window)
